@@ -1,0 +1,203 @@
+"""The ``tasks`` command. Every command syncs the store with the vault before it answers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from . import __version__, query, render
+from .dates import parse_when, today
+from .errors import TaskTrackError, UsageError
+from .statuses import STATUSES, parse_status_list
+from .workspace import Workspace
+
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler, str]] = {}
+
+
+def register(name: str, help_text: str, setup: Callable[[argparse.ArgumentParser], None], handler: Handler) -> None:
+    """Add ``tasks NAME``: ``setup`` declares its arguments, ``handler`` runs it and returns the exit code."""
+    COMMANDS[name] = (setup, handler, help_text)
+
+
+def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--vault", metavar="PATH", default=default,
+                        help="the vault (default: $TASKTRACK_VAULT, the config file, or the .obsidian folder above)")
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help="the store (default: $TASKTRACK_DB, else one per vault in the user data folder)")
+
+
+def open_workspace(args: argparse.Namespace, sync: bool = True) -> Workspace:
+    ws = Workspace.open(getattr(args, "vault", None), getattr(args, "db", None))
+    if sync:
+        ws.sync()
+    return ws
+
+
+# -- scan -----------------------------------------------------------------------------------------
+
+
+def _scan_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rebuild", action="store_true", help="start the store over")
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    ws = open_workspace(args, sync=False)
+    report = ws.sync(rebuild=args.rebuild)
+    counts = ws.store.counts()
+    out = sys.stdout
+    out.write(f"vault  {ws.vault}\nstore  {ws.store.path}\n")
+    out.write(f"notes  {ws.store.note_count()} ({len(report.read)} read now, {len(report.deleted)} gone)\n")
+    out.write(f"tasks  {sum(counts.values())}\n")
+    for status in STATUSES:
+        if counts.get(status):
+            out.write(f"  {status:<12}{counts[status]:>7}\n")
+    problems = ws.store.problems()
+    if problems:
+        out.write(f"warnings  {len(problems)}\n")
+        for path, line, message in problems:
+            out.write(f"  {path}{'' if line is None else f':{line}'}: {message}\n")
+    return 0
+
+
+register("scan", "sync the store with the vault and print counts and warnings", _scan_args, run_scan)
+
+
+# -- list -----------------------------------------------------------------------------------------
+
+
+def _list_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--owner", action="append", metavar="NAME", help="owned by NAME (`me`: your names); repeatable")
+    p.add_argument("--status", metavar="LIST", help=f"comma-separated: {', '.join(STATUSES)}")
+    p.add_argument("--all", action="store_true", help="every status, finished ones too")
+    p.add_argument("--due-before", metavar="WHEN", help="due before this date (YYYY-MM-DD or words)")
+    p.add_argument("--due-after", metavar="WHEN", help="due after this date")
+    p.add_argument("--overdue", action="store_true", help="unfinished and due before today")
+    p.add_argument("--priority", metavar="LIST", help="comma-separated: highest,high,medium,normal,low,lowest")
+    p.add_argument("--tag", action="append", metavar="TAG", help="has this tag; repeatable (all must match)")
+    p.add_argument("--path", metavar="TEXT", help="note path contains TEXT, or matches a glob like 'Meetings/*'")
+    p.add_argument("--prop", action="append", metavar="KEY=VALUE", help="note property, e.g. account=Microsoft")
+    p.add_argument("--text", metavar="TEXT", help="the task's text contains TEXT")
+    p.add_argument("--sort", choices=sorted(query.SORTS), default="due")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--json", action="store_true", help="a JSON list of task objects")
+
+
+def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
+    base = today()
+    f = query.Filters(sort=args.sort, limit=args.limit, text=args.text, path=args.path)
+    if args.all:
+        f.statuses = []
+    elif args.status:
+        f.statuses = parse_status_list(args.status)
+    for name in args.owner or []:
+        f.owners += ws.owners_for(name)
+    f.due_before = parse_when(args.due_before, base) if args.due_before else None
+    f.due_after = parse_when(args.due_after, base) if args.due_after else None
+    f.overdue_on = base if args.overdue else None
+    f.priorities = query.parse_priorities(args.priority) if args.priority else []
+    f.tags = list(args.tag or [])
+    f.props = [query.parse_prop(p) for p in args.prop or []]
+    if args.limit is not None and args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    return f
+
+
+def run_list(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    rows = ws.tasks(list_filters(args, ws))
+    out = sys.stdout
+    if args.json:
+        out.writelines(query.json_lines(rows))
+        return 0
+    tty = out.isatty()
+    for line in render.task_table(rows, tty, today()):
+        out.write(line + "\n")
+    if tty:
+        out.write(render.paint(f"{len(rows)} task{'s' * (len(rows) != 1)}\n", "2", render.use_color(tty)))
+    return 0
+
+
+register("list", "list tasks (unfinished ones unless --status/--all)", _list_args, run_list)
+
+
+# -- show -----------------------------------------------------------------------------------------
+
+
+def _show_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="a task id (or its first characters)")
+    p.add_argument("--context", type=int, default=3, metavar="N", help="lines of the note around the task")
+
+
+def run_show(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    row = ws.task(args.id)
+    lines = ws.note_lines(row["path"])
+    first = max(1, row["line"] - args.context)
+    around = [(n, lines[n - 1]) for n in range(first, min(len(lines), row["line"] + args.context) + 1)]
+    color = render.use_color(sys.stdout.isatty())
+    for line in render.task_details(row, around, ws.store.history(row["id"]), color):
+        sys.stdout.write(line + "\n")
+    return 0
+
+
+register("show", "every field of one task, and the note's lines around it", _show_args, run_show)
+
+
+# -- entry point ----------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _load_extra_commands()
+    parser = _Parser(prog="tasks", description="Triage the tasks of an Obsidian vault.")
+    parser.add_argument("--version", action="version", version=f"tasktrack {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (setup, handler, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p, suppress=True)
+        setup(p)
+        p.set_defaults(handler=handler)
+    return parser
+
+
+def _load_extra_commands() -> None:
+    """Commands that live in their own modules register themselves on import."""
+    import importlib
+
+    for module in ("tasktrack.cli_triage", "tasktrack.cli_digest", "tasktrack.cli_tui"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return 2
+        return int(args.handler(args))
+    except TaskTrackError as exc:
+        sys.stderr.write(f"tasks: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("tasks: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

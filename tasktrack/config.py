@@ -1,0 +1,93 @@
+"""Where things are: the config file, the vault, the store."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError, VaultNotFound
+
+
+@dataclass(slots=True)
+class Config:
+    """``config.toml``: ``vault = "..."``, ``me = ["Myself", ...]``, ``[statuses]`` symbol = status,
+    ``[keys]`` action = key (for the TUI)."""
+
+    me: tuple[str, ...] = ("Myself",)
+    vault: str | None = None
+    statuses: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    value = os.environ.get(var)
+    return Path(value) if value else Path.home() / fallback
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("TASKTRACK_CONFIG")
+    if explicit:
+        return Path(explicit)
+    return _xdg("XDG_CONFIG_HOME", ".config") / "tasktrack" / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read config {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"config {path} is not valid TOML: {exc}") from None
+    return _config_from(data, path)
+
+
+def _config_from(data: dict[str, Any], path: Path) -> Config:
+    me = data.get("me", ["Myself"])
+    if isinstance(me, str):
+        me = [me]
+    if not isinstance(me, list) or not all(isinstance(m, str) and m.strip() for m in me):
+        raise UsageError(f"config {path}: `me` must be a list of names")
+    names = tuple(m.strip().lstrip("@") for m in me)
+    statuses = {str(k): str(v) for k, v in dict(data.get("statuses", {})).items()}
+    keys = {str(k): str(v) for k, v in dict(data.get("keys", {})).items()}
+    vault = data.get("vault")
+    return Config(me=names, vault=str(vault) if vault else None, statuses=statuses, keys=keys, path=path)
+
+
+def resolve_vault(explicit: str | None, config: Config, cwd: Path | None = None) -> Path:
+    """``--vault``, else ``TASKTRACK_VAULT``, else the config file, else the nearest folder upwards
+    from the current directory that holds ``.obsidian``."""
+    for source, value in (("--vault", explicit), ("TASKTRACK_VAULT", os.environ.get("TASKTRACK_VAULT")),
+                          ("config", config.vault)):
+        if value:
+            path = Path(value).expanduser()
+            if not path.is_dir():
+                raise VaultNotFound(f"vault {value!r} (from {source}) is not a folder")
+            return path.resolve()
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".obsidian").is_dir():
+            return folder
+    raise VaultNotFound(
+        "no vault found: pass --vault PATH, set TASKTRACK_VAULT, add `vault = ...` to "
+        f"{config_path()}, or run inside a folder that has .obsidian"
+    )
+
+
+def resolve_store(explicit: str | None, vault: Path) -> Path:
+    """``--db``, else ``TASKTRACK_DB``, else one store per vault in the user data folder."""
+    value = explicit or os.environ.get("TASKTRACK_DB")
+    if value:
+        return Path(value).expanduser()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", vault.name).strip("-")[:40] or "vault"
+    digest = hashlib.blake2b(os.fsencode(vault), digest_size=6).hexdigest()
+    return _xdg("XDG_DATA_HOME", ".local/share") / "tasktrack" / f"{slug}-{digest}.sqlite"

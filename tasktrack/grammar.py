@@ -1,0 +1,300 @@
+"""Parse one task line into fields, keeping the span of every part.
+
+The grammar is a superset of what the Obsidian Tasks plugin and Dataview read:
+
+    <prefix><marker><gap>[<symbol>]<gap><description><trailing fields, tags, owners>< ^block-id><trailing spaces>
+
+Fields are read the way Obsidian Tasks reads them: from the end of the line, right to left, as long as
+the end of the remaining text is a field, a tag (or, our extension, an ``@owner``). ``[ ?]`` (space and
+question mark) is our extension for items proposed by a transcript generator.
+
+Every character of a parsed line belongs to exactly one :class:`Segment`, in order, so the segments put
+back together give the line byte for byte; the write-back edits lines by replacing segments.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+PROPOSED_SYMBOL = " ?"
+
+PRIORITY_EMOJI = {"🔺": "highest", "⏫": "high", "🔼": "medium", "🔽": "low", "⏬": "lowest"}
+PRIORITIES = ("highest", "high", "medium", "normal", "low", "lowest")
+PRIORITY_RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
+
+DATE_EMOJI = {
+    "📅": "due",
+    "📆": "due",
+    "🗓": "due",
+    "⏳": "scheduled",
+    "⌛": "scheduled",
+    "🛫": "start",
+    "➕": "created",
+    "✅": "done",
+    "❌": "cancelled",
+}
+DATE_FIELDS = ("due", "scheduled", "start", "created", "done", "cancelled")
+
+# Dataview inline field keys (as Obsidian Tasks' Dataview format spells them) -> our field names.
+DATAVIEW_KEYS = {
+    "due": "due",
+    "scheduled": "scheduled",
+    "start": "start",
+    "created": "created",
+    "completion": "done",
+    "cancelled": "cancelled",
+    "priority": "priority",
+    "repeat": "recurrence",
+    "onCompletion": "on_completion",
+    "id": "id",
+    "dependsOn": "depends_on",
+    "owner": "owner",
+}
+
+TASK_RE = re.compile(
+    r"(?P<prefix>[ \t>]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap> +)\[(?P<symbol> \?|[^\n])\](?=[ \t]|$)"
+)
+
+_VS = "\ufe0f?"
+_DV_KEYS = "|".join(sorted(DATAVIEW_KEYS, key=len, reverse=True))
+_TOKEN_RE = re.compile(
+    "|".join(
+        (
+            rf"(?P<priority>[🔺⏫🔼🔽⏬]){_VS}",
+            rf"(?P<date_emoji>[📅📆🗓⏳⌛🛫➕✅❌]){_VS} *(?P<date>\d{{4}}-\d{{2}}-\d{{2}})",
+            rf"🔁{_VS} *(?P<recurrence>[a-zA-Z0-9, !]*[a-zA-Z0-9!])",
+            rf"🏁{_VS} *(?P<on_completion>[a-zA-Z]+)",
+            rf"🆔{_VS} *(?P<id>[a-zA-Z0-9_-]+)",
+            rf"⛔{_VS} *(?P<depends_on>[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+)*)",
+            rf"\[ *(?P<dv_key>{_DV_KEYS}):: *(?P<dv_value>[^\]]*?) *\],?",
+            rf"\( *(?P<dvp_key>{_DV_KEYS}):: *(?P<dvp_value>[^)]*?) *\),?",
+            r"(?<!\S)(?P<tag>#[^\s!@#$%^&*(),.?\":{}|<>]+)",
+            r"(?<![^\s(\[{\"'])@(?P<owner>\w(?:[\w.'-]*\w)?)",
+        )
+    )
+)
+_BLOCK_ID_RE = re.compile(r" \^([A-Za-z0-9-]+)$")
+_TRAILING_WS_RE = re.compile(r"[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run ``line[start:end]``. ``kind`` says what it is; ``name`` names the field it holds."""
+
+    kind: str  # prefix marker gap checkbox text space field tag owner block_id trailing
+    start: int
+    end: int
+    name: str = ""
+
+
+@dataclass(slots=True)
+class TaskLine:
+    """One parsed task line. Dates are the ``YYYY-MM-DD`` text as written (valid ones only)."""
+
+    text: str
+    prefix: str
+    marker: str
+    symbol: str
+    description: str
+    priority: str = "normal"
+    dates: dict[str, str] = field(default_factory=dict)
+    recurrence: str | None = None
+    on_completion: str | None = None
+    task_id: str | None = None
+    depends_on: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    block_id: str | None = None
+    dataview: bool = False
+    warnings: list[str] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def indent(self) -> str:
+        return self.prefix
+
+    def field_segments(self, name: str) -> list[Segment]:
+        return [s for s in self.segments if s.kind == "field" and s.name == name]
+
+    def segment_text(self, seg: Segment) -> str:
+        return self.text[seg.start : seg.end]
+
+
+def is_task_line(line: str) -> bool:
+    """True when ``line`` has the shape of a task (the block structure is the caller's business)."""
+    return TASK_RE.match(line) is not None
+
+
+def parse_line(line: str) -> TaskLine | None:
+    """Parse ``line`` (without its line ending); ``None`` when it is not a task line."""
+    m = TASK_RE.match(line)
+    if m is None:
+        return None
+    task = TaskLine(
+        text=line,
+        prefix=m.group("prefix"),
+        marker=m.group("marker"),
+        symbol=m.group("symbol"),
+        description="",
+    )
+    segs = task.segments
+    segs.append(Segment("prefix", 0, m.end("prefix")))
+    segs.append(Segment("marker", m.start("marker"), m.end("marker")))
+    segs.append(Segment("gap", m.start("gap"), m.end("gap")))
+    segs.append(Segment("checkbox", m.start("gap") + len(m.group("gap")), m.end()))
+    _parse_body(task, m.end())
+    return task
+
+
+def _parse_body(task: TaskLine, start: int) -> None:
+    line = task.text
+    end = len(line)
+    trailing_start = _TRAILING_WS_RE.search(line, start).start()  # type: ignore[union-attr]
+    tail: list[Segment] = []
+    if trailing_start < end:
+        tail.append(Segment("trailing", trailing_start, end))
+    end = trailing_start
+    block = _BLOCK_ID_RE.search(line, start, end)
+    if block is not None and block.start() >= start:
+        task.block_id = block.group(1)
+        tail.append(Segment("block_id", block.start() + 1, end))
+        tail.append(Segment("space", block.start(), block.start() + 1))
+        end = block.start()
+    body_start = _skip_spaces(line, start, end)
+    tokens = list(_TOKEN_RE.finditer(line, body_start, end))
+    end = _peel_trailing(task, tokens, body_start, end, tail)
+    _collect_inline(task, tokens, end)
+    segs = task.segments
+    if body_start > start:
+        segs.append(Segment("gap", start, body_start))
+    if end > body_start:
+        segs.append(Segment("text", body_start, end))
+    segs.extend(reversed(tail))
+    task.description = line[body_start:end]
+
+
+def _skip_spaces(line: str, pos: int, end: int) -> int:
+    while pos < end and line[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _peel_trailing(
+    task: TaskLine, tokens: list[re.Match[str]], body_start: int, end: int, tail: list[Segment]
+) -> int:
+    """Take fields, tags and owners off the end of the body, right to left; return the new end."""
+    trailing_tags: list[str] = []
+    for tok in reversed(tokens):
+        if tok.end() != end:
+            break
+        kind = _apply_token(task, tok, trailing_tags)
+        if kind is None:
+            break
+        tail.append(Segment(kind[0], tok.start(), tok.end(), kind[1]))
+        new_end = tok.start()
+        while new_end > body_start and task.text[new_end - 1] in " \t":
+            new_end -= 1
+        if new_end < tok.start():
+            tail.append(Segment("space", new_end, tok.start()))
+        end = new_end
+    task.tags = tuple(reversed(trailing_tags))
+    return end
+
+
+def _apply_token(task: TaskLine, tok: re.Match[str], trailing_tags: list[str]) -> tuple[str, str] | None:
+    """Record one trailing token on ``task``; return its (segment kind, field name)."""
+    group = tok.lastgroup
+    if group == "tag":
+        trailing_tags.append(tok.group("tag"))
+        return ("tag", "")
+    if group == "owner":
+        return ("owner", "")
+    if group == "priority":
+        task.priority = PRIORITY_EMOJI[tok.group("priority")]
+        return ("field", "priority")
+    if group == "date":
+        name = DATE_EMOJI[tok.group("date_emoji")]
+        _set_date(task, name, tok.group("date"))
+        return ("field", name)
+    if group in ("dv_value", "dvp_value"):
+        key = tok.group("dv_key") or tok.group("dvp_key")
+        value = tok.group(group).strip()
+        name = DATAVIEW_KEYS[key]
+        if name == "owner":
+            return ("owner", "")
+        if not _set_dataview(task, name, value):
+            return None
+        task.dataview = True
+        return ("field", name)
+    value = tok.group(group or "").strip()
+    if group == "recurrence":
+        task.recurrence = value
+    elif group == "on_completion":
+        task.on_completion = value.lower()
+    elif group == "id":
+        task.task_id = value
+    elif group == "depends_on":
+        task.depends_on = tuple(p.strip() for p in value.split(","))
+    return ("field", group or "")
+
+
+def _set_date(task: TaskLine, name: str, value: str) -> None:
+    """Leftmost occurrence wins: fields are met right to left, so a later call overwrites."""
+    if valid_date(value):
+        task.dates[name] = value
+        task.warnings[:] = [w for w in task.warnings if not w.startswith(f"{name}:")]
+    else:
+        task.dates.pop(name, None)
+        task.warnings.append(f"{name}: impossible date {value!r} (kept as written)")
+
+
+def _set_dataview(task: TaskLine, name: str, value: str) -> bool:
+    if name in DATE_FIELDS:
+        date_text = value[:10]
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_text):
+            return False
+        _set_date(task, name, date_text)
+    elif name == "priority":
+        if value.lower() not in PRIORITIES:
+            return False
+        task.priority = "normal" if value.lower() == "none" else value.lower()
+    elif name == "recurrence":
+        task.recurrence = value
+    elif name == "on_completion":
+        task.on_completion = value.lower()
+    elif name == "id":
+        task.task_id = value
+    elif name == "depends_on":
+        task.depends_on = tuple(p.strip() for p in value.split(",") if p.strip())
+    return True
+
+
+def _collect_inline(task: TaskLine, tokens: list[re.Match[str]], desc_end: int) -> None:
+    """Owners anywhere in the body, and tags in the description (before the trailing ones)."""
+    owners: list[str] = []
+    inline_tags: list[str] = []
+    for tok in tokens:
+        group = tok.lastgroup
+        if group == "owner":
+            owners.append(tok.group("owner"))
+        elif group in ("dv_value", "dvp_value") and (tok.group("dv_key") or tok.group("dvp_key")) == "owner":
+            owners.extend(p.strip().lstrip("@") for p in tok.group(group).split(",") if p.strip())
+        elif group == "tag" and tok.end() <= desc_end:
+            inline_tags.append(tok.group("tag"))
+    task.owners = tuple(dict.fromkeys(o for o in owners if o))
+    task.tags = tuple(inline_tags) + task.tags
+
+
+def valid_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def has_tag(task: TaskLine, tag: str) -> bool:
+    wanted = tag.lower()
+    return any(t.lower() == wanted for t in task.tags)

@@ -1,0 +1,172 @@
+"""Which tasks to list: filters and sort orders, turned into one SQL query on the store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .errors import UsageError
+from .grammar import PRIORITIES, PRIORITY_RANK
+from .statuses import UNFINISHED
+
+SORTS = {
+    "due": "t.due IS NULL, t.due, t.priority, n.path, t.line",
+    "priority": "t.priority, t.due IS NULL, t.due, n.path, t.line",
+    "path": "n.path, t.line",
+    "created": "coalesce(t.created, substr(t.first_seen, 1, 10)) DESC, n.path, t.line",
+    "note": "n.note_date IS NULL, n.note_date DESC, n.path, t.line",
+}
+
+JSON_KEYS = (
+    "id", "path", "line", "status", "symbol", "description", "owners", "priority", "due", "scheduled",
+    "start", "created", "done", "cancelled", "recurrence", "tags", "block_id", "parent", "heading",
+    "note_title", "note_date", "properties",
+)
+
+SELECT = (
+    "SELECT t.id, n.path, t.line, t.status, t.symbol, t.description, t.owners, t.priority, t.due, "
+    "t.scheduled, t.start, t.created, t.done, t.cancelled, t.recurrence, t.tags, t.block_id, t.parent, "
+    "t.heading, n.title AS note_title, n.note_date, n.properties, t.raw, t.first_seen, n.id AS note_id "
+    "FROM tasks t JOIN notes n ON n.id = t.note_id"
+)
+
+
+@dataclass(slots=True)
+class Filters:
+    statuses: list[str] | None = None  # None: the unfinished ones
+    owners: list[str] = field(default_factory=list)
+    not_owners: list[str] = field(default_factory=list)
+    due_before: date | None = None
+    due_after: date | None = None
+    overdue_on: date | None = None
+    priorities: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    path: str | None = None
+    props: list[tuple[str, str]] = field(default_factory=list)
+    text: str | None = None
+    sort: str = "due"
+    limit: int | None = None
+    offset: int = 0
+
+
+def parse_priorities(text: str) -> list[str]:
+    wanted = [p.strip().lower() for p in text.split(",") if p.strip()]
+    for p in wanted:
+        if p not in PRIORITIES:
+            raise UsageError(f"unknown priority {p!r}: use {', '.join(PRIORITIES)}")
+    return wanted
+
+
+def parse_prop(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise UsageError(f"--prop wants key=value, not {text!r}")
+    return key.strip(), value.strip()
+
+
+def _where(f: Filters) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    statuses = list(UNFINISHED) if f.statuses is None else f.statuses
+    if statuses:
+        clauses.append(f"t.status IN ({','.join('?' * len(statuses))})")
+        params += statuses
+    if f.owners:
+        clauses.append("(" + " OR ".join("instr(t.owner_keys, ?) > 0" for _ in f.owners) + ")")
+        params += [f"\x1f{o.casefold()}\x1f" for o in f.owners]
+    if f.not_owners:
+        clauses.append("t.owner_keys != '\x1f'")
+        clauses += ["instr(t.owner_keys, ?) = 0" for _ in f.not_owners]
+        params += [f"\x1f{o.casefold()}\x1f" for o in f.not_owners]
+    _dates(f, clauses, params)
+    if f.priorities:
+        clauses.append(f"t.priority IN ({','.join('?' * len(f.priorities))})")
+        params += [PRIORITY_RANK[p] for p in f.priorities]
+    for tag in f.tags:
+        clauses.append("instr(t.tag_keys, ?) > 0")
+        params.append(f"\x1f{tag.lstrip('#').casefold()}\x1f")
+    if f.path:
+        clauses.append("n.path LIKE ? ESCAPE '\\'")
+        params.append(_like(f.path))
+    for key, value in f.props:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM json_each(n.properties) p WHERE lower(p.key) = lower(?) AND "
+            "(lower(CAST(p.value AS TEXT)) = lower(?) OR (p.type = 'array' AND EXISTS "
+            "(SELECT 1 FROM json_each(p.value) v WHERE lower(CAST(v.value AS TEXT)) = lower(?)))))"
+        )
+        params += [key, value, value]
+    if f.text:
+        clauses.append("(instr(lower(t.description), lower(?)) > 0 OR instr(lower(t.raw), lower(?)) > 0)")
+        params += [f.text, f.text]
+    return clauses, params
+
+
+def _dates(f: Filters, clauses: list[str], params: list[Any]) -> None:
+    if f.due_before:
+        clauses.append("t.due < ?")
+        params.append(f.due_before.isoformat())
+    if f.due_after:
+        clauses.append("t.due > ?")
+        params.append(f.due_after.isoformat())
+    if f.overdue_on:
+        clauses.append(f"t.due < ? AND t.status IN ({','.join('?' * len(UNFINISHED))})")
+        params += [f.overdue_on.isoformat(), *UNFINISHED]
+
+
+def _like(text: str) -> str:
+    """``--path``: a glob (``Meetings/*``) or a part of the path, case-insensitive."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if "*" in text or "?" in text:
+        return escaped.replace("*", "%").replace("?", "_")
+    return f"%{escaped}%"
+
+
+def select(db: sqlite3.Connection, f: Filters) -> list[sqlite3.Row]:
+    if f.sort not in SORTS:
+        raise UsageError(f"unknown sort {f.sort!r}: use {', '.join(SORTS)}")
+    clauses, params = _where(f)
+    sql = SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {SORTS[f.sort]}"
+    if f.limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [f.limit, f.offset]
+    return db.execute(sql, params).fetchall()
+
+
+def count(db: sqlite3.Connection, f: Filters) -> int:
+    clauses, params = _where(f)
+    sql = "SELECT count(*) FROM tasks t JOIN notes n ON n.id = t.note_id"
+    sql += " WHERE " + " AND ".join(clauses) if clauses else ""
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+def one(db: sqlite3.Connection, task_id: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = db.execute(SELECT + " WHERE t.id = ?", (task_id,)).fetchone()
+    return row
+
+
+def as_dict(row: sqlite3.Row) -> dict[str, Any]:
+    """The JSON contract of a task (exactly ``JSON_KEYS``)."""
+    return {
+        "id": row["id"], "path": row["path"], "line": row["line"], "status": row["status"],
+        "symbol": row["symbol"], "description": row["description"], "owners": json.loads(row["owners"]),
+        "priority": PRIORITIES[row["priority"]], "due": row["due"], "scheduled": row["scheduled"],
+        "start": row["start"], "created": row["created"], "done": row["done"], "cancelled": row["cancelled"],
+        "recurrence": row["recurrence"], "tags": json.loads(row["tags"]), "block_id": row["block_id"],
+        "parent": row["parent"], "heading": row["heading"], "note_title": row["note_title"],
+        "note_date": row["note_date"], "properties": json.loads(row["properties"]),
+    }
+
+
+def json_lines(rows: list[sqlite3.Row]) -> Iterator[str]:
+    """The JSON array, piece by piece (each note's properties are spliced in as stored)."""
+    yield "["
+    for i, row in enumerate(rows):
+        item = as_dict(row)
+        del item["properties"]
+        text = json.dumps(item, ensure_ascii=False)
+        yield ("" if i == 0 else ",\n") + text[:-1] + ', "properties": ' + row["properties"] + "}"
+    yield "]\n"

@@ -1,0 +1,121 @@
+"""What the ``tasks`` command prints: tables (coloured on a terminal, plain when piped) and task details."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Sequence
+from datetime import date
+
+from .grammar import PRIORITIES
+
+PRIORITY_MARK = {"highest": "🔺", "high": "⏫", "medium": "🔼", "normal": "", "low": "🔽", "lowest": "⏬"}
+PRIORITY_WORD = {"highest": "highest", "high": "high", "medium": "medium", "normal": "", "low": "low",
+                 "lowest": "lowest"}
+STATUS_COLOR = {"proposed": "35", "open": "0", "in_progress": "33", "deferred": "2", "done": "32",
+                "cancelled": "2;9", "non_task": "2"}
+
+
+def use_color(stream_isatty: bool) -> bool:
+    return stream_isatty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color and code != "0" else text
+
+
+def _owners(row: sqlite3.Row) -> str:
+    return ", ".join(json.loads(row["owners"]))
+
+
+def _due(row: sqlite3.Row) -> str:
+    return str(row["due"] or "")
+
+
+def task_table(rows: Sequence[sqlite3.Row], tty: bool, today: date, width: int | None = None) -> list[str]:
+    """One header line and one line per task; on a terminal, cut to the screen width and coloured."""
+    headers = ("ID", "STATUS", "PRI", "DUE", "OWNERS", "WHERE", "DESCRIPTION")
+    cells = [
+        (r["id"], r["status"], PRIORITY_WORD[PRIORITIES[r["priority"]]], _due(r), _owners(r),
+         f"{r['path']}:{r['line']}", r["description"])
+        for r in rows
+    ]
+    if tty:
+        cells = [c[:4] + (_cut(c[4], 16), _cut_left(c[5], 36), c[6]) for c in cells]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers[:-1])]
+    total = width or (shutil.get_terminal_size((120, 24)).columns if tty else 0)
+    room = max(20, total - sum(widths) - 2 * len(widths)) if tty else 0
+    color = use_color(tty)
+    lines = [_join(headers, widths, room, color, header=True)]
+    for row, cell in zip(rows, cells, strict=True):
+        lines.append(_join(cell, widths, room, color, row=row, today=today))
+    return lines
+
+
+def _join(cells: Sequence[str], widths: list[int], room: int, color: bool, header: bool = False,
+          row: sqlite3.Row | None = None, today: date | None = None) -> str:
+    last = _cut(cells[-1], room) if room else cells[-1]
+    padded = [c.ljust(w) for c, w in zip(cells[:-1], widths, strict=True)]
+    if header:
+        return paint("  ".join(padded + [last]).rstrip(), "1", color)
+    if color and row is not None:
+        padded[1] = paint(padded[1], STATUS_COLOR.get(row["status"], "0"), color)
+        padded[3] = paint(padded[3], _due_color(row, today), color)
+        padded[0] = paint(padded[0], "36", color)
+        padded[5] = paint(padded[5], "2", color)
+    return "  ".join(padded + [last]).rstrip()
+
+
+def _due_color(row: sqlite3.Row, today: date | None) -> str:
+    if not row["due"] or today is None or row["status"] in ("done", "cancelled"):
+        return "0"
+    due = row["due"]
+    if due < today.isoformat():
+        return "31;1"
+    return "33" if due == today.isoformat() else "0"
+
+
+def _cut(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: max(0, room - 1)] + "…"
+
+
+def _cut_left(text: str, room: int) -> str:
+    return text if len(text) <= room else "…" + text[-(room - 1) :]
+
+
+def task_details(row: sqlite3.Row, around: list[tuple[int, str]], history: Sequence[sqlite3.Row],
+                 color: bool) -> list[str]:
+    """``tasks show``: every field, the note's lines around the task, and what the store has seen."""
+    props = json.loads(row["properties"])
+    fields = [
+        ("id", row["id"]), ("status", f"{row['status']}  [{row['symbol']}]"),
+        ("description", row["description"]), ("owners", _owners(row) or "-"),
+        ("priority", PRIORITIES[row["priority"]]),
+        *[(k, row[k] or "-") for k in ("due", "scheduled", "start", "created", "done", "cancelled")],
+        ("recurrence", row["recurrence"] or "-"), ("tags", " ".join(json.loads(row["tags"])) or "-"),
+        ("block id", row["block_id"] or "-"), ("parent", row["parent"] or "-"),
+        ("note", f"{row['note_title']}  ({row['path']}:{row['line']})"),
+        ("note date", row["note_date"] or "-"), ("heading", row["heading"] or "-"),
+        ("first seen", row["first_seen"]),
+    ]
+    lines = [f"{paint(k.rjust(12), '1', color)}  {v}" for k, v in fields]
+    if props:
+        lines.append(paint("  properties", "1", color))
+        lines += [f"{k.rjust(14)}: {_prop(v)}" for k, v in props.items()]
+    lines.append(paint("      source", "1", color))
+    for number, text in around:
+        mark = ">" if number == row["line"] else " "
+        line = f"{mark} {str(number).rjust(5)} | {text}"
+        lines.append(paint(line, "1", color) if mark == ">" else paint(line, "2", color))
+    if history:
+        lines.append(paint("     history", "1", color))
+        lines += [f"{' ' * 14}{h['at']}  {h['old_status'] or 'new'} -> {h['new_status'] or 'gone'}" for h in history]
+    return lines
+
+
+def _prop(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

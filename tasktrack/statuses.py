@@ -1,0 +1,77 @@
+"""Normalized task statuses, and the checkbox symbol each one comes from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .errors import UsageError
+
+STATUSES = ("proposed", "open", "in_progress", "deferred", "done", "cancelled", "non_task")
+UNFINISHED = ("proposed", "open", "in_progress")
+PROPOSED_TAG = "#proposed"
+
+DEFAULT_SYMBOLS: dict[str, str] = {
+    " ?": "proposed",
+    "?": "proposed",
+    " ": "open",
+    "/": "in_progress",
+    "x": "done",
+    "X": "done",
+    "-": "cancelled",
+}
+
+# Obsidian Tasks' status types (its plugin settings) and what they mean here.
+_PLUGIN_TYPES = {
+    "TODO": "open",
+    "IN_PROGRESS": "in_progress",
+    "ON_HOLD": "deferred",
+    "DONE": "done",
+    "CANCELLED": "cancelled",
+    "NON_TASK": "non_task",
+}
+
+
+class StatusMap:
+    """Maps a checkbox symbol (and the task's tags) to a normalized status."""
+
+    def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
+        self.symbols = dict(DEFAULT_SYMBOLS)
+        for symbol, status in (overrides or {}).items():
+            if status not in STATUSES:
+                raise UsageError(f"config: status for symbol {symbol!r} must be one of {', '.join(STATUSES)}")
+            self.symbols[symbol] = status
+
+    def status(self, symbol: str, tags: Iterable[str] = ()) -> str:
+        status = self.symbols.get(symbol, "open")
+        if status in ("open", "in_progress") and any(t.lower() == PROPOSED_TAG for t in tags):
+            return "proposed"
+        return status
+
+    def fingerprint(self) -> str:
+        return json.dumps(sorted(self.symbols.items()))
+
+
+def plugin_statuses(vault: Path, config_dir: str = ".obsidian") -> dict[str, str]:
+    """Custom statuses from the Obsidian Tasks plugin's settings in the vault, if it has them."""
+    path = vault / config_dir / "plugins" / "obsidian-tasks-plugin" / "data.json"
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+        entries = settings["statusSettings"]["coreStatuses"] + settings["statusSettings"]["customStatuses"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    found: dict[str, str] = {}
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("type") in _PLUGIN_TYPES and len(str(entry.get("symbol", ""))) == 1:
+            found[str(entry["symbol"])] = _PLUGIN_TYPES[entry["type"]]
+    found.pop("?", None)  # `[?]` stays "proposed" here: that is what the transcript generator means by it
+    return found
+
+
+def parse_status_list(text: str) -> list[str]:
+    wanted = [s.strip().replace("-", "_") for s in text.split(",") if s.strip()]
+    for status in wanted:
+        if status not in STATUSES:
+            raise UsageError(f"unknown status {status!r}: use {', '.join(STATUSES)}")
+    return wanted

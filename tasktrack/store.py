@@ -1,0 +1,298 @@
+"""The SQLite store: an index of the vault's tasks, plus the history of what it has seen."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError, UnknownTask
+from .ids import KnownTask, assign_ids, match_tasks
+from .scanner import NoteScan, TaskRecord
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    note_date TEXT,
+    properties TEXT NOT NULL DEFAULT '{}',
+    warnings TEXT NOT NULL DEFAULT '[]',
+    error TEXT
+);
+CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    note_id INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    raw TEXT NOT NULL,
+    status TEXT NOT NULL,
+    symbol TEXT NOT NULL,
+    description TEXT NOT NULL,
+    owners TEXT NOT NULL,
+    owner_keys TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    due TEXT, scheduled TEXT, start TEXT, created TEXT, done TEXT, cancelled TEXT,
+    recurrence TEXT,
+    tags TEXT NOT NULL,
+    tag_keys TEXT NOT NULL,
+    block_id TEXT,
+    parent TEXT,
+    heading TEXT,
+    key TEXT NOT NULL,
+    first_seen TEXT NOT NULL
+);
+CREATE INDEX tasks_by_note ON tasks (note_id, line);
+CREATE INDEX tasks_by_status ON tasks (status);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    old_status TEXT,
+    new_status TEXT,
+    path TEXT NOT NULL,
+    description TEXT NOT NULL
+);
+CREATE INDEX events_by_task ON events (task_id);
+CREATE INDEX events_by_time ON events (at);
+"""
+
+TASK_COLUMNS = (
+    "id, note_id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, "
+    "start, created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, first_seen"
+)
+
+
+def now_stamp() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _keys(values: Iterable[str]) -> str:
+    """``\\x1fa\\x1fb\\x1f``: lets SQL test membership with ``instr`` (case-insensitive)."""
+    return "\x1f" + "".join(v.casefold() + "\x1f" for v in values)
+
+
+class Store:
+    def __init__(self, path: Path, vault: Path | None = None) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=10)
+            self.db.row_factory = sqlite3.Row
+            self._prepare(vault)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot use the store {path}: {exc}") from None
+
+    def _prepare(self, vault: Path | None) -> None:
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            self._create()
+        if vault is not None:
+            known = self.meta("vault")
+            if known is None:
+                self.set_meta("vault", str(vault))
+            elif known != str(vault):
+                raise StoreError(f"the store {self.path} belongs to the vault {known}, not {vault}")
+
+    def _create(self) -> None:
+        """A new store (or one of an older schema, which is rebuilt from the vault)."""
+        with self.transaction():
+            for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
+                self.db.execute(f'DROP TABLE IF EXISTS "{name}"')
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- meta ---------------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- sync ---------------------------------------------------------------------------------------
+
+    def note_stats(self) -> dict[str, tuple[int, int]]:
+        return {p: (s, m) for p, s, m in self.db.execute("SELECT path, size, mtime_ns FROM notes")}
+
+    def clear(self) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM tasks")
+            self.db.execute("DELETE FROM notes")
+
+    def apply(self, scans: Sequence[NoteScan], deleted: Sequence[str], stamp: str | None = None) -> int:
+        """Write changed notes and drop deleted ones, in one transaction; return how many tasks changed."""
+        stamp = stamp or now_stamp()
+        used = _IdsInUse(self.db)
+        changes = 0
+        with self.transaction():
+            for path in deleted:
+                changes += self._drop_note(path, stamp)
+            for scan in scans:
+                changes += self._put_note(scan, stamp, used)
+        return changes
+
+    def _drop_note(self, path: str, stamp: str) -> int:
+        row = self.db.execute("SELECT id FROM notes WHERE path=?", (path,)).fetchone()
+        if row is None:
+            return 0
+        gone = self._known(row[0])
+        self._events([(k.id, stamp, k.status, None, path, k.raw) for k in gone])
+        self.db.execute("DELETE FROM tasks WHERE note_id=?", (row[0],))
+        self.db.execute("DELETE FROM notes WHERE id=?", (row[0],))
+        return len(gone)
+
+    def _known(self, note_id: int) -> list[KnownTask]:
+        rows = self.db.execute(
+            "SELECT id, line, raw, key, status, first_seen FROM tasks WHERE note_id=? ORDER BY line", (note_id,)
+        )
+        return [KnownTask(*r) for r in rows]
+
+    def _put_note(self, scan: NoteScan, stamp: str, used: _IdsInUse) -> int:
+        row = self.db.execute("SELECT id FROM notes WHERE path=?", (scan.path,)).fetchone()
+        values = (
+            scan.size, scan.mtime_ns, scan.title, scan.note_date,
+            json.dumps(scan.properties, ensure_ascii=False, sort_keys=False),
+            json.dumps(scan.warnings, ensure_ascii=False), scan.error,
+        )
+        if row is None:
+            cur = self.db.execute(
+                "INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*values, scan.path))
+            note_id, old = int(cur.lastrowid or 0), []
+        else:
+            note_id = int(row[0])
+            self.db.execute(
+                "UPDATE notes SET size=?, mtime_ns=?, title=?, note_date=?, properties=?, warnings=?, error=? "
+                "WHERE id=?", (*values, note_id))
+            old = self._known(note_id)
+            self.db.execute("DELETE FROM tasks WHERE note_id=?", (note_id,))
+        return self._put_tasks(note_id, scan, old, stamp, used)
+
+    def _put_tasks(self, note_id: int, scan: NoteScan, old: list[KnownTask], stamp: str, used: _IdsInUse) -> int:
+        matched = match_tasks(old, scan.tasks) if old else {}
+        used.release(k.id for k in old)
+        ids = assign_ids(scan.path, scan.tasks, matched, used.__contains__)
+        used.add(ids)
+        by_line = {rec.line: tid for rec, tid in zip(scan.tasks, ids, strict=True)}
+        rows, events = [], []
+        for i, (rec, tid) in enumerate(zip(scan.tasks, ids, strict=True)):
+            prev = matched.get(i)
+            first_seen = prev.first_seen if prev else stamp
+            if prev is None or prev.status != rec.status:
+                events.append((tid, stamp, prev.status if prev else None, rec.status, scan.path, rec.raw))
+            parent = by_line.get(rec.parent_line) if rec.parent_line else None
+            rows.append(_task_row(tid, note_id, rec, parent, first_seen))
+        kept = {k.id for k in matched.values()}
+        events.extend((k.id, stamp, k.status, None, scan.path, k.raw) for k in old if k.id not in kept)
+        self.db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({','.join('?' * 24)})", rows)
+        self._events(events)
+        return len(events)
+
+    def _events(self, events: list[tuple[Any, ...]]) -> None:
+        if events:
+            self.db.executemany(
+                "INSERT INTO events (task_id, at, old_status, new_status, path, description) VALUES (?,?,?,?,?,?)",
+                events,
+            )
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        return {s: n for s, n in self.db.execute("SELECT status, count(*) FROM tasks GROUP BY status")}
+
+    def note_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM notes WHERE error IS NULL").fetchone()[0])
+
+    def problems(self) -> list[tuple[str, int | None, str]]:
+        """Every warning and unreadable note, as (path, line, message)."""
+        found: list[tuple[str, int | None, str]] = []
+        for path, warnings, error in self.db.execute(
+            "SELECT path, warnings, error FROM notes WHERE error IS NOT NULL OR warnings != '[]' ORDER BY path"
+        ):
+            if error:
+                found.append((path, None, error))
+            found.extend((path, line, msg) for line, msg in json.loads(warnings))
+        return found
+
+    def resolve_id(self, prefix: str) -> str:
+        """The full id for ``prefix`` (at least 4 characters, unique)."""
+        wanted = prefix.strip().lower()
+        if len(wanted) < 4:
+            raise UnknownTask(f"no task with id {prefix!r} (give at least 4 characters)")
+        rows = self.db.execute("SELECT id FROM tasks WHERE id >= ? AND id < ? LIMIT 3", (wanted, wanted + "~"))
+        ids = [r[0] for r in rows]
+        if not ids:
+            raise UnknownTask(f"no task with id {prefix!r} (see `tasks list --all`)")
+        if len(ids) > 1 and wanted not in ids:
+            raise UnknownTask(f"id {prefix!r} is ambiguous: {', '.join(ids)}")
+        return wanted if wanted in ids else str(ids[0])
+
+    def history(self, task_id: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM events WHERE task_id=? ORDER BY id", (task_id,)).fetchall()
+
+
+class _IdsInUse:
+    """Every task id in the store, loaded only when a new id is needed."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.ids: set[str] | None = None
+        self.released: set[str] = set()
+
+    def _load(self) -> set[str]:
+        if self.ids is None:
+            self.ids = {r[0] for r in self.db.execute("SELECT id FROM tasks")} - self.released
+        return self.ids
+
+    def __contains__(self, task_id: object) -> bool:
+        return task_id in self._load()
+
+    def release(self, ids: Iterable[str]) -> None:
+        ids = set(ids)
+        if self.ids is None:
+            self.released |= ids
+        else:
+            self.ids -= ids
+
+    def add(self, ids: Iterable[str]) -> None:
+        if self.ids is not None:
+            self.ids.update(ids)
+        else:
+            self.released -= set(ids)
+
+
+def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:
+    return (
+        tid, note_id, rec.line, rec.raw, rec.status, rec.symbol, rec.description,
+        json.dumps(rec.owners, ensure_ascii=False), _keys(rec.owners), rec.priority,
+        rec.due, rec.scheduled, rec.start, rec.created, rec.done, rec.cancelled, rec.recurrence,
+        json.dumps(rec.tags, ensure_ascii=False), _keys(t.lstrip("#") for t in rec.tags),
+        rec.block_id, parent, rec.heading, rec.key, first_seen,
+    )

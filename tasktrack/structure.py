@@ -1,0 +1,233 @@
+"""Which lines of a note are list items, as Obsidian's markdown parser decides.
+
+Obsidian (and so Obsidian Tasks and Dataview) only looks for checkboxes on lines its parser reports as
+list items. This module replays enough of the CommonMark block structure to agree with it: YAML
+frontmatter, fenced code (``` and ~~~, any length, also inside lists and quotes), indented code,
+``<!-- -->`` and ``%% %%`` comments, paragraph continuations, blockquotes and callouts, and the list
+nesting that gives each item its parent. It also tracks the heading each line sits under.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_QUOTE_RE = re.compile(r"(?: {0,3}>[ \t]?)*")
+_ITEM_RE = re.compile(r"(?P<marker>[-*+]|(?P<num>\d{1,9})[.)])(?P<space>[ \t]+|$)")
+_ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE_RE = re.compile(r"(`{3,}|~{3,})(.*)$")
+_HR_RE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_SETEXT_RE = re.compile(r"(?:=+|-+)[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """A list item line: 0-based ``line``, the nearest enclosing item's line, the heading above it."""
+
+    line: int
+    parent: int | None
+    heading: str | None
+
+
+@dataclass(slots=True)
+class _Open:
+    content_col: int
+    quote: int
+    line: int
+
+
+def frontmatter_end(lines: list[str]) -> int:
+    """Number of lines taken by YAML frontmatter at the top of the note (0 when there is none)."""
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() == "---":
+            return i + 1
+    return 0
+
+
+def _columns(text: str) -> tuple[int, int]:
+    """(indent column with tabs to the next multiple of 4, number of leading whitespace chars)."""
+    col = 0
+    for i, ch in enumerate(text):
+        if ch == " ":
+            col += 1
+        elif ch == "\t":
+            col += 4 - col % 4
+        else:
+            return col, i
+    return col, len(text)
+
+
+class _Walker:
+    """One pass over a note's lines, keeping the block state between lines."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.fence: tuple[str, int] | None = None
+        self.html_comment = False
+        self.pct_comment = False
+        self.stack: list[_Open] = []
+        self.heading: str | None = None
+        self.prev_blank = True
+        self.prev_paragraph = False
+        self.paragraph_text = ""
+
+    def items(self, start: int) -> Iterator[ListItem]:
+        for i in range(start, len(self.lines)):
+            item = self._line(i, self.lines[i])
+            if item is not None:
+                yield item
+
+    def _line(self, i: int, line: str) -> ListItem | None:
+        if self.pct_comment:
+            if line.count("%%") % 2:
+                self.pct_comment = False
+            return None
+        if self.html_comment:
+            if "-->" in line:
+                self.html_comment = False
+            return None
+        qm = _QUOTE_RE.match(line)
+        quote_end = qm.end() if qm else 0
+        quote = line.count(">", 0, quote_end)
+        rest = line[quote_end:]
+        if self.fence is not None:
+            self._fence_line(rest)
+            return None
+        if not rest.strip():
+            self._blank()
+            return None
+        col, ws = _columns(rest)
+        return self._block(i, rest[ws:], col, quote)
+
+    def _fence_line(self, rest: str) -> None:
+        assert self.fence is not None
+        char, length = self.fence
+        body = rest.strip()
+        if body and body[0] == char and len(body) >= length and body.rstrip(char) == "" and body == char * len(body):
+            self.fence = None
+
+    def _blank(self) -> None:
+        self.prev_blank = True
+        self.prev_paragraph = False
+
+    def _container(self, col: int, quote: int) -> int:
+        """Drop open items this line is not inside of; return the content column it is measured from."""
+        stack = self.stack
+        while stack and (stack[-1].quote != quote or stack[-1].content_col > col):
+            stack.pop()
+        return stack[-1].content_col if stack else 0
+
+    def _block(self, i: int, text: str, col: int, quote: int) -> ListItem | None:
+        base = self._peek_container(col, quote)
+        relative = col - base
+        if relative >= 4:
+            self._indented(col, quote)
+            return None
+        starts = text[:1]
+        if starts in "`~" and self._open_fence(text, col, quote):
+            return None
+        if starts == "<" and text.startswith("<!--"):
+            self._leave_lists(col, quote)
+            self.html_comment = "-->" not in text[4:]
+            self._end_paragraph()
+            return None
+        if starts == "%" and text.startswith("%%"):
+            self._leave_lists(col, quote)
+            self.pct_comment = text.count("%%") % 2 == 1
+            self._end_paragraph()
+            return None
+        if starts == "#":
+            heading = _ATX_RE.match(text)
+            if heading is not None:
+                self._leave_lists(col, quote)
+                self.heading = (heading.group(2) or "").strip()
+                self._end_paragraph()
+                return None
+        if starts in "-*+_=" and self._rule_or_setext(text, col, quote):
+            return None
+        item = _ITEM_RE.match(text)
+        if item is not None and self._starts_item(item, text):
+            return self._push_item(i, item, col, quote, text)
+        self._paragraph(text, col, quote)
+        return None
+
+    def _peek_container(self, col: int, quote: int) -> int:
+        for open_item in reversed(self.stack):
+            if open_item.quote == quote and open_item.content_col <= col:
+                return open_item.content_col
+        return 0
+
+    def _indented(self, col: int, quote: int) -> None:
+        """Four columns past the container: indented code, or a lazy paragraph continuation."""
+        if self.prev_paragraph:
+            return
+        self._container(col, quote)
+        self.prev_blank = False
+
+    def _open_fence(self, text: str, col: int, quote: int) -> bool:
+        m = _FENCE_RE.match(text)
+        if m is None or (m.group(1)[0] == "`" and "`" in m.group(2)):
+            return False
+        self._container(col, quote)
+        self.fence = (m.group(1)[0], len(m.group(1)))
+        self._end_paragraph()
+        return True
+
+    def _rule_or_setext(self, text: str, col: int, quote: int) -> bool:
+        if self.prev_paragraph and not self.stack and _SETEXT_RE.match(text):
+            self.heading = self.paragraph_text
+            self._end_paragraph()
+            return True
+        if _HR_RE.match(text):
+            self._leave_lists(col, quote)
+            self._end_paragraph()
+            return True
+        return False
+
+    def _starts_item(self, item: re.Match[str], text: str) -> bool:
+        """A list item may interrupt a paragraph only if it is not empty and, if ordered, starts at 1."""
+        if not self.prev_paragraph or self._in_list_paragraph():
+            return True
+        if not text[item.end() :].strip():
+            return False
+        num = item.group("num")
+        return num is None or int(num) == 1
+
+    def _in_list_paragraph(self) -> bool:
+        return bool(self.stack)
+
+    def _push_item(self, i: int, item: re.Match[str], col: int, quote: int, text: str) -> ListItem:
+        self._container(col, quote)
+        parent = self.stack[-1].line if self.stack else None
+        space_cols, _ = _columns(item.group("space"))
+        if not text[item.end() :].strip() or space_cols > 4:
+            space_cols = 1
+        content_col = col + len(item.group("marker")) + space_cols
+        self.stack.append(_Open(content_col, quote, i))
+        self.prev_blank = False
+        self.prev_paragraph = True
+        self.paragraph_text = ""
+        return ListItem(i, parent, self.heading)
+
+    def _paragraph(self, text: str, col: int, quote: int) -> None:
+        if not self.prev_paragraph:
+            self._container(col, quote)
+        self.prev_blank = False
+        self.prev_paragraph = True
+        self.paragraph_text = text.strip()
+
+    def _leave_lists(self, col: int, quote: int) -> None:
+        self._container(col, quote)
+
+    def _end_paragraph(self) -> None:
+        self.prev_blank = False
+        self.prev_paragraph = False
+        self.paragraph_text = ""
+
+
+def list_items(lines: list[str], start: int = 0) -> Iterator[ListItem]:
+    """The list items among ``lines`` (without line endings), from line ``start`` on."""
+    return _Walker(lines).items(start)

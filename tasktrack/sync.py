@@ -1,0 +1,66 @@
+"""Keep the store in step with the vault: re-read only the notes whose size or mtime changed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from .scanner import FileStat, NoteScan, scan_file, walk_vault
+from .statuses import StatusMap
+from .store import Store
+
+PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
+
+
+@dataclass(slots=True)
+class SyncReport:
+    notes: int = 0
+    read: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    changed_tasks: int = 0
+
+
+def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) -> SyncReport:
+    fingerprint = statuses.fingerprint()
+    if rebuild or store.meta("statuses") != fingerprint:
+        store.clear()
+        store.set_meta("statuses", fingerprint)
+    files = {f.path: f for f in walk_vault(vault)}
+    known = store.note_stats()
+    stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
+    deleted = [p for p in known if p not in files]
+    report = SyncReport(notes=len(files), deleted=deleted)
+    if not stale and not deleted:
+        return report
+    scans = read_notes(vault, stale, statuses)
+    report.read = [s.path for s in scans]
+    report.changed_tasks = store.apply(scans, deleted)
+    return report
+
+
+def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[str]) -> None:
+    """Re-read the given notes now (after a write), whatever their mtime says."""
+    stats = []
+    deleted = []
+    for path in paths:
+        try:
+            st = os.stat(vault / path)
+        except FileNotFoundError:
+            deleted.append(path)
+            continue
+        stats.append(FileStat(path, st.st_size, st.st_mtime_ns))
+    store.apply(read_notes(vault, stats, statuses), deleted)
+
+
+def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap) -> list[NoteScan]:
+    read = partial(scan_file, vault, statuses=statuses)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(stats) < PARALLEL_FROM or workers < 2:
+        return [read(s) for s in stats]
+    chunk = max(16, len(stats) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(read, stats, chunksize=chunk))

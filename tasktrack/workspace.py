@@ -1,0 +1,78 @@
+"""The public entry point: one vault, its store and its settings, kept in sync."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import query
+from .config import Config, load_config, resolve_store, resolve_vault
+from .errors import StoreError, UnknownTask
+from .statuses import StatusMap, plugin_statuses
+from .store import Store
+from .sync import SyncReport, sync, sync_paths
+
+
+@dataclass
+class Workspace:
+    vault: Path
+    store: Store
+    config: Config
+    statuses: StatusMap
+
+    @classmethod
+    def open(cls, vault: str | None = None, db: str | None = None, config: Config | None = None) -> Workspace:
+        config = config or load_config()
+        root = resolve_vault(vault, config)
+        statuses = StatusMap({**plugin_statuses(root), **config.statuses})
+        store = Store(resolve_store(db, root), root)
+        return cls(root, store, config, statuses)
+
+    def sync(self, rebuild: bool = False) -> SyncReport:
+        try:
+            return sync(self.vault, self.store, self.statuses, rebuild=rebuild)
+        except sqlite3.Error as exc:
+            raise StoreError(f"the store {self.store.path} cannot be used: {exc}") from None
+
+    def refresh(self, paths: list[str]) -> None:
+        """Re-read these notes now (after tasktrack itself wrote them)."""
+        sync_paths(self.vault, self.store, self.statuses, paths)
+
+    def me(self) -> tuple[str, ...]:
+        return self.config.me
+
+    def owners_for(self, name: str) -> list[str]:
+        """``me`` stands for the configured names; any other name stands for itself."""
+        return list(self.config.me) if name.strip().lower() == "me" else [name.strip().lstrip("@")]
+
+    def tasks(self, filters: query.Filters) -> list[sqlite3.Row]:
+        return query.select(self.store.db, filters)
+
+    def count(self, filters: query.Filters) -> int:
+        return query.count(self.store.db, filters)
+
+    def task(self, task_id: str) -> sqlite3.Row:
+        row = query.one(self.store.db, self.store.resolve_id(task_id))
+        if row is None:
+            raise UnknownTask(f"no task with id {task_id!r}")
+        return row
+
+    def note_path(self, relative: str) -> Path:
+        return self.vault / relative
+
+    def note_lines(self, relative: str) -> list[str]:
+        from .scanner import decode_note, split_lines
+
+        try:
+            return split_lines(decode_note(self.note_path(relative).read_bytes()))
+        except (OSError, UnicodeDecodeError):
+            return []
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
