@@ -298,3 +298,35 @@ def valid_date(text: str) -> bool:
 def has_tag(task: TaskLine, tag: str) -> bool:
     wanted = tag.lower()
     return any(t.lower() == wanted for t in task.tags)
+
+
+def content_bounds(task: TaskLine) -> tuple[int, int]:
+    """Where the body starts (after the checkbox) and where its fields end (before `` ^id`` and trailing spaces)."""
+    start = next(s.end for s in task.segments if s.kind == "checkbox")
+    end = len(task.text)
+    for seg in task.segments:
+        if seg.start >= start and seg.kind == "gap":
+            start = seg.end
+    for seg in reversed(task.segments):
+        if seg.kind in ("trailing", "block_id") or (seg.kind == "space" and seg.end == _block_start(task)):
+            end = seg.start
+        else:
+            break
+    return start, max(start, end)
+
+
+def _block_start(task: TaskLine) -> int:
+    return next((s.start for s in task.segments if s.kind == "block_id"), -1)
+
+
+def body_tokens(task: TaskLine, group: str) -> list[re.Match[str]]:
+    """The tags (``tag``), owners (``owner``) or Dataview owner fields (``dv_owner``) anywhere in the body."""
+    start, end = content_bounds(task)
+    found = []
+    for tok in _TOKEN_RE.finditer(task.text, start, end):
+        kind = tok.lastgroup
+        if kind in ("dv_value", "dvp_value"):
+            kind = "dv_owner" if (tok.group("dv_key") or tok.group("dvp_key")) == "owner" else "field"
+        if kind == group:
+            found.append(tok)
+    return found

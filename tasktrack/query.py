@@ -19,6 +19,7 @@ SORTS = {
     "path": "n.path, t.line",
     "created": "coalesce(t.created, substr(t.first_seen, 1, 10)) DESC, n.path, t.line",
     "note": "n.note_date IS NULL, n.note_date DESC, n.path, t.line",
+    "done": "t.done IS NULL, t.done DESC, n.path, t.line",
 }
 
 JSON_KEYS = (
@@ -30,7 +31,8 @@ JSON_KEYS = (
 SELECT = (
     "SELECT t.id, n.path, t.line, t.status, t.symbol, t.description, t.owners, t.priority, t.due, "
     "t.scheduled, t.start, t.created, t.done, t.cancelled, t.recurrence, t.tags, t.block_id, t.parent, "
-    "t.heading, n.title AS note_title, n.note_date, n.properties, t.raw, t.first_seen, n.id AS note_id "
+    "t.heading, n.title AS note_title, n.note_date, n.properties, t.raw, t.first_seen, n.id AS note_id, "
+    "t.inferred_due "
     "FROM tasks t JOIN notes n ON n.id = t.note_id"
 )
 

@@ -48,7 +48,8 @@ CREATE TABLE tasks (
     parent TEXT,
     heading TEXT,
     key TEXT NOT NULL,
-    first_seen TEXT NOT NULL
+    first_seen TEXT NOT NULL,
+    inferred_due TEXT
 );
 CREATE INDEX tasks_by_note ON tasks (note_id, line);
 CREATE INDEX tasks_by_status ON tasks (status);
@@ -63,6 +64,20 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_task ON events (task_id);
 CREATE INDEX events_by_time ON events (at);
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    batch INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    verb TEXT NOT NULL,
+    task_id TEXT,
+    path TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    old_lines TEXT NOT NULL,
+    new_lines TEXT NOT NULL,
+    before BLOB,
+    after BLOB,
+    undone INTEGER NOT NULL DEFAULT 0
+);
 """
 
 TASK_COLUMNS = (

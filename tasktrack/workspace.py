@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,9 +70,12 @@ class Workspace:
         except (OSError, UnicodeDecodeError):
             return []
 
+    def lock(self) -> AbstractContextManager[None]:
+        """Serializes writes against other tasktrack processes using the same store."""
+        from .writeback import file_lock
+
+        return file_lock(self.store.path.with_name(self.store.path.name + ".lock"))
+
     def close(self) -> None:
         self.store.close()
 
-
-def env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")

@@ -1,0 +1,127 @@
+"""``tasks accept|reject|done|reopen|start|due|schedule|start-date|priority|assign|undo``."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+
+from .cli import open_workspace, register
+from .errors import UnknownTask, UsageError
+from .grammar import PRIORITIES
+from .triage import Change, Triage
+from .workspace import Workspace
+
+_ID_RE = re.compile(r"[a-z2-7]{4,8}")
+
+
+def _dry_run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", action="store_true", help="show the line diff; write nothing")
+
+
+def _ids_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ids", nargs="+", metavar="ID", help="task ids (or their first characters)")
+    _dry_run(p)
+
+
+def _date_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("words", nargs="+", metavar="ID... WHEN",
+                   help="task ids, then the date: YYYY-MM-DD or words (tomorrow, next friday, in 2 weeks, eow)")
+    p.add_argument("--clear", action="store_true", help="remove the date instead")
+    _dry_run(p)
+
+
+def _due_args(p: argparse.ArgumentParser) -> None:
+    _date_args(p)
+    p.add_argument("--accept-inferred", action="store_true",
+                   help="write the due date inferred from the task's words as 📅 YYYY-MM-DD")
+
+
+def _priority_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("words", nargs="+", metavar="ID... LEVEL", help=f"task ids, then one of {', '.join(PRIORITIES)}")
+    _dry_run(p)
+
+
+def _assign_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("words", nargs="+", metavar="ID... NAME", help="task ids, then the owner's name")
+    p.add_argument("--add", action="store_true", help="keep the current owners and add NAME")
+    _dry_run(p)
+
+
+def split_ids(ws: Workspace, words: list[str], needs_value: bool) -> tuple[list[str], str | None]:
+    """Leading words that are task ids, then the rest as one value (a date may be several words)."""
+    ids = [words[0]]
+    rest = words[1:]
+    while rest and _ID_RE.fullmatch(rest[0]) and _is_task(ws, rest[0]):
+        ids.append(rest.pop(0))
+    value = " ".join(rest) or None
+    if needs_value and value is None:
+        raise UsageError("give the task ids, then the value")
+    if not needs_value and value is not None:
+        raise UsageError(f"unexpected words after the ids: {value!r}")
+    return ids, value
+
+
+def _is_task(ws: Workspace, word: str) -> bool:
+    try:
+        ws.store.resolve_id(word)
+    except UnknownTask:
+        return False
+    return True
+
+
+def show(changes: list[Change], dry_run: bool) -> None:
+    out = sys.stdout
+    for change in changes:
+        if dry_run:
+            out.write(f"{change.path}:{change.line}\n- {change.old}\n")
+            out.writelines(f"+ {line}\n" for line in change.new)
+        else:
+            out.write(f"{change}\n")
+        for warning in change.warnings:
+            sys.stderr.write(f"tasks: warning: {warning}\n")
+    if dry_run:
+        out.write("(dry run: nothing written)\n")
+
+
+def _verb_handler(verb: str) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        ws = open_workspace(args)
+        value: str | None = None
+        flags = {"clear": getattr(args, "clear", False), "accept_inferred": getattr(args, "accept_inferred", False)}
+        if hasattr(args, "words"):
+            needs_value = not (flags["clear"] or flags["accept_inferred"])
+            ids, value = split_ids(ws, args.words, needs_value)
+        else:
+            ids = args.ids
+        changes = Triage(ws).run(verb, ids, value=value, add=getattr(args, "add", False),
+                                 dry_run=args.dry_run, **flags)
+        show(changes, args.dry_run)
+        return 0
+
+    return handler
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    show(Triage(ws).undo(dry_run=args.dry_run), args.dry_run)
+    return 0
+
+
+_HELP = {
+    "accept": ("accept proposed tasks: [ ?] and [?] become [ ], #proposed goes", _ids_args),
+    "reject": ("cancel tasks: [-] with ❌ today", _ids_args),
+    "done": ("complete tasks: [x] with ✅ today (a recurring task gets its next instance)", _ids_args),
+    "reopen": ("back to [ ], without ✅/❌", _ids_args),
+    "start": ("mark tasks in progress: [/]", _ids_args),
+    "due": ("set the due date (📅)", _due_args),
+    "schedule": ("set the scheduled date (⏳)", _date_args),
+    "start-date": ("set the start date (🛫)", _date_args),
+    "priority": ("set the priority", _priority_args),
+    "assign": ("set the owner (@Name)", _assign_args),
+}
+
+for _verb, (_text, _setup) in _HELP.items():
+    register(_verb, _text, _setup, _verb_handler(_verb))
+register("undo", "revert the last change tasktrack wrote", _dry_run, run_undo)

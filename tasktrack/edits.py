@@ -1,0 +1,144 @@
+"""Surgical edits of one task line: only the status character and the fields being changed are touched.
+
+Each function takes a line (without its ending) and returns the new line. A new field goes at the end of
+the line's trailing fields and tags (where Obsidian Tasks still reads it), before a ``^block-id`` and
+trailing hard-break spaces; a new owner goes at the end of the description, before the fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .errors import UsageError
+from .grammar import PRIORITIES, Segment, TaskLine, body_tokens, content_bounds, parse_line
+
+DATE_EMOJI_OUT = {"due": "📅", "scheduled": "⏳", "start": "🛫", "created": "➕", "done": "✅", "cancelled": "❌"}
+DATAVIEW_OUT = {"due": "due", "scheduled": "scheduled", "start": "start", "created": "created",
+                "done": "completion", "cancelled": "cancelled", "priority": "priority"}
+PRIORITY_OUT = {"highest": "🔺", "high": "⏫", "medium": "🔼", "low": "🔽", "lowest": "⏬"}
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse(line: str) -> TaskLine:
+    task = parse_line(line)
+    if task is None:
+        raise UsageError(f"not a task line: {line!r}")
+    return task
+
+
+def set_symbol(line: str, symbol: str) -> str:
+    seg = next(s for s in parse(line).segments if s.kind == "checkbox")
+    return line[: seg.start] + f"[{symbol}]" + line[seg.end :]
+
+
+def remove_tag(line: str, tag: str) -> str:
+    """Drop every ``tag`` (any case) from the line, each with the space before it."""
+    task = parse(line)
+    spans = [(t.start(), t.end()) for t in body_tokens(task, "tag") if t.group().lower() == tag.lower()]
+    return _cut(task, spans)
+
+
+def set_date(line: str, name: str, value: str | None) -> str:
+    """Set (or with ``None`` remove) a date field, keeping its style (emoji or Dataview) where it exists."""
+    task = parse(line)
+    segs = task.field_segments(name)
+    if value is None:
+        return _cut(task, [(s.start, s.end) for s in segs])
+    if segs:
+        first = segs[0]
+        return _replace(_cut(task, [(s.start, s.end) for s in segs[1:]]), first.start, first.end,
+                        lambda old: _DATE_RE.sub(value, old, count=1))
+    return insert_field(task, _date_text(task, name, value))
+
+
+def _date_text(task: TaskLine, name: str, value: str) -> str:
+    if task.dataview:
+        return f"[{DATAVIEW_OUT[name]}:: {value}]"
+    return f"{DATE_EMOJI_OUT[name]} {value}"
+
+
+def set_priority(line: str, priority: str) -> str:
+    if priority not in PRIORITIES:
+        raise UsageError(f"unknown priority {priority!r}: use {', '.join(PRIORITIES)}")
+    task = parse(line)
+    segs = task.field_segments("priority")
+    spans = [(s.start, s.end) for s in segs]
+    if priority == "normal":
+        return _cut(task, spans)
+    text = f"[priority:: {priority}]" if task.dataview else PRIORITY_OUT[priority]
+    if segs:
+        return _replace(_cut(task, spans[1:]), spans[0][0], spans[0][1],
+                        lambda old: re.sub(r"::\s*\w+", f":: {priority}", old) if "::" in old else text)
+    return insert_field(task, text)
+
+
+def set_owner(line: str, name: str, add: bool = False) -> str:
+    """Make ``name`` the owner (``add``: one more owner). ``@Name`` or ``[owner:: Name]`` as the line has it."""
+    name = name.strip().lstrip("@")
+    if not re.fullmatch(r"\w(?:[\w.'-]*\w)?", name):
+        raise UsageError(f"{name!r} is not an owner name (letters, digits, . ' - _)")
+    task = parse(line)
+    owners = sorted(body_tokens(task, "owner") + body_tokens(task, "dv_owner"), key=lambda m: m.start())
+    if add or not owners:
+        at = owners[-1].end() if owners else _description_end(task)
+        return line[:at] + f" @{name}" + line[at:]
+    first = owners[0]
+    rest = [(m.start(), m.end()) for m in owners[1:]]
+    if first.lastgroup == "owner":
+        return _replace(_cut(task, rest), first.start(), first.end(), lambda old: f"@{name}")
+    return _replace(_cut(task, rest), first.start(), first.end(),
+                    lambda old: re.sub(r"::\s*[^\])]*", f":: {name}", old))
+
+
+def remove_fields(line: str, names: tuple[str, ...]) -> str:
+    task = parse(line)
+    spans = [(s.start, s.end) for s in task.segments if s.kind == "field" and s.name in names]
+    if "block_id" in names:
+        spans += [(s.start, s.end) for s in task.segments if s.kind == "block_id"]
+    return _cut(task, spans)
+
+
+def insert_field(task: TaskLine, text: str) -> str:
+    """Append ``text`` after the line's last field or tag, before `` ^id`` and trailing spaces."""
+    _, end = content_bounds(task)
+    line = task.text
+    sep = "  " if text.startswith("[") else " "
+    if end == _body_start(task):
+        sep = "" if line[end - 1 : end] in (" ", "\t") else " "
+    return line[:end] + sep + text + line[end:]
+
+
+def _body_start(task: TaskLine) -> int:
+    return content_bounds(task)[0]
+
+
+def _description_end(task: TaskLine) -> int:
+    text = [s for s in task.segments if s.kind == "text"]
+    return text[0].end if text else content_bounds(task)[0]
+
+
+def _replace(line: str, start: int, end: int, change: Callable[[str], str]) -> str:
+    return line[:start] + change(line[start:end]) + line[end:]
+
+
+def _cut(task: TaskLine, spans: list[tuple[int, int]]) -> str:
+    """Remove each span with the whitespace before it (at the start of the body: with the one after it).
+    Trailing hard-break spaces are never removed."""
+    line = task.text
+    floor = content_bounds(task)[0]
+    for start, end in sorted(spans, reverse=True):
+        before = start
+        while before > floor and line[before - 1] in " \t":
+            before -= 1
+        if before > floor:
+            start = before
+        else:
+            while end < len(line) and line[end] in " \t" and line[end:].strip():
+                end += 1
+        line = line[:start] + line[end:]
+    return line
+
+
+def segment_text(task: TaskLine, seg: Segment) -> str:
+    return task.text[seg.start : seg.end]
