@@ -75,6 +75,8 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--due-before", metavar="WHEN", help="due before this date (YYYY-MM-DD or words)")
     p.add_argument("--due-after", metavar="WHEN", help="due after this date")
     p.add_argument("--overdue", action="store_true", help="unfinished and due before today")
+    p.add_argument("--inferred", action="store_true",
+                   help="date filters also use due dates inferred from a task's words (shown as ~DATE)")
     p.add_argument("--priority", metavar="LIST", help="comma-separated: highest,high,medium,normal,low,lowest")
     p.add_argument("--tag", action="append", metavar="TAG", help="has this tag; repeatable (all must match)")
     p.add_argument("--path", metavar="TEXT", help="note path contains TEXT, or matches a glob like 'Meetings/*'")
@@ -94,9 +96,10 @@ def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
         f.statuses = parse_status_list(args.status)
     for name in args.owner or []:
         f.owners += ws.owners_for(name)
-    f.due_before = parse_when(args.due_before, base) if args.due_before else None
-    f.due_after = parse_when(args.due_after, base) if args.due_after else None
+    f.due_before = parse_when(args.due_before, base) if args.due_before is not None else None
+    f.due_after = parse_when(args.due_after, base) if args.due_after is not None else None
     f.overdue_on = base if args.overdue else None
+    f.inferred = bool(getattr(args, "inferred", False))
     f.priorities = query.parse_priorities(args.priority) if args.priority else []
     f.tags = list(args.tag or [])
     f.props = [query.parse_prop(p) for p in args.prop or []]
@@ -107,16 +110,17 @@ def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
 
 def run_list(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
-    rows = ws.tasks(list_filters(args, ws))
+    filters = list_filters(args, ws)
     out = sys.stdout
     if args.json:
-        out.writelines(query.json_lines(rows))
+        out.writelines(query.json_lines(ws.store.db, filters))
         return 0
+    rows = ws.tasks(filters)
     tty = out.isatty()
     for line in render.task_table(rows, tty, today()):
         out.write(line + "\n")
     if tty:
-        out.write(render.paint(f"{len(rows)} task{'s' * (len(rows) != 1)}\n", "2", render.use_color(tty)))
+        out.write(render.paint(f"{len(rows)} task{'s' * (len(rows) != 1)}", "2", render.use_color(tty)) + "\n")
     return 0
 
 

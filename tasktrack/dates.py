@@ -139,7 +139,7 @@ def _dateparser(words: str, base: date) -> date | None:
         "PREFER_DAY_OF_MONTH": "first",
     }
     try:
-        found = dateparser.parse(words, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        found = dateparser.parse(words, languages=["en"], settings=settings)
     except (ValueError, OverflowError):
         return None
     return found.date() if found is not None else None

@@ -68,8 +68,11 @@ def set_priority(line: str, priority: str) -> str:
         return _cut(task, spans)
     text = f"[priority:: {priority}]" if task.dataview else PRIORITY_OUT[priority]
     if segs:
+        if task.priority == priority:  # the leftmost one already says so: keep it as written (style, FE0F)
+            return _cut(task, spans[1:])
         return _replace(_cut(task, spans[1:]), spans[0][0], spans[0][1],
-                        lambda old: re.sub(r"::\s*\w+", f":: {priority}", old) if "::" in old else text)
+                        lambda old: re.sub(r"::\s*\w+", f":: {priority}", old) if "::" in old
+                        else PRIORITY_OUT[priority])
     return insert_field(task, text)
 
 
@@ -82,6 +85,8 @@ def set_owner(line: str, name: str, add: bool = False) -> str:
     owners = sorted(body_tokens(task, "owner") + body_tokens(task, "dv_owner"), key=lambda m: m.start())
     if add or not owners:
         at = owners[-1].end() if owners else _description_end(task)
+        if not owners and at == _body_start(task) and line[at - 1 : at] in (" ", "\t") and line[at:].strip():
+            return line[:at] + f"@{name} " + line[at:]  # no description: the owner goes first, before the fields
         return line[:at] + f" @{name}" + line[at:]
     first = owners[0]
     rest = [(m.start(), m.end()) for m in owners[1:]]
@@ -133,6 +138,9 @@ def _cut(task: TaskLine, spans: list[tuple[int, int]]) -> str:
             before -= 1
         if before > floor:
             start = before
+        elif not line[end:].strip():
+            while start > 0 and line[start - 1] in " \t":  # the body goes entirely: so does the gap before it
+                start -= 1
         else:
             while end < len(line) and line[end] in " \t" and line[end:].strip():
                 end += 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 PROPOSED_SYMBOL = " ?"
 
@@ -70,17 +71,20 @@ _TOKEN_RE = re.compile(
             rf"⛔{_VS} *(?P<depends_on>[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+)*)",
             rf"\[ *(?P<dv_key>{_DV_KEYS}):: *(?P<dv_value>[^\]]*?) *\],?",
             rf"\( *(?P<dvp_key>{_DV_KEYS}):: *(?P<dvp_value>[^)]*?) *\),?",
-            r"(?<!\S)(?P<tag>#[^\s!@#$%^&*(),.?\":{}|<>]+)",
-            r"(?<![^\s(\[{\"'])@(?P<owner>\w(?:[\w.'-]*\w)?)",
+            r"(?P<tag>#(?<!\S#)[^\s!@#$%^&*(),.?\":{}|<>]+)",
+            r"@(?<![^\s(\[{\"']@)(?P<owner>\w(?:[\w.'-]*\w)?)",
         )
     )
 )
-_BLOCK_ID_RE = re.compile(r" \^([A-Za-z0-9-]+)$")
-_TRAILING_WS_RE = re.compile(r"[ \t]*$")
+# Every token above starts with one of these characters: only there is a match attempted.
+_TOKEN_START_RE = re.compile(
+    "[#@\\[(\u231b\u23e9-\u23f3\u26d4\u2705\u274c\u2795"
+    "\U0001f194\U0001f3c1\U0001f4c5\U0001f4c6\U0001f501\U0001f53a-\U0001f53d\U0001f5d3\U0001f6eb]"
+)
+_BLOCK_ID_RE = re.compile(r" \^([A-Za-z0-9-]+)")
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """A run ``line[start:end]``. ``kind`` says what it is; ``name`` names the field it holds."""
 
     kind: str  # prefix marker gap checkbox text space field tag owner block_id trailing
@@ -150,20 +154,19 @@ def parse_line(line: str) -> TaskLine | None:
 
 def _parse_body(task: TaskLine, start: int) -> None:
     line = task.text
-    end = len(line)
-    trailing_start = _TRAILING_WS_RE.search(line, start).start()  # type: ignore[union-attr]
+    end = max(start, len(line.rstrip(" \t")))
     tail: list[Segment] = []
-    if trailing_start < end:
-        tail.append(Segment("trailing", trailing_start, end))
-    end = trailing_start
-    block = _BLOCK_ID_RE.search(line, start, end)
-    if block is not None and block.start() >= start:
+    if end < len(line):
+        tail.append(Segment("trailing", end, len(line)))
+    caret = line.rfind(" ^", start, end)
+    block = _BLOCK_ID_RE.fullmatch(line, caret, end) if caret >= 0 else None
+    if block is not None:
         task.block_id = block.group(1)
-        tail.append(Segment("block_id", block.start() + 1, end))
-        tail.append(Segment("space", block.start(), block.start() + 1))
-        end = block.start()
+        tail.append(Segment("block_id", caret + 1, end))
+        tail.append(Segment("space", caret, caret + 1))
+        end = caret
     body_start = _skip_spaces(line, start, end)
-    tokens = list(_TOKEN_RE.finditer(line, body_start, end))
+    tokens = _tokens(line, body_start, end)
     end = _peel_trailing(task, tokens, body_start, end, tail)
     _collect_inline(task, tokens, end)
     segs = task.segments
@@ -173,6 +176,21 @@ def _parse_body(task: TaskLine, start: int) -> None:
         segs.append(Segment("text", body_start, end))
     segs.extend(reversed(tail))
     task.description = line[body_start:end]
+
+
+def _tokens(line: str, start: int, end: int) -> list[re.Match[str]]:
+    """``_TOKEN_RE.finditer(line, start, end)``, but trying a match only where a token can start."""
+    found = []
+    after = start
+    for candidate in _TOKEN_START_RE.finditer(line, start, end):
+        pos = candidate.start()
+        if pos < after:
+            continue
+        tok = _TOKEN_RE.match(line, pos, end)
+        if tok is not None:
+            found.append(tok)
+            after = tok.end()
+    return found
 
 
 def _skip_spaces(line: str, pos: int, end: int) -> int:

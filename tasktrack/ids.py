@@ -34,17 +34,33 @@ def make_id(path: str, key: str, occurrence: int, salt: int = 0) -> str:
 
 
 def match_tasks(old: Sequence[KnownTask], new: Sequence[TaskRecord]) -> dict[int, KnownTask]:
-    """For each index of ``new``, the old task it continues (if any)."""
+    """For each index of ``new`` (in line order), the old task (in line order) it continues, if any.
+
+    Tasks with the same words are paired in line order, so lines added or removed around them and changes
+    to their status, dates or priority keep their ids, and identical lines keep their order."""
     matched: dict[int, KnownTask] = {}
-    free = list(old)
-    by_place = {(k.line, k.raw): k for k in free}
+    old_groups: dict[str, list[KnownTask]] = {}
+    for known in old:
+        old_groups.setdefault(known.key, []).append(known)
+    new_groups: dict[str, list[int]] = {}
     for i, rec in enumerate(new):
-        hit = by_place.pop((rec.line, rec.raw), None)
-        if hit is not None:
-            matched[i] = hit
-    _match_remaining(matched, free, new, lambda k, r: k.key == r.key, nearest=True)
-    _match_remaining(matched, free, new, lambda k, r: k.line == r.line and _similar(k.key, r.key))
+        new_groups.setdefault(rec.key, []).append(i)
+    for key, indexes in new_groups.items():
+        _pair_group(matched, old_groups.get(key, []), indexes, new)
+    _match_remaining(matched, list(old), new, lambda k, r: k.line == r.line and _similar(k.key, r.key))
     return matched
+
+
+def _pair_group(matched: dict[int, KnownTask], olds: list[KnownTask], indexes: list[int],
+                new: Sequence[TaskRecord]) -> None:
+    """Pair tasks that have the same words: in order, or, when some came or went, unchanged lines first."""
+    if len(olds) == len(indexes):
+        matched.update(zip(indexes, olds, strict=True))
+        return
+    aligner = SequenceMatcher(None, [k.raw for k in olds], [new[i].raw for i in indexes], autojunk=False)
+    for a, b, size in aligner.get_matching_blocks():
+        matched.update((indexes[b + n], olds[a + n]) for n in range(size))
+    _match_remaining(matched, olds, new, lambda k, r: k.key == r.key, nearest=True)
 
 
 def _match_remaining(

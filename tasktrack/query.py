@@ -53,6 +53,7 @@ class Filters:
     sort: str = "due"
     limit: int | None = None
     offset: int = 0
+    inferred: bool = False  # date filters use the inferred due date of tasks that have no explicit one
 
 
 def parse_priorities(text: str) -> list[str]:
@@ -108,14 +109,15 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
 
 
 def _dates(f: Filters, clauses: list[str], params: list[Any]) -> None:
+    due = "coalesce(t.due, t.inferred_due)" if f.inferred else "t.due"
     if f.due_before:
-        clauses.append("t.due < ?")
+        clauses.append(f"{due} < ?")
         params.append(f.due_before.isoformat())
     if f.due_after:
-        clauses.append("t.due > ?")
+        clauses.append(f"{due} > ?")
         params.append(f.due_after.isoformat())
     if f.overdue_on:
-        clauses.append(f"t.due < ? AND t.status IN ({','.join('?' * len(UNFINISHED))})")
+        clauses.append(f"{due} < ? AND t.status IN ({','.join('?' * len(UNFINISHED))})")
         params += [f.overdue_on.isoformat(), *UNFINISHED]
 
 
@@ -127,14 +129,20 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def select(db: sqlite3.Connection, f: Filters) -> list[sqlite3.Row]:
+def _sql(f: Filters, columns: str | None = None) -> tuple[str, list[Any]]:
     if f.sort not in SORTS:
         raise UsageError(f"unknown sort {f.sort!r}: use {', '.join(SORTS)}")
     clauses, params = _where(f)
-    sql = SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {SORTS[f.sort]}"
+    select = SELECT if columns is None else f"SELECT {columns} {SELECT[SELECT.index('FROM tasks'):]}"
+    sql = select + (" WHERE " + " AND ".join(clauses) if clauses else "") + f" ORDER BY {SORTS[f.sort]}"
     if f.limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params += [f.limit, f.offset]
+    return sql, params
+
+
+def select(db: sqlite3.Connection, f: Filters) -> list[sqlite3.Row]:
+    sql, params = _sql(f)
     return db.execute(sql, params).fetchall()
 
 
@@ -163,12 +171,23 @@ def as_dict(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def json_lines(rows: list[sqlite3.Row]) -> Iterator[str]:
-    """The JSON array, piece by piece (each note's properties are spliced in as stored)."""
+_PRIORITY_SQL = "CASE t.priority " + " ".join(f"WHEN {i} THEN '{p}'" for i, p in enumerate(PRIORITIES)) + " END"
+_JSON_OBJECT = (
+    "json_object('id', t.id, 'path', n.path, 'line', t.line, 'status', t.status, 'symbol', t.symbol, "
+    "'description', t.description, 'owners', json(t.owners), 'priority', " + _PRIORITY_SQL + ", "
+    "'due', t.due, 'scheduled', t.scheduled, 'start', t.start, 'created', t.created, 'done', t.done, "
+    "'cancelled', t.cancelled, 'recurrence', t.recurrence, 'tags', json(t.tags), 'block_id', t.block_id, "
+    "'parent', t.parent, 'heading', t.heading, 'note_title', n.title, 'note_date', n.note_date, "
+    "'properties', json(n.properties))"
+)
+
+
+def json_lines(db: sqlite3.Connection, f: Filters) -> Iterator[str]:
+    """The ``--json`` array (objects with exactly ``JSON_KEYS``), built by SQLite itself."""
+    sql, params = _sql(f, _JSON_OBJECT)
     yield "["
-    for i, row in enumerate(rows):
-        item = as_dict(row)
-        del item["properties"]
-        text = json.dumps(item, ensure_ascii=False)
-        yield ("" if i == 0 else ",\n") + text[:-1] + ', "properties": ' + row["properties"] + "}"
+    first = True
+    for (text,) in db.execute(sql, params):
+        yield text if first else ",\n" + text
+        first = False
     yield "]\n"

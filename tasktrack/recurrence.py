@@ -102,7 +102,8 @@ def _day_matcher(text: str) -> Callable[[date], bool] | None:
         return lambda d: d == end_of_month(d)
     m = re.fullmatch(_ORDINAL_RE, text)
     if m:
-        return lambda d, k=int(m.group(1)): d.day == k
+        day_of_month = int(m.group(1))
+        return lambda d: d.day == day_of_month
     m = re.fullmatch(rf"(?:{_ORDINAL_RE} )?(last )?(\w+)", text)
     if m is None or m.group(3) not in WEEKDAYS or not (m.group(1) or m.group(2)):
         return None

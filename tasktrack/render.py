@@ -30,8 +30,17 @@ def _owners(row: sqlite3.Row) -> str:
     return ", ".join(json.loads(row["owners"]))
 
 
+def inferred_due(row: sqlite3.Row) -> str | None:
+    """The due date inferred from the task's words, when it has no explicit one."""
+    if row["due"] or "inferred_due" not in row.keys():  # noqa: SIM118 (`in row` tests the values)
+        return None
+    value = row["inferred_due"]
+    return str(value) if value else None
+
+
 def _due(row: sqlite3.Row) -> str:
-    return str(row["due"] or "")
+    inferred = inferred_due(row)
+    return f"~{inferred}" if inferred else str(row["due"] or "")
 
 
 def task_table(rows: Sequence[sqlite3.Row], tty: bool, today: date, width: int | None = None) -> list[str]:
@@ -69,7 +78,9 @@ def _join(cells: Sequence[str], widths: list[int], room: int, color: bool, heade
 
 
 def _due_color(row: sqlite3.Row, today: date | None) -> str:
-    if not row["due"] or today is None or row["status"] in ("done", "cancelled"):
+    if not row["due"]:
+        return "2" if inferred_due(row) else "0"  # an inferred date is a guess: dimmed
+    if today is None or row["status"] in ("done", "cancelled"):
         return "0"
     due = row["due"]
     if due < today.isoformat():
@@ -93,7 +104,8 @@ def task_details(row: sqlite3.Row, around: list[tuple[int, str]], history: Seque
         ("id", row["id"]), ("status", f"{row['status']}  [{row['symbol']}]"),
         ("description", row["description"]), ("owners", _owners(row) or "-"),
         ("priority", PRIORITIES[row["priority"]]),
-        *[(k, row[k] or "-") for k in ("due", "scheduled", "start", "created", "done", "cancelled")],
+        ("due", row["due"] or (f"~{inferred_due(row)}  (inferred from its words)" if inferred_due(row) else "-")),
+        *[(k, row[k] or "-") for k in ("scheduled", "start", "created", "done", "cancelled")],
         ("recurrence", row["recurrence"] or "-"), ("tags", " ".join(json.loads(row["tags"])) or "-"),
         ("block id", row["block_id"] or "-"), ("parent", row["parent"] or "-"),
         ("note", f"{row['note_title']}  ({row['path']}:{row['line']})"),

@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .grammar import PRIORITY_RANK, TaskLine, parse_line
+from .infer import with_inferred_due
 from .statuses import StatusMap
 from .structure import frontmatter_end, list_items
 
 _FILE_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_KEY_DROP_RE = re.compile(r"(?:(?<!\S)#[^\s!@#$%^&*(),.?\":{}|<>]+|(?<![^\s(\[{\"'])@\w(?:[\w.'-]*\w)?|[\[(][^\])]*::[^\])]*[\])])")
+_KEY_DROP_RE = re.compile(
+    r"(?:(?<!\S)#[^\s!@#$%^&*(),.?\":{}|<>]+|(?<![^\s(\[{\"'])@\w(?:[\w.'-]*\w)?|[\[(][^\])]*::[^\])]*[\])])"
+)
 
 
 class FileStat(NamedTuple):
@@ -46,6 +49,7 @@ class TaskRecord(NamedTuple):
     parent_line: int | None
     heading: str | None
     key: str
+    inferred_due: str | None = None  # from the words of the description (see infer.py); never written back
 
 
 @dataclass(slots=True)
@@ -128,7 +132,7 @@ def scan_text(note: NoteScan, text: str, statuses: StatusMap) -> None:
     lines = split_lines(text)
     body = frontmatter_end(lines)
     if body:
-        _read_frontmatter(note, "\n".join(lines[1 : body - 1]))
+        _read_frontmatter(note, "\n".join(lines[1 : body - 1]) + "\n")
     note.note_date = note.note_date or _date_in_name(note.path)
     if "[" not in text:
         return
@@ -136,7 +140,8 @@ def scan_text(note: NoteScan, text: str, statuses: StatusMap) -> None:
     item_parent: dict[int, int | None] = {}
     for item in list_items(lines, body):
         item_parent[item.line] = item.parent
-        parsed = parse_line(lines[item.line])
+        text = lines[item.line]
+        parsed = parse_line(text) if "[" in text else None
         if parsed is None:
             continue
         parent = item.parent
@@ -145,7 +150,7 @@ def scan_text(note: NoteScan, text: str, statuses: StatusMap) -> None:
         record = _record(item.line + 1, parsed, statuses, parent, item.heading)
         tasks_by_line[record.line] = record
         note.warnings.extend((record.line, w) for w in parsed.warnings)
-    note.tasks = list(tasks_by_line.values())
+    note.tasks = with_inferred_due(list(tasks_by_line.values()), note.note_date)
 
 
 def _record(line: int, parsed: TaskLine, statuses: StatusMap, parent: int | None, heading: str | None) -> TaskRecord:
@@ -179,11 +184,11 @@ def identity_key(parsed: TaskLine) -> str:
 
 
 def _read_frontmatter(note: NoteScan, yaml_text: str) -> None:
-    import frontmatter
     import yaml
+    from frontmatter.default_handlers import YAMLHandler
 
     try:
-        props = frontmatter.YAMLHandler().load(yaml_text)
+        props = YAMLHandler().load(yaml_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

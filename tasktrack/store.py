@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,8 @@ CREATE TABLE changes (
 
 TASK_COLUMNS = (
     "id, note_id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, "
-    "start, created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, first_seen"
+    "start, created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, first_seen, "
+    "inferred_due"
 )
 
 
@@ -156,22 +158,47 @@ class Store:
     def note_stats(self) -> dict[str, tuple[int, int]]:
         return {p: (s, m) for p, s, m in self.db.execute("SELECT path, size, mtime_ns FROM notes")}
 
-    def clear(self) -> None:
-        with self.transaction():
-            self.db.execute("DELETE FROM tasks")
-            self.db.execute("DELETE FROM notes")
+    def forget_stats(self) -> None:
+        """Make the next sync read every note again (ids, first-seen dates and history are kept)."""
+        self.db.execute("UPDATE notes SET size = -1")
 
     def apply(self, scans: Sequence[NoteScan], deleted: Sequence[str], stamp: str | None = None) -> int:
-        """Write changed notes and drop deleted ones, in one transaction; return how many tasks changed."""
+        """Write changed notes and drop deleted ones, in one transaction; return how many tasks changed.
+        Rows are gathered first and inserted in bulk (a first scan writes tens of thousands)."""
         stamp = stamp or now_stamp()
-        used = _IdsInUse(self.db)
+        batch = _Batch(stamp, _IdsInUse(self.db))
         changes = 0
         with self.transaction():
             for path in deleted:
                 changes += self._drop_note(path, stamp)
+            note_ids = dict(self.db.execute("SELECT path, id FROM notes").fetchall())
+            next_id = int(self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM notes").fetchone()[0])
             for scan in scans:
-                changes += self._put_note(scan, stamp, used)
+                note_id = note_ids.get(scan.path)
+                if note_id is None:
+                    note_id, next_id = next_id, next_id + 1
+                    batch.notes.append((*_note_values(scan), scan.path, note_id))
+                    old: list[KnownTask] = []
+                else:
+                    old = self._replace_note(note_id, scan)
+                changes += self._put_tasks(note_id, scan, old, batch)
+            self._flush(batch)
         return changes
+
+    def _replace_note(self, note_id: int, scan: NoteScan) -> list[KnownTask]:
+        self.db.execute(
+            "UPDATE notes SET size=?, mtime_ns=?, title=?, note_date=?, properties=?, warnings=?, error=? "
+            "WHERE id=?", (*_note_values(scan), note_id))
+        old = self._known(note_id)
+        self.db.execute("DELETE FROM tasks WHERE note_id=?", (note_id,))
+        return old
+
+    def _flush(self, batch: _Batch) -> None:
+        self.db.executemany(
+            "INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path, id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.notes)
+        self.db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({','.join('?' * 25)})", batch.tasks)
+        self._events(batch.events)
 
     def _drop_note(self, path: str, stamp: str) -> int:
         row = self.db.execute("SELECT id FROM notes WHERE path=?", (path,)).fetchone()
@@ -189,46 +216,25 @@ class Store:
         )
         return [KnownTask(*r) for r in rows]
 
-    def _put_note(self, scan: NoteScan, stamp: str, used: _IdsInUse) -> int:
-        row = self.db.execute("SELECT id FROM notes WHERE path=?", (scan.path,)).fetchone()
-        values = (
-            scan.size, scan.mtime_ns, scan.title, scan.note_date,
-            json.dumps(scan.properties, ensure_ascii=False, sort_keys=False),
-            json.dumps(scan.warnings, ensure_ascii=False), scan.error,
-        )
-        if row is None:
-            cur = self.db.execute(
-                "INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*values, scan.path))
-            note_id, old = int(cur.lastrowid or 0), []
-        else:
-            note_id = int(row[0])
-            self.db.execute(
-                "UPDATE notes SET size=?, mtime_ns=?, title=?, note_date=?, properties=?, warnings=?, error=? "
-                "WHERE id=?", (*values, note_id))
-            old = self._known(note_id)
-            self.db.execute("DELETE FROM tasks WHERE note_id=?", (note_id,))
-        return self._put_tasks(note_id, scan, old, stamp, used)
-
-    def _put_tasks(self, note_id: int, scan: NoteScan, old: list[KnownTask], stamp: str, used: _IdsInUse) -> int:
+    def _put_tasks(self, note_id: int, scan: NoteScan, old: list[KnownTask], batch: _Batch) -> int:
         matched = match_tasks(old, scan.tasks) if old else {}
-        used.release(k.id for k in old)
-        ids = assign_ids(scan.path, scan.tasks, matched, used.__contains__)
-        used.add(ids)
+        batch.used.release(k.id for k in old)
+        ids = assign_ids(scan.path, scan.tasks, matched, batch.used.__contains__)
+        batch.used.add(ids)
         by_line = {rec.line: tid for rec, tid in zip(scan.tasks, ids, strict=True)}
-        rows, events = [], []
+        stamp = batch.stamp
+        changes = 0
         for i, (rec, tid) in enumerate(zip(scan.tasks, ids, strict=True)):
             prev = matched.get(i)
-            first_seen = prev.first_seen if prev else stamp
             if prev is None or prev.status != rec.status:
-                events.append((tid, stamp, prev.status if prev else None, rec.status, scan.path, rec.raw))
+                batch.events.append((tid, stamp, prev.status if prev else None, rec.status, scan.path, rec.raw))
+                changes += 1
             parent = by_line.get(rec.parent_line) if rec.parent_line else None
-            rows.append(_task_row(tid, note_id, rec, parent, first_seen))
+            batch.tasks.append(_task_row(tid, note_id, rec, parent, prev.first_seen if prev else stamp))
         kept = {k.id for k in matched.values()}
-        events.extend((k.id, stamp, k.status, None, scan.path, k.raw) for k in old if k.id not in kept)
-        self.db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({','.join('?' * 24)})", rows)
-        self._events(events)
-        return len(events)
+        gone = [(k.id, stamp, k.status, None, scan.path, k.raw) for k in old if k.id not in kept]
+        batch.events.extend(gone)
+        return changes + len(gone)
 
     def _events(self, events: list[tuple[Any, ...]]) -> None:
         if events:
@@ -274,40 +280,73 @@ class Store:
 
 
 class _IdsInUse:
-    """Every task id in the store, loaded only when a new id is needed."""
+    """Every task id in the store (loaded only when a new id is needed), plus those given out since."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self.ids: set[str] | None = None
+        self.added: set[str] = set()
         self.released: set[str] = set()
 
-    def _load(self) -> set[str]:
-        if self.ids is None:
-            self.ids = {r[0] for r in self.db.execute("SELECT id FROM tasks")} - self.released
-        return self.ids
-
     def __contains__(self, task_id: object) -> bool:
-        return task_id in self._load()
+        if self.ids is None:
+            self.ids = {r[0] for r in self.db.execute("SELECT id FROM tasks")}
+            self.ids = (self.ids - self.released) | self.added
+        return task_id in self.ids
 
     def release(self, ids: Iterable[str]) -> None:
-        ids = set(ids)
+        gone = set(ids)
         if self.ids is None:
-            self.released |= ids
+            self.released |= gone
+            self.added -= gone
         else:
-            self.ids -= ids
+            self.ids -= gone
 
     def add(self, ids: Iterable[str]) -> None:
-        if self.ids is not None:
-            self.ids.update(ids)
+        new = set(ids)
+        if self.ids is None:
+            self.added |= new
+            self.released -= new
         else:
-            self.released -= set(ids)
+            self.ids |= new
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Rows gathered during one ``apply``, written at its end."""
+
+    stamp: str
+    used: _IdsInUse
+    notes: list[tuple[Any, ...]] = field(default_factory=list)
+    tasks: list[tuple[Any, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def _note_values(scan: NoteScan) -> tuple[Any, ...]:
+    return (
+        scan.size, scan.mtime_ns, scan.title, scan.note_date, json.dumps(scan.properties, ensure_ascii=False),
+        json.dumps(scan.warnings, ensure_ascii=False), scan.error,
+    )
+
+
+_JSON_LISTS: dict[tuple[str, ...], str] = {}
+
+
+def _json_list(values: tuple[str, ...]) -> str:
+    """JSON for a short list of names or tags (the same few lists recur across a vault)."""
+    text = _JSON_LISTS.get(values)
+    if text is None:
+        if len(_JSON_LISTS) > 4096:
+            _JSON_LISTS.clear()
+        text = _JSON_LISTS[values] = json.dumps(values, ensure_ascii=False)
+    return text
 
 
 def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:
     return (
         tid, note_id, rec.line, rec.raw, rec.status, rec.symbol, rec.description,
-        json.dumps(rec.owners, ensure_ascii=False), _keys(rec.owners), rec.priority,
+        _json_list(rec.owners), _keys(rec.owners), rec.priority,
         rec.due, rec.scheduled, rec.start, rec.created, rec.done, rec.cancelled, rec.recurrence,
-        json.dumps(rec.tags, ensure_ascii=False), _keys(t.lstrip("#") for t in rec.tags),
-        rec.block_id, parent, rec.heading, rec.key, first_seen,
+        _json_list(rec.tags), _keys(t.lstrip("#") for t in rec.tags),
+        rec.block_id, parent, rec.heading, rec.key, first_seen, rec.inferred_due,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _QUOTE_RE = re.compile(r"(?: {0,3}>[ \t]?)*")
 _ITEM_RE = re.compile(r"(?P<marker>[-*+]|(?P<num>\d{1,9})[.)])(?P<space>[ \t]+|$)")
@@ -21,8 +22,7 @@ _HR_RE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _SETEXT_RE = re.compile(r"(?:=+|-+)[ \t]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class ListItem:
+class ListItem(NamedTuple):
     """A list item line: 0-based ``line``, the nearest enclosing item's line, the heading above it."""
 
     line: int
@@ -81,26 +81,37 @@ class _Walker:
                 yield item
 
     def _line(self, i: int, line: str) -> ListItem | None:
+        if self.pct_comment or self.html_comment or self.fence is not None:
+            self._hidden(line)
+            return None
+        first = line[:1]
+        if first.isalpha():  # text at column 0, the most common line: a paragraph
+            self._paragraph(line, 0, 0)
+            return None
+        quote = 0
+        rest = line
+        if first in " \t>":
+            quote_end = _QUOTE_RE.match(line).end()  # type: ignore[union-attr]  # the pattern matches ""
+            quote = line.count(">", 0, quote_end)
+            rest = line[quote_end:]
+        if not rest or rest.isspace():
+            self._blank()
+            return None
+        if rest[0] in " \t":
+            col, ws = _columns(rest)
+            return self._block(i, rest[ws:], col, quote)
+        return self._block(i, rest, 0, quote)
+
+    def _hidden(self, line: str) -> None:
+        """A line inside a comment or a code fence: only look for its end."""
         if self.pct_comment:
             if line.count("%%") % 2:
                 self.pct_comment = False
-            return None
-        if self.html_comment:
+        elif self.html_comment:
             if "-->" in line:
                 self.html_comment = False
-            return None
-        qm = _QUOTE_RE.match(line)
-        quote_end = qm.end() if qm else 0
-        quote = line.count(">", 0, quote_end)
-        rest = line[quote_end:]
-        if self.fence is not None:
-            self._fence_line(rest)
-            return None
-        if not rest.strip():
-            self._blank()
-            return None
-        col, ws = _columns(rest)
-        return self._block(i, rest[ws:], col, quote)
+        else:
+            self._fence_line(line[_QUOTE_RE.match(line).end() :])  # type: ignore[union-attr]
 
     def _fence_line(self, rest: str) -> None:
         assert self.fence is not None
@@ -178,7 +189,7 @@ class _Walker:
 
     def _rule_or_setext(self, text: str, col: int, quote: int) -> bool:
         if self.prev_paragraph and not self.stack and _SETEXT_RE.match(text):
-            self.heading = self.paragraph_text
+            self.heading = self.paragraph_text.strip()
             self._end_paragraph()
             return True
         if _HR_RE.match(text):
@@ -202,8 +213,9 @@ class _Walker:
     def _push_item(self, i: int, item: re.Match[str], col: int, quote: int, text: str) -> ListItem:
         self._container(col, quote)
         parent = self.stack[-1].line if self.stack else None
-        space_cols, _ = _columns(item.group("space"))
-        if not text[item.end() :].strip() or space_cols > 4:
+        space = item.group("space")
+        space_cols = _columns(space)[0] if "\t" in space else len(space)
+        if space_cols > 4 or not text[item.end() :].strip():
             space_cols = 1
         content_col = col + len(item.group("marker")) + space_cols
         self.stack.append(_Open(content_col, quote, i))
@@ -217,7 +229,7 @@ class _Walker:
             self._container(col, quote)
         self.prev_blank = False
         self.prev_paragraph = True
-        self.paragraph_text = text.strip()
+        self.paragraph_text = text
 
     def _leave_lists(self, col: int, quote: int) -> None:
         self._container(col, quote)

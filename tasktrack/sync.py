@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -27,7 +26,7 @@ class SyncReport:
 def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) -> SyncReport:
     fingerprint = statuses.fingerprint()
     if rebuild or store.meta("statuses") != fingerprint:
-        store.clear()
+        store.forget_stats()
         store.set_meta("statuses", fingerprint)
     files = {f.path: f for f in walk_vault(vault)}
     known = store.note_stats()
@@ -61,6 +60,8 @@ def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap) -> list[
     workers = min(os.cpu_count() or 1, 4)
     if len(stats) < PARALLEL_FROM or workers < 2:
         return [read(s) for s in stats]
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(16, len(stats) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(read, stats, chunksize=chunk))

@@ -7,6 +7,7 @@ wanted state, one note changed behind our back, and nothing is written at all.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -149,12 +150,22 @@ class Triage:
 
     def _stage(self, path: str, plans: list[_Plan], verb: str) -> tuple[NoteText, str, list[Change]]:
         note = NoteText.read(self.ws.note_path(path))
-        located = [(find_line(note, p.row["line"], p.row["raw"]), p) for p in plans]
+        unchanged = self._as_scanned(path, note)
+        located = [(find_line(note, p.row["line"], p.row["raw"], unchanged), p) for p in plans]
         changes = []
         for line, plan in sorted(located, key=lambda lp: lp[0], reverse=True):
             note.replace(line, plan.new)
             changes.append(Change(plan.row["id"], path, line, plan.row["raw"], plan.new, verb, plan.warnings))
         return note, path, changes
+
+    def _as_scanned(self, path: str, note: NoteText) -> bool:
+        """Whether the note still has the size and mtime the store read it with."""
+        known = self.ws.store.db.execute("SELECT size, mtime_ns FROM notes WHERE path = ?", (path,)).fetchone()
+        try:
+            mtime = os.stat(note.path).st_mtime_ns
+        except OSError:
+            return False
+        return known is not None and (known[0], known[1]) == (len(note.original or b""), mtime)
 
     def _record(self, verb: str, staged: list[tuple[NoteText, str, list[Change]]]) -> None:
         """Remember each change, and each note's bytes before and after, so ``undo`` can restore them."""

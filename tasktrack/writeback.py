@@ -77,7 +77,11 @@ class NoteText:
         ending of the last replaced one; other new lines take the replaced line's (or the file's) ending."""
         i = number - 1
         default = "\r" if "\r" in self.endings else ""
-        fill, tail = (self.endings[i] or default, self.endings[i + count - 1]) if count else (default, default)
+        if count and i > 0 and i + 1 == len(self.lines):
+            default = self.endings[i - 1]  # the file's last line: the ending of the line above
+        # A line followed by "\n" has its own ending; the file's last line (no "\n" after it) has none to copy.
+        own = self.endings[i] if count and i + 1 < len(self.lines) else default
+        fill, tail = (own, self.endings[i + count - 1]) if count else (default, default)
         if not new_lines and count and i + count == len(self.lines) and i > 0:
             self.endings[i - 1] = tail  # the last line went: the one before ends the file as it did
         self.lines[i : i + count] = new_lines
@@ -88,12 +92,19 @@ class NoteText:
         return (BOM if self.bom else b"") + text.encode("utf-8")
 
 
-def find_line(note: NoteText, line: int, raw: str) -> int:
+def find_line(note: NoteText, line: int, raw: str, unchanged: bool = True) -> int:
     """Where the task whose text was ``raw`` at 1-based ``line`` is now: the same line if it still holds
-    exactly that text, else the only line in the note that does. Anything else is refused."""
-    if 1 <= line <= len(note.lines) and note.lines[line - 1] == raw:
-        return line
+    exactly that text, else the only line in the note that does. Anything else is refused. When the note
+    is not ``unchanged`` since it was scanned, a line that has identical twins may be another task that
+    moved there, so it is refused too."""
     hits = [i + 1 for i, text in enumerate(note.lines) if text == raw]
+    if 1 <= line <= len(note.lines) and note.lines[line - 1] == raw:
+        if unchanged or len(hits) == 1:
+            return line
+        raise WriteRefused(
+            f"{note.path}:{line}: the note changed since it was scanned and {len(hits)} identical lines match "
+            "the task; nothing written (run `tasks scan`)"
+        )
     if len(hits) == 1:
         return hits[0]
     if not hits:

@@ -1,0 +1,319 @@
+"""Due dates inferred from the words of a task: "by Jan 15", "next week", "over the next two months".
+
+Only phrases this module looks for on purpose are turned into dates, relative to the note's date:
+
+* a day: ``today``, ``today's 1:1``, ``tonight``, ``EOD``, ``tomorrow`` -> that day;
+* a weekday: ``by Friday``, ``on Tue``, ``this Thursday``, ``Friday's sync`` -> the next such day after
+  the note date (``this Friday`` may be the note date itself); ``Friday next week`` -> that day next week;
+* a week: ``this week``, ``by end of week``, ``EOW`` -> the coming Friday; ``next week`` and ``end of
+  next week`` -> Friday of next week; ``early next week`` -> its Monday;
+* a month: ``by February``, ``in March``, ``end of April`` -> the month's last day (``early`` -> the 10th,
+  ``mid`` -> the 15th); ``this month``/``EOM`` and ``next month`` -> the last day of that month;
+* a quarter or year: ``this quarter``, ``by Q2``, ``end of year``/``EOY`` -> its last day;
+* a span: ``in two weeks``, ``within 10 days``, ``over the next two months`` -> the note date plus it;
+* a date: ``Jan 15``, ``15 January 2026``, ``by 1/15``, ``by 2026-01-15``, ``by the 15th``.
+
+A date without a year is the next one on or after the note date; one that fell in the 30 days before the
+note is a reference to the past, not a deadline, and gives nothing. Events without a date ("before the
+SCO", "after the offsite"), vague words ("soon", "ASAP", "in a few weeks") give nothing: a wrong date
+is worse than none. The rare date shapes not read here go to dateparser (English, future preference,
+the note date as base); it is imported only then, and only ever given the phrase that was matched.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from .dates import add_months, end_of_month, end_of_week
+
+if TYPE_CHECKING:
+    from .scanner import TaskRecord
+
+FINISHED = frozenset({"done", "cancelled", "non_task"})
+PAST_WINDOW = 30  # days: a yearless date this far before the note is a reference, not a deadline
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WD_ABBR = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name and name != "May"} | {"sept": 9}
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a couple": 2,
+            "couple of": 2, "couple": 2}
+_VERBS = ("may", "march")  # month names only when capitalized
+_QUALIFIER_DAY = {"early": 10, "start of": 10, "beginning of": 10, "mid": 15, "middle of": 15}
+
+_WD = "(?P<wd>" + "|".join(_WEEKDAYS) + ")"
+_WDA = "(?P<wd>" + "|".join((*_WEEKDAYS, *sorted(_WD_ABBR, key=len, reverse=True))) + r")\.?"
+_MON_PLAIN = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\b"
+_MON = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_NUM = r"(?P<num>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a )?couple(?: of)?)"
+_UNIT = r"(?P<unit>hours?|days?|weeks?|months?|years?)"
+_BY = r"(?:(?:by|before|until|till|no later than|due|on|for|in|during|through)\s+(?:the\s+)?)"
+_DEADLINE = r"(?:(?:by|before|until|till|no later than|due|on)\s+)"
+_YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
+
+# Anything that could start a timing phrase; a description without one of these is skipped at once.
+_PREFILTER = re.compile(
+    r"\b(?:today|tonight|tomorrow|eo[dwmqy]|cob|hours?|weeks?|months?|quarter|year|days?|q[1-4]|\d{1,2}[./-]\d{1,2}|"
+    r"\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)|" + "|".join(_WEEKDAYS) + "|" + "|".join(_WD_ABBR) + "|"
+    + "|".join(_MONTHS) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _today_ok(text: str, m: re.Match[str]) -> bool:
+    """``today`` as a deadline, not as "what VAST supports today" or "as of today"."""
+    before = text[max(0, m.start() - 24) : m.start()]
+    return re.search(r"(?:as of|supports?|supported|exists?|available|is|are|than|until|till)\s+$", before) is None
+
+
+# -- resolvers: (match, base date, whole text) -> date or None ------------------------------------
+
+
+def _r_iso(m: re.Match[str], base: date, text: str) -> date | None:
+    return _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+
+
+def _r_month_day(m: re.Match[str], base: date, text: str) -> date | None:
+    if m["mon"] in _VERBS:
+        return None
+    month, day = _MONTHS[m["mon"].lower()], int(m["day"])
+    if m["year"]:
+        return _safe_date(int(m["year"]), month, day)
+    return _yearless(base, month, day)
+
+
+def _r_slash(m: re.Match[str], base: date, text: str) -> date | None:
+    month, day, year = int(m["m"]), int(m["d"]), m["y"]
+    if year:
+        return _safe_date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+    return _yearless(base, month, day)
+
+
+def _r_day_of_month(m: re.Match[str], base: date, text: str) -> date | None:
+    day = int(m["day"])
+    for months in range(3):
+        first = add_months(base.replace(day=1), months)
+        found = _safe_date(first.year, first.month, day)
+        if found is not None and found >= base:
+            return found
+    return None
+
+
+def _r_month(m: re.Match[str], base: date, text: str) -> date | None:
+    qualifier = (m["q"] or "").lower().replace("the ", "").strip(" -")
+    if (not m["prep"] and not qualifier) or m["mon"] in _VERBS:
+        return None  # a bare month name ("May", "march") is too often not a date
+    month = _MONTHS[m["mon"].lower()]
+    year = int(m["year"]) if m["year"] else base.year + (month < base.month)
+    day = _QUALIFIER_DAY.get(qualifier) or calendar.monthrange(year, month)[1]
+    return date(year, month, day)
+
+
+def _r_weekday(m: re.Match[str], base: date, text: str) -> date | None:
+    word = m["wd"].lower()
+    if word not in _WEEKDAYS and not m["prep"]:
+        return None  # "sun", "sat" and "wed" alone are too often something else
+    if _DATE_AFTER.match(text, m.end()):
+        return None  # "by Monday, Jan 5": the date says it
+    index = _WEEKDAYS.index(word) if word in _WEEKDAYS else _WD_ABBR[word]
+    ahead = (index - base.weekday()) % 7
+    return base + timedelta(days=ahead if (m["prep"] or "").lower().startswith("this") else ahead or 7)
+
+
+_DATE_AFTER = re.compile(
+    r",?\s+(?:the\s+)?(?:" + _MON_PLAIN + r"\s+\d|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON_PLAIN + ")",
+    re.IGNORECASE,
+)
+
+
+def _r_weekday_next_week(m: re.Match[str], base: date, text: str) -> date | None:
+    return _next_monday(base) + timedelta(days=_WEEKDAYS.index(m["wd"].lower()))
+
+
+def _r_span(m: re.Match[str], base: date, text: str) -> date | None:
+    raw = (m["num"] or "one").lower()
+    count = int(raw) if raw.isdigit() else _NUMBERS.get(raw)
+    if count is None or count == 0:
+        return None
+    unit = m["unit"].lower().rstrip("s")
+    if unit == "hour":
+        return base + timedelta(days=count // 24)
+    if unit == "day":
+        return base + timedelta(days=count)
+    if unit == "week":
+        return base + timedelta(weeks=count)
+    return add_months(base, count * (12 if unit == "year" else 1))
+
+
+def _r_today(m: re.Match[str], base: date, text: str) -> date | None:
+    return base if _today_ok(text, m) else None
+
+
+def _fixed(offset: Callable[[date], date]) -> Callable[[re.Match[str], date, str], date | None]:
+    def resolve(m: re.Match[str], base: date, text: str) -> date | None:
+        return offset(base)
+
+    return resolve
+
+
+def _r_dateparser(m: re.Match[str], base: date, text: str) -> date | None:
+    return parse_with_dateparser(m["phrase"], base)
+
+
+# -- calendar helpers -----------------------------------------------------------------------------
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _yearless(base: date, month: int, day: int) -> date | None:
+    """The date in the note's year, or the next year's if it had passed (a recent past date: none)."""
+    found = _safe_date(base.year, month, day)
+    if found is None:
+        return _safe_date(base.year + 1, month, day)
+    if found >= base:
+        return found
+    if (base - found).days <= PAST_WINDOW:
+        return None
+    return _safe_date(base.year + 1, month, day)
+
+
+def _next_monday(base: date) -> date:
+    return base + timedelta(days=7 - base.weekday())
+
+
+def _end_of_quarter(day: date) -> date:
+    return end_of_month(date(day.year, (day.month - 1) // 3 * 3 + 3, 1))
+
+
+def _end_of_named_quarter(m: re.Match[str], base: date, text: str) -> date | None:
+    quarter = int(m["qn"])
+    year = int(m["year"]) if m["year"] else base.year
+    last = end_of_month(date(year, quarter * 3, 1))
+    return last if m["year"] or last >= base else end_of_month(date(year + 1, quarter * 3, 1))
+
+
+# -- the rules ------------------------------------------------------------------------------------
+
+Resolver = Callable[[re.Match[str], date, str], date | None]
+
+_RULE_TEXT: tuple[tuple[str, Resolver], ...] = (
+    (_DEADLINE + r"(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b", _r_iso),
+    (_BY + r"?" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!:|\s*(?:%|am\b|pm\b))" + _YEAR, _r_month_day),
+    (_BY + r"?\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + _YEAR + r"\b", _r_month_day),
+    (_DEADLINE + r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d\d))?\b(?!/)", _r_slash),
+    (_DEADLINE + r"(?P<phrase>\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d\d))\b", _r_dateparser),
+    (_DEADLINE + r"the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z])", _r_day_of_month),
+    (r"(?P<prep>\b(?:by|before|until|till|no later than|in|during|through)\s+)?(?:the\s+)?"
+     r"(?P<q>\b(?:early|mid|late|(?:the\s+)?(?:end|start|beginning|middle)\s+of)[\s-]+)?\b" + _MON
+     + r"(?!\s*\d{1,2}(?:st|nd|rd|th)?\b(?!\d))(?:\s+(?P<year>20\d\d))?\b", _r_month),
+    (r"\b" + _WD + r"\s+(?:of\s+)?next\s+week\b", _r_weekday_next_week),
+    (r"(?P<prep>\b(?:by|before|until|till|on|this|next|coming|due|(?:by\s+)?(?:the\s+)?end\s+of)\s+)?\b" + _WDA
+     + r"(?:'s)?\b", _r_weekday),
+    (r"\b(?:early|start of|beginning of)\s+next\s+week\b", _fixed(_next_monday)),
+    (r"\bmid[\s-]?next\s+week\b", _fixed(lambda b: _next_monday(b) + timedelta(days=2))),
+    (r"\b(?:(?:by\s+)?(?:the\s+)?(?:end|late|latter part)\s+of\s+)?next\s+week\b",
+     _fixed(lambda b: _next_monday(b) + timedelta(days=4))),
+    (r"\b(?:the\s+)?week\s+after\s+next\b", _fixed(lambda b: _next_monday(b) + timedelta(days=11))),
+    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|(?:later\s+)?this\s+week)\b",
+     _fixed(end_of_week)),
+    (r"\b(?:early|start of|beginning of)\s+next\s+month\b", _fixed(lambda b: add_months(b.replace(day=10), 1))),
+    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+)?next\s+month\b(?!['’]s)",
+     _fixed(lambda b: end_of_month(add_months(b.replace(day=1), 1)))),
+    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom|(?:later\s+)?this\s+month)\b",
+     _fixed(end_of_month)),
+    (r"\b(?:early|(?:the\s+)?(?:start|beginning)\s+of)\s+next\s+quarter\b",
+     _fixed(lambda b: add_months(_end_of_quarter(b).replace(day=10), 1))),
+    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+)?next\s+quarter\b",
+     _fixed(lambda b: _end_of_quarter(add_months(b.replace(day=1), 3)))),
+    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?quarter|eoq|this\s+quarter)\b", _fixed(_end_of_quarter)),
+    (r"\b(?:by|before|in|during|until|(?:the\s+)?end\s+of)\s+(?:the\s+)?q(?P<qn>[1-4])(?:\s+(?P<year>20\d\d))?\b",
+     _end_of_named_quarter),
+    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year|eoy|year[\s-]end|this\s+year)\b",
+     _fixed(lambda b: date(b.year, 12, 31))),
+    (r"\b(?:in|within|inside|over|during)\s+(?:the\s+)?(?:next|coming|following)\s+(?:" + _NUM + r"\s+)?"
+     + _UNIT + r"\b", _r_span),
+    (r"\b(?:in|within|inside)\s+(?:the\s+)?" + _NUM + r"\s+" + _UNIT + r"\b", _r_span),
+    (r"(?<!\bfor\s)(?<!\bfor\sthe\s)\b(?:the\s+)?next\s+" + _NUM + r"\s+" + _UNIT + r"\b", _r_span),
+    (r"\b" + _NUM + r"\s+" + _UNIT + r"\s+from\s+(?:now|today)\b", _r_span),
+    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+business)\b", _fixed(lambda b: b)),
+    (r"\b(?:(?:later\s+)?today|tonight)(?:['’]s)?\b", _r_today),
+    (r"\bthis\s+(?:morning|afternoon|evening)\b", _fixed(lambda b: b)),
+    (r"\btomorrow(?:['’]s)?\b", _fixed(lambda b: b + timedelta(days=1))),
+)
+RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), resolve) for pattern, resolve in _RULE_TEXT
+)
+
+_memo: dict[tuple[int, str, date], date | None] = {}
+
+
+def phrases(text: str) -> list[tuple[int, re.Match[str]]]:
+    """The timing phrases in ``text``: (rule index, match), left to right, none overlapping (at one
+    place the longest phrase wins, then the earlier rule)."""
+    if _PREFILTER.search(text) is None:
+        return []
+    found = [(m.start(), -m.end(), i, m) for i, (rx, _) in enumerate(RULES) for m in rx.finditer(text)]
+    found.sort(key=lambda f: (f[0], f[1], f[2]))
+    chosen: list[tuple[int, re.Match[str]]] = []
+    end = -1
+    for start, neg_end, index, match in found:
+        if start >= end and match.group(0).strip():
+            chosen.append((index, match))
+            end = -neg_end
+    return chosen
+
+
+def infer_due(description: str, base: date) -> date | None:
+    """The earliest date the timing phrases of ``description`` give, relative to ``base``."""
+    text = description.replace("’", "'")
+    dates = [d for d in (_resolve(i, m, base, text) for i, m in phrases(text)) if d is not None]
+    return min(dates) if dates else None
+
+
+def _resolve(index: int, match: re.Match[str], base: date, text: str) -> date | None:
+    key = (index, match.group(0).lower(), base)
+    if key in _memo and RULES[index][1] is not _r_today:  # "today" also looks at the words before it
+        return _memo[key]
+    found = RULES[index][1](match, base, text)
+    if len(_memo) > 200_000:
+        _memo.clear()
+    _memo[key] = found
+    return found
+
+
+def parse_with_dateparser(phrase: str, base: date) -> date | None:
+    """dateparser, for a phrase matched on purpose (never for free text: it reads ``a`` as January)."""
+    import dateparser
+
+    settings = {"RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": "future",
+                "RETURN_AS_TIMEZONE_AWARE": False}
+    try:
+        found = dateparser.parse(phrase, languages=["en"], settings=settings)
+    except (ValueError, OverflowError):
+        return None
+    return found.date() if found is not None else None
+
+
+def with_inferred_due(tasks: Sequence[TaskRecord], note_date: str | None) -> list[TaskRecord]:
+    """The tasks, each unfinished one without an explicit due date given the date its words imply."""
+    if not note_date:
+        return list(tasks)
+    base = date.fromisoformat(note_date)
+    result = []
+    for task in tasks:
+        if task.due is None and task.status not in FINISHED:
+            found = infer_due(task.description, base)
+            if found is not None:
+                task = task._replace(inferred_due=found.isoformat())
+        result.append(task)
+    return result

@@ -1,0 +1,185 @@
+"""Shared fixtures: every test runs away from the real home folder, config and store.
+
+- ``make_vault``: write notes (``str`` or ``bytes``) into a fresh vault under ``tmp_path``.
+- ``run_cli``: run ``tasks ...`` in-process and get its exit code, stdout and stderr.
+- ``fixture_vault``: a temporary copy of ``fixtures/vault`` (the real notes plus ``Tricky/``).
+- ``fixed_today``: pins today to 2026-11-22 through ``TASKTRACK_TODAY``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tasktrack.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE_VAULT = REPO / "fixtures" / "vault"
+SHARED = REPO.parent / "shared"
+ANCHORS = SHARED / "anchors"
+TODAY = "2026-11-22"
+
+Notes = Mapping[str, str | bytes]
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    @property
+    def out_lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Config, store and XDG folders in a temporary home; no vault and no fixed today from the outside."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("TASKTRACK_CONFIG", str(home / "config" / "tasktrack" / "config.toml"))
+    monkeypatch.setenv("TASKTRACK_DB", str(home / "store.sqlite"))
+    for name in ("TASKTRACK_VAULT", "TASKTRACK_TODAY", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def config_file(isolated_env: Path) -> Callable[[str], Path]:
+    """Write the TOML config file that ``TASKTRACK_CONFIG`` points to."""
+
+    def write(text: str) -> Path:
+        path = Path(os.environ["TASKTRACK_CONFIG"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("TASKTRACK_TODAY", TODAY)
+    return TODAY
+
+
+def write_notes(root: Path, notes: Notes) -> None:
+    for relative, content in notes.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path) -> Callable[..., Path]:
+    """``make_vault({"Note.md": "- [ ] x"}, name="vault", obsidian=True)`` -> the vault folder.
+
+    Text is written as UTF-8 exactly as given (no newline translation); bytes are written as they are.
+    """
+    made: list[Path] = []
+
+    def make(notes: Notes | None = None, name: str | None = None, obsidian: bool = True) -> Path:
+        root = tmp_path / (name or ("vault" if not made else f"vault{len(made) + 1}"))
+        root.mkdir(parents=True, exist_ok=True)
+        if obsidian:
+            (root / ".obsidian").mkdir(exist_ok=True)
+            (root / ".obsidian" / "app.json").write_text("{}", encoding="utf-8")
+        write_notes(root, notes or {})
+        made.append(root)
+        return root
+
+    return make
+
+
+def copy_tree(source: Path, target: Path) -> Path:
+    """Copy a folder and make the copy writable (the anchors are read-only)."""
+    shutil.copytree(source, target, symlinks=True)
+    for folder, dirs, files in os.walk(target):
+        for name in [*dirs, *files]:
+            path = Path(folder) / name
+            if not path.is_symlink():
+                path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    Path(target).chmod(Path(target).stat().st_mode | stat.S_IWUSR)
+    return target
+
+
+@pytest.fixture
+def copy_vault(tmp_path: Path) -> Callable[[Path, str], Path]:
+    """``copy_vault(source, name)``: a writable copy of ``source`` under ``tmp_path``."""
+    return lambda source, name: copy_tree(source, tmp_path / name)
+
+
+@pytest.fixture
+def fixture_vault(tmp_path: Path) -> Path:
+    """A private copy of ``fixtures/vault``."""
+    return copy_tree(FIXTURE_VAULT, tmp_path / "fixture-vault")
+
+
+@pytest.fixture(scope="session")
+def sample_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A session-wide writable copy of the Obsidian Tasks sample vault (never scan the original in place)."""
+    source = ANCHORS / "obsidian-tasks-sample-vault"
+    if not source.is_dir():
+        pytest.skip(f"{source} is not available")
+    return copy_tree(source, tmp_path_factory.mktemp("sample") / "Tasks-Demo")
+
+
+@pytest.fixture
+def anchors() -> Path:
+    """``../shared/anchors`` next to the repository (skips the test when it is not there)."""
+    if not ANCHORS.is_dir():
+        pytest.skip(f"{ANCHORS} is not available")
+    return ANCHORS
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """``run_cli("--vault", vault, "list", "--json")`` (or one list of arguments) -> ``CliResult``.
+
+    ``cwd=`` runs the command from another folder.
+    """
+
+    def run(*args: str | os.PathLike[str] | list[Any], cwd: Path | None = None) -> CliResult:
+        argv = list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args)
+        capsys.readouterr()
+        with monkeypatch.context() as m:
+            if cwd is not None:
+                m.chdir(cwd)
+            code = main([os.fspath(a) for a in argv])
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+def tree_digest(root: Path) -> dict[str, tuple[int, int, str]]:
+    """Every file and folder below ``root``: mode, mtime_ns and a hash of the bytes (to prove nothing changed)."""
+    found: dict[str, tuple[int, int, str]] = {}
+    for folder, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            path = Path(folder) / name
+            info = path.lstat()
+            content = hashlib.sha256(path.read_bytes()).hexdigest() if name in files else ""
+            found[path.relative_to(root).as_posix()] = (info.st_mode, info.st_mtime_ns, content)
+    return found
+
+
+@pytest.fixture
+def digest() -> Callable[[Path], dict[str, tuple[int, int, str]]]:
+    """``digest(folder)``: see ``tree_digest``."""
+    return tree_digest

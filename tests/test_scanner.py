@@ -1,0 +1,297 @@
+"""The scanner: which files are notes, how they are read, the note context of each task, incremental sync."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tasktrack.scanner import FileStat, NoteScan, decode_note, scan_file, scan_text, split_lines, walk_vault
+from tasktrack.statuses import StatusMap
+from tasktrack.workspace import Workspace
+
+
+def note_paths(vault: Path) -> list[str]:
+    return sorted(f.path for f in walk_vault(vault))
+
+
+def scan(text: str, path: str = "Note.md") -> NoteScan:
+    note = NoteScan(path=path, size=len(text), mtime_ns=0, title=Path(path).stem)
+    scan_text(note, text, StatusMap())
+    return note
+
+
+def open_ws(vault: Path, tmp_path: Path) -> Workspace:
+    return Workspace.open(str(vault), str(tmp_path / "ws.sqlite"))
+
+
+# -- which files --------------------------------------------------------------------------------
+
+
+def test_walk_skips_hidden_trash_config_and_non_markdown(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({
+        "Inbox.md": "- [ ] a",
+        "Projects/Plan.md": "- [ ] b",
+        "Projects/Deep/Deeper/Notes.md": "- [ ] c",
+        ".trash/Old.md": "- [ ] trashed",
+        ".obsidian/Snippet.md": "- [ ] config",
+        ".git/README.md": "- [ ] git",
+        "Projects/.hidden/Secret.md": "- [ ] hidden",
+        ".Hidden note.md": "- [ ] hidden file",
+        "Board.canvas": '{"nodes":[{"text":"- [ ] canvas"}]}',
+        "Export.txt": "- [ ] text",
+        "Notes.markdown": "- [ ] other extension",
+        "Image.md.png": "not text",
+    })
+    assert note_paths(vault) == ["Inbox.md", "Projects/Deep/Deeper/Notes.md", "Projects/Plan.md"]
+
+
+def test_walk_survives_a_symlink_loop(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Inbox.md": "- [ ] a", "Projects/Plan.md": "- [ ] b"})
+    os.symlink("..", vault / "Projects" / "Up")
+    os.symlink(".", vault / "Projects" / "Self")
+    assert note_paths(vault) == ["Inbox.md", "Projects/Plan.md"]
+
+
+def test_walk_follows_a_symlinked_folder_once(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    (outside / "Sub").mkdir(parents=True)
+    (outside / "Sub" / "Shared.md").write_text("- [ ] shared", encoding="utf-8")
+    vault = make_vault({"Inbox.md": "- [ ] a"})
+    os.symlink(outside, vault / "Linked")
+    os.symlink(outside / "Sub", vault / "Again")
+    paths = note_paths(vault)
+    assert len(paths) == 2
+    assert "Inbox.md" in paths
+    assert {"Again/Shared.md", "Linked/Sub/Shared.md"} & set(paths)
+
+
+def test_walk_skips_broken_symlinks(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Inbox.md": "- [ ] a"})
+    os.symlink("missing-folder", vault / "Dangling")
+    os.symlink("missing.md", vault / "Dangling.md")
+    assert note_paths(vault) == ["Inbox.md"]
+
+
+def test_scan_of_a_symlink_loop_counts_each_task_once(make_vault: Callable[..., Path],
+                                                       run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"Projects/Plan.md": "- [ ] Only once"})
+    os.symlink("..", vault / "Projects" / "Loop")
+    result = run_cli("--vault", vault, "list", "--json")
+    assert result.code == 0
+    assert [(t["path"], t["description"]) for t in result.json()] == [("Projects/Plan.md", "Only once")]
+
+
+# -- how files are read -------------------------------------------------------------------------
+
+
+def test_decode_note() -> None:
+    assert decode_note(b"\xef\xbb\xbf- [ ] a") == "- [ ] a"
+    assert decode_note("- [ ] é".encode()) == "- [ ] é"
+    with pytest.raises(UnicodeDecodeError):
+        decode_note(b"- [ ] caf\xe9")
+
+
+def test_split_lines() -> None:
+    assert split_lines("a\r\nb\nc\r\n") == ["a", "b", "c", ""]
+    assert split_lines("a\nb") == ["a", "b"]
+    assert split_lines("a\rb\r\n") == ["a\rb", ""]
+
+
+def test_bom_and_crlf(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    text = ("---\r\ntitle: Windows note\r\naccount: Contoso\r\n---\r\n# Head\r\n"
+            "- [ ] First 📅 2026-12-02\r\n- [x] Second ^b1\r\n")
+    vault = make_vault({"Win.md": b"\xef\xbb\xbf" + text.encode("utf-8")})
+    note = scan_file(vault, next(iter(walk_vault(vault))), StatusMap())
+    assert note.error is None
+    assert note.warnings == []
+    assert note.title == "Windows note"
+    assert note.properties == {"title": "Windows note", "account": "Contoso"}
+    assert [(t.line, t.raw, t.description, t.due, t.block_id, t.heading) for t in note.tasks] == [
+        (6, "- [ ] First 📅 2026-12-02", "First", "2026-12-02", None, "Head"),
+        (7, "- [x] Second ^b1", "Second", None, "b1", "Head"),
+    ]
+
+
+def test_not_utf8_is_reported_and_skipped(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({
+        "Good.md": "- [ ] Readable task\n",
+        "Legacy/Latin-1.md": "- [ ] Caf\u00e9 task\n".encode("latin-1"),
+    })
+    result = run_cli("--vault", vault, "scan")
+    assert result.code == 0
+    assert result.err == ""
+    assert "notes  1 (2 read now, 0 gone)" in result.out_lines
+    assert "tasks  1" in result.out_lines
+    assert "warnings  1" in result.out_lines
+    assert "  Legacy/Latin-1.md: not valid UTF-8 (byte 9); skipped" in result.out_lines
+    listed = run_cli("--vault", vault, "list", "--json").json()
+    assert [t["path"] for t in listed] == ["Good.md"]
+
+
+def test_broken_yaml_warns_and_tasks_still_count(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"Broken.md": "---\ntitle: Broken: yes\naccount: [Contoso\n---\n# Head\n- [ ] Still here\n"})
+    result = run_cli("--vault", vault, "scan")
+    assert result.code == 0
+    assert "tasks  1" in result.out_lines
+    assert [ln for ln in result.out_lines if ln.startswith("  Broken.md")] == [
+        "  Broken.md:2: frontmatter YAML is broken (mapping values are not allowed in this context); "
+        "its tasks still count"
+    ]
+    [task] = run_cli("--vault", vault, "list", "--json").json()
+    assert (task["description"], task["note_title"], task["properties"], task["line"]) == (
+        "Still here", "Broken", {}, 6)
+
+
+def test_frontmatter_that_is_not_a_mapping(make_vault: Callable[..., Path]) -> None:
+    note = scan("---\n- just\n- a list\n---\n- [ ] Task\n")
+    assert note.warnings == [(1, "frontmatter is not a set of properties; ignored")]
+    assert [t.description for t in note.tasks] == ["Task"]
+
+
+def test_unclosed_frontmatter_is_text() -> None:
+    note = scan("---\ntitle: x\n- [ ] Task after an unclosed frontmatter\n")
+    assert [(t.line, t.description) for t in note.tasks] == [(3, "Task after an unclosed frontmatter")]
+    assert note.properties == {}
+
+
+def test_tasks_inside_frontmatter_are_not_tasks() -> None:
+    note = scan("---\nnotes: |\n  - [ ] not a task\n---\n- [ ] Task\n")
+    assert [(t.line, t.description) for t in note.tasks] == [(5, "Task")]
+    assert note.properties == {"notes": "- [ ] not a task\n"}  # a YAML block scalar keeps its final newline
+
+
+# -- note context -------------------------------------------------------------------------------
+
+
+def test_title_and_date_from_frontmatter() -> None:
+    note = scan("---\ntitle: Contoso QBR\ndate: 2026-02-10\naccount: Contoso\ntags: [a, b]\n---\n- [ ] x\n",
+                path="Meetings/2026-01-01 QBR.md")
+    assert (note.title, note.note_date) == ("Contoso QBR", "2026-02-10")
+    assert note.properties == {"title": "Contoso QBR", "date": "2026-02-10", "account": "Contoso", "tags": ["a", "b"]}
+
+
+@pytest.mark.parametrize(
+    ("path", "frontmatter", "title", "note_date"),
+    [
+        ("Meetings/2025-12-19 Microsoft.md", "", "2025-12-19 Microsoft", "2025-12-19"),
+        ("Daily/2025-06-19.md", "", "2025-06-19", "2025-06-19"),
+        ("Notes/Plan.md", "", "Plan", None),
+        ("Notes/2025-02-30 Not a day.md", "", "2025-02-30 Not a day", None),
+        ("Notes/Plan v2025-01-02.md", "", "Plan v2025-01-02", "2025-01-02"),
+        ("2025-12-19 Sync.md", "date: '2025-12-20'\n", "2025-12-19 Sync", "2025-12-20"),
+        ("2025-12-19 Sync.md", "date: 2025-12-21T10:30:00\n", "2025-12-19 Sync", "2025-12-21"),
+        ("2025-12-19 Sync.md", "date: soon\n", "2025-12-19 Sync", "2025-12-19"),
+        ("Plan.md", "title: '  '\n", "Plan", None),
+        ("Plan.md", "title: 2026\n", "2026", None),
+    ],
+)
+def test_title_and_date_fallbacks(path: str, frontmatter: str, title: str, note_date: str | None) -> None:
+    text = f"---\n{frontmatter}---\n- [ ] x\n" if frontmatter else "- [ ] x\n"
+    note = scan(text, path=path)
+    assert (note.title, note.note_date) == (title, note_date)
+
+
+def test_headings() -> None:
+    text = "- [ ] before\n# One\n- [ ] a\n## Two ##\n- [ ] b\n\nSetext\n===\n\n- [ ] c\n#tag line\n\n- [ ] d\n"
+    assert [(t.description, t.heading) for t in scan(text).tasks] == [
+        ("before", None), ("a", "One"), ("b", "Two"), ("c", "Setext"), ("d", "Setext"),
+    ]
+
+
+def test_positions_are_1_based_and_posix(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"A/B/C.md": "# Title\n\n- [ ] third line\n"})
+    [task] = run_cli("--vault", vault, "list", "--json").json()
+    assert (task["path"], task["line"], task["heading"], task["note_title"]) == ("A/B/C.md", 3, "Title", "C")
+
+
+def test_parents_are_the_nearest_enclosing_task() -> None:
+    text = (
+        "- [ ] root\n"
+        "    - plain\n"
+        "        - [ ] grandchild\n"
+        "    - [ ] child\n"
+        "- plain root\n"
+        "    - [ ] orphan\n"
+    )
+    assert [(t.line, t.parent_line) for t in scan(text).tasks] == [(1, None), (3, 1), (4, 1), (6, None)]
+
+
+# -- incremental sync ---------------------------------------------------------------------------
+
+
+def test_rescan_reads_only_changed_files(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    vault = make_vault({"A.md": "- [ ] a\n", "B.md": "- [ ] b\n", "C.md": "- [ ] c\n", "D.md": "- [ ] d\n"})
+    ws = open_ws(vault, tmp_path)
+    first = ws.sync()
+    assert (first.notes, sorted(first.read), first.deleted) == (4, ["A.md", "B.md", "C.md", "D.md"], [])
+    assert ws.sync().read == []
+
+    a, b = vault / "A.md", vault / "B.md"
+    info = a.stat()
+    a.write_text("- [x] a\n", encoding="utf-8")  # same size, new mtime
+    os.utime(a, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+    info_b = b.stat()
+    b.write_text("- [ ] bb\n", encoding="utf-8")  # new size, same mtime
+    os.utime(b, ns=(info_b.st_atime_ns, info_b.st_mtime_ns))
+    (vault / "C.md").unlink()
+    (vault / "E.md").write_text("- [ ] e\n", encoding="utf-8")
+
+    second = ws.sync()
+    assert (second.notes, sorted(second.read), second.deleted) == (4, ["A.md", "B.md", "E.md"], ["C.md"])
+    rows = ws.store.db.execute("SELECT n.path, t.description, t.status FROM tasks t JOIN notes n ON n.id = t.note_id "
+                               "ORDER BY n.path").fetchall()
+    assert [tuple(r) for r in rows] == [("A.md", "a", "done"), ("B.md", "bb", "open"), ("D.md", "d", "open"),
+                                         ("E.md", "e", "open")]
+    assert ws.sync().read == []
+
+
+def test_unchanged_content_with_new_mtime_is_reread(make_vault: Callable[..., Path], tmp_path: Path) -> None:
+    vault = make_vault({"A.md": "- [ ] a\n"})
+    ws = open_ws(vault, tmp_path)
+    ws.sync()
+    info = (vault / "A.md").stat()
+    os.utime(vault / "A.md", ns=(info.st_atime_ns, info.st_mtime_ns + 5))
+    assert ws.sync().read == ["A.md"]
+
+
+def test_deleting_every_note_drops_every_task(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"A.md": "- [ ] a\n", "Sub/B.md": "- [ ] b\n"})
+    assert len(run_cli("--vault", vault, "list", "--json").json()) == 2
+    (vault / "A.md").unlink()
+    (vault / "Sub" / "B.md").unlink()
+    result = run_cli("--vault", vault, "scan")
+    assert "notes  0 (0 read now, 2 gone)" in result.out_lines
+    assert "tasks  0" in result.out_lines
+    assert run_cli("--vault", vault, "list", "--all", "--json").json() == []
+
+
+def test_a_file_becoming_unreadable_drops_its_tasks(make_vault: Callable[..., Path],
+                                                    run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"A.md": "- [ ] a\n", "B.md": "- [ ] b\n"})
+    assert len(run_cli("--vault", vault, "list", "--json").json()) == 2
+    (vault / "A.md").write_bytes(b"- [ ] \xff\xfe broken\n")
+    assert [t["path"] for t in run_cli("--vault", vault, "list", "--json").json()] == ["B.md"]
+
+
+def test_the_vault_is_never_written(fixture_vault: Path, run_cli: Callable[..., Any],
+                                    digest: Callable[[Path], Any]) -> None:
+    os.symlink("..", fixture_vault / "Tricky" / "Loop")
+    (fixture_vault / "Tricky" / "Latin-1.md").write_bytes("- [ ] caf\u00e9\n".encode("latin-1"))
+    before = digest(fixture_vault)
+    for args in (["scan"], ["scan", "--rebuild"], ["list"], ["list", "--all", "--json"]):
+        assert run_cli("--vault", fixture_vault, *args).code == 0
+    task_id = run_cli("--vault", fixture_vault, "list", "--json").json()[0]["id"]
+    assert run_cli("--vault", fixture_vault, "show", task_id).code == 0
+    assert digest(fixture_vault) == before
+
+
+def test_scan_file_reports_a_file_that_vanished(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({})
+    note = scan_file(vault, FileStat("Gone.md", 1, 1), StatusMap())
+    assert note.tasks == []
+    assert note.error is not None
+    assert note.error.startswith("cannot read: ")
