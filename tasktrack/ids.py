@@ -7,7 +7,6 @@ in a changed note are matched to the ones the store had for it, and a matched ta
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
@@ -16,6 +15,8 @@ from typing import NamedTuple
 from .scanner import TaskRecord
 
 ID_LENGTH = 7
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # base32: no 0/1/8/9 to mistake for o/l/b/g
+_SHIFTS = tuple(range(5 * (ID_LENGTH - 1), -1, -5))
 
 
 class KnownTask(NamedTuple):
@@ -30,7 +31,8 @@ class KnownTask(NamedTuple):
 def make_id(path: str, key: str, occurrence: int, salt: int = 0) -> str:
     text = f"{path}\0{key}\0{occurrence}\0{salt}" if salt else f"{path}\0{key}\0{occurrence}"
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=10).digest()
-    return base64.b32encode(digest).decode("ascii").lower()[:ID_LENGTH]
+    number = int.from_bytes(digest[:5], "big") >> 5  # the first 35 bits, as base32 would spell them
+    return "".join(_ALPHABET[(number >> shift) & 31] for shift in _SHIFTS)
 
 
 def match_tasks(old: Sequence[KnownTask], new: Sequence[TaskRecord]) -> dict[int, KnownTask]:

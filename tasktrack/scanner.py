@@ -6,12 +6,13 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .grammar import PRIORITY_RANK, TaskLine, parse_line
 from .infer import with_inferred_due
+from .properties import BrokenYAML, plain_value, read_properties
 from .statuses import StatusMap
 from .structure import frontmatter_end, list_items
 
@@ -184,42 +185,21 @@ def identity_key(parsed: TaskLine) -> str:
 
 
 def _read_frontmatter(note: NoteScan, yaml_text: str) -> None:
-    import yaml
-    from frontmatter.default_handlers import YAMLHandler
-
     try:
-        props = YAMLHandler().load(yaml_text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        note.warnings.append((line, f"frontmatter YAML is broken ({problem}); its tasks still count"))
+        props = read_properties(yaml_text)
+    except BrokenYAML as exc:
+        note.warnings.append((exc.line, f"frontmatter YAML is broken ({exc.problem}); its tasks still count"))
         return
     if props is None:
         return
     if not isinstance(props, dict):
         note.warnings.append((1, "frontmatter is not a set of properties; ignored"))
         return
-    note.properties = {str(k): _plain(v) for k, v in props.items()}
+    note.properties = {str(k): plain_value(v) for k, v in props.items()}
     title = note.properties.get("title")
     if isinstance(title, str | int | float) and str(title).strip():
         note.title = str(title).strip()
     note.note_date = _as_date(note.properties.get("date"))
-
-
-def _plain(value: Any) -> Any:
-    """A frontmatter value as JSON can hold it (YAML dates become ``YYYY-MM-DD``)."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
 
 
 def _as_date(value: Any) -> str | None:

@@ -162,7 +162,7 @@ class Store:
         """Make the next sync read every note again (ids, first-seen dates and history are kept)."""
         self.db.execute("UPDATE notes SET size = -1")
 
-    def apply(self, scans: Sequence[NoteScan], deleted: Sequence[str], stamp: str | None = None) -> int:
+    def apply(self, scans: Iterable[NoteScan], deleted: Sequence[str], stamp: str | None = None) -> int:
         """Write changed notes and drop deleted ones, in one transaction; return how many tasks changed.
         Rows are gathered first and inserted in bulk (a first scan writes tens of thousands)."""
         stamp = stamp or now_stamp()

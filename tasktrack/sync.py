@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -35,10 +35,14 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) 
     report = SyncReport(notes=len(files), deleted=deleted)
     if not stale and not deleted:
         return report
-    scans = read_notes(vault, stale, statuses)
-    report.read = [s.path for s in scans]
-    report.changed_tasks = store.apply(scans, deleted)
+    report.changed_tasks = store.apply(_noting(read_notes(vault, stale, statuses), report.read), deleted)
     return report
+
+
+def _noting(scans: Iterable[NoteScan], read: list[str]) -> Iterator[NoteScan]:
+    for scan in scans:
+        read.append(scan.path)
+        yield scan
 
 
 def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[str]) -> None:
@@ -55,13 +59,16 @@ def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[s
     store.apply(read_notes(vault, stats, statuses), deleted)
 
 
-def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap) -> list[NoteScan]:
+def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap) -> Iterator[NoteScan]:
+    """The notes, read in worker processes when there are many; they come as they are ready, so the
+    store writes the first ones while the workers read the rest."""
     read = partial(scan_file, vault, statuses=statuses)
     workers = min(os.cpu_count() or 1, 4)
     if len(stats) < PARALLEL_FROM or workers < 2:
-        return [read(s) for s in stats]
+        yield from map(read, stats)
+        return
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(16, len(stats) // (workers * 8))
+    chunk = max(16, len(stats) // (workers * 16))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(read, stats, chunksize=chunk))
+        yield from pool.map(read, stats, chunksize=chunk)

@@ -1,0 +1,88 @@
+"""The fast frontmatter reader gives exactly what YAML gives, or hands the text to YAML."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasktrack.properties import BrokenYAML, _full_yaml, _NotPlain, _plain_yaml, plain_value, read_properties
+
+SEED_FRONTMATTER = """type: customer
+title: Microsoft strategy and SCO prep
+date: '2025-12-19'
+account: Microsoft
+participants:
+- Jason Vallery
+- Jeff Denworth
+source: transcript
+tags:
+- type/customer
+- account/microsoft
+- generated
+auto_created: true
+last_contact: unknown
+"""
+
+
+def test_seed_frontmatter_is_read_without_yaml() -> None:
+    assert _plain_yaml(SEED_FRONTMATTER) == {
+        "type": "customer", "title": "Microsoft strategy and SCO prep", "date": "2025-12-19",
+        "account": "Microsoft", "participants": ["Jason Vallery", "Jeff Denworth"], "source": "transcript",
+        "tags": ["type/customer", "account/microsoft", "generated"], "auto_created": True,
+        "last_contact": "unknown",
+    }
+    assert _plain_yaml(SEED_FRONTMATTER) == plain_value(_full_yaml(SEED_FRONTMATTER))
+
+
+@pytest.mark.parametrize("text", [
+    "title: Note: with colon\n", "a: [1, 2]\n", "a:\n  b: 1\n", "# comment\na: 1\n", "a: 1.5\n", "a: 0123\n",
+    "a: \"esc\\n\"\n", "a: |\n  block\n", "a: x #c\n", "a:\n- 1\n  - 2\n", "a: 2023-02-30\n", "a: &x 1\n",
+])
+def test_anything_beyond_plain_goes_to_yaml(text: str) -> None:
+    with pytest.raises(_NotPlain):
+        _plain_yaml(text)
+
+
+def test_broken_yaml_is_reported_with_its_line() -> None:
+    with pytest.raises(BrokenYAML) as caught:
+        read_properties("title: ok\nbad: [unclosed\nmore: x\n")
+    assert caught.value.line >= 2
+
+
+_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _./()+-:#'\"",
+                 min_size=0, max_size=14)
+_scalars = st.one_of(
+    _words, st.integers(-10_000, 10_000).map(str), st.sampled_from(["true", "False", "yes", "no", "on", "OFF",
+                                                                     "null", "~", "y", "n", "2025-12-19"]),
+    _words.map(lambda w: "'" + w.replace("'", "''") + "'"), _words.map(lambda w: '"' + w + '"'),
+)
+_keys = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,8}", fullmatch=True)
+_entries = st.lists(st.tuples(_keys, st.one_of(_scalars, st.lists(_scalars, min_size=1, max_size=3))),
+                    min_size=1, max_size=6)
+
+
+def _render(entries: list[tuple[str, object]], indent: str) -> str:
+    out = []
+    for key, value in entries:
+        if isinstance(value, list):
+            out.append(f"{key}:")
+            out += [f"{indent}- {v}" for v in value]
+        else:
+            out.append(f"{key}: {value}")
+    return "\n".join(out) + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(_entries, st.sampled_from(["", "  "]))
+def test_plain_reader_agrees_with_yaml(entries: list[tuple[str, object]], indent: str) -> None:
+    text = _render(entries, indent)
+    try:
+        fast = _plain_yaml(text)
+    except _NotPlain:
+        return
+    try:
+        full = _full_yaml(text)
+    except BrokenYAML:
+        pytest.fail(f"the fast reader accepted what YAML rejects: {text!r}")
+    assert fast == plain_value(full), text
