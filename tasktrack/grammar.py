@@ -246,16 +246,20 @@ def _apply_token(task: TaskLine, tok: re.Match[str], trailing_tags: list[str]) -
             return None
         task.dataview = True
         return ("field", name)
-    value = tok.group(group or "").strip()
-    if group == "recurrence":
-        task.recurrence = value
-    elif group == "on_completion":
-        task.on_completion = value.lower()
-    elif group == "id":
-        task.task_id = value
-    elif group == "depends_on":
-        task.depends_on = tuple(p.strip() for p in value.split(","))
+    _set_text_field(task, group or "", tok.group(group or "").strip())
     return ("field", group or "")
+
+
+def _set_text_field(task: TaskLine, name: str, value: str) -> None:
+    """🔁 recurrence, 🏁 on completion, 🆔 id, ⛔ depends on (emoji or Dataview: the same values)."""
+    if name == "recurrence":
+        task.recurrence = value
+    elif name == "on_completion":
+        task.on_completion = value.lower()
+    elif name == "id":
+        task.task_id = value
+    elif name == "depends_on":
+        task.depends_on = tuple(p.strip() for p in value.split(",") if p.strip())
 
 
 def _set_date(task: TaskLine, name: str, value: str) -> None:
@@ -275,17 +279,12 @@ def _set_dataview(task: TaskLine, name: str, value: str) -> bool:
             return False
         _set_date(task, name, date_text)
     elif name == "priority":
-        if value.lower() not in PRIORITIES:
+        level = "normal" if value.lower() == "none" else value.lower()
+        if level not in PRIORITIES:
             return False
-        task.priority = "normal" if value.lower() == "none" else value.lower()
-    elif name == "recurrence":
-        task.recurrence = value
-    elif name == "on_completion":
-        task.on_completion = value.lower()
-    elif name == "id":
-        task.task_id = value
-    elif name == "depends_on":
-        task.depends_on = tuple(p.strip() for p in value.split(",") if p.strip())
+        task.priority = level
+    else:
+        _set_text_field(task, name, value)
     return True
 
 

@@ -32,9 +32,12 @@ def _owners(row: sqlite3.Row) -> str:
 
 def inferred_due(row: sqlite3.Row) -> str | None:
     """The due date inferred from the task's words, when it has no explicit one."""
-    if row["due"] or "inferred_due" not in row.keys():  # noqa: SIM118 (`in row` tests the values)
+    if row["due"]:
         return None
-    value = row["inferred_due"]
+    try:
+        value = row["inferred_due"]
+    except IndexError:  # a row selected without the column
+        return None
     return str(value) if value else None
 
 
@@ -51,10 +54,11 @@ def task_table(rows: Sequence[sqlite3.Row], tty: bool, today: date, width: int |
          f"{r['path']}:{r['line']}", r["description"])
         for r in rows
     ]
-    if tty:
-        cells = [c[:4] + (_cut(c[4], 16), _cut_left(c[5], 36), c[6]) for c in cells]
-    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers[:-1])]
     total = width or (shutil.get_terminal_size((120, 24)).columns if tty else 0)
+    if tty:
+        where = max(18, min(40, (total - 60) // 3))  # the description gets at least twice the note's room
+        cells = [c[:4] + (_cut(c[4], 16), _cut_left(c[5], where), c[6]) for c in cells]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(headers[:-1])]
     room = max(20, total - sum(widths) - 2 * len(widths)) if tty else 0
     color = use_color(tty)
     lines = [_join(headers, widths, room, color, header=True)]

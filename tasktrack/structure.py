@@ -141,19 +141,19 @@ class _Walker:
         if starts in "`~" and self._open_fence(text, col, quote):
             return None
         if starts == "<" and text.startswith("<!--"):
-            self._leave_lists(col, quote)
+            self._container(col, quote)
             self.html_comment = "-->" not in text[4:]
             self._end_paragraph()
             return None
         if starts == "%" and text.startswith("%%"):
-            self._leave_lists(col, quote)
+            self._container(col, quote)
             self.pct_comment = text.count("%%") % 2 == 1
             self._end_paragraph()
             return None
         if starts == "#":
             heading = _ATX_RE.match(text)
             if heading is not None:
-                self._leave_lists(col, quote)
+                self._container(col, quote)
                 self.heading = (heading.group(2) or "").strip()
                 self._end_paragraph()
                 return None
@@ -193,22 +193,19 @@ class _Walker:
             self._end_paragraph()
             return True
         if _HR_RE.match(text):
-            self._leave_lists(col, quote)
+            self._container(col, quote)
             self._end_paragraph()
             return True
         return False
 
     def _starts_item(self, item: re.Match[str], text: str) -> bool:
         """A list item may interrupt a paragraph only if it is not empty and, if ordered, starts at 1."""
-        if not self.prev_paragraph or self._in_list_paragraph():
+        if not self.prev_paragraph or self.stack:
             return True
         if not text[item.end() :].strip():
             return False
         num = item.group("num")
         return num is None or int(num) == 1
-
-    def _in_list_paragraph(self) -> bool:
-        return bool(self.stack)
 
     def _push_item(self, i: int, item: re.Match[str], col: int, quote: int, text: str) -> ListItem:
         self._container(col, quote)
@@ -230,9 +227,6 @@ class _Walker:
         self.prev_blank = False
         self.prev_paragraph = True
         self.paragraph_text = text
-
-    def _leave_lists(self, col: int, quote: int) -> None:
-        self._container(col, quote)
 
     def _end_paragraph(self) -> None:
         self.prev_blank = False
