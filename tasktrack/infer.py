@@ -56,15 +56,6 @@ _BY = r"(?:(?:by|before|until|till|no later than|due|on|for|in|during|through)\s
 _DEADLINE = r"(?:(?:by|before|until|till|no later than|due|on)\s+)"
 _YEAR = r"(?:,?\s+(?P<year>20\d\d))?"
 
-# Anything that could start a timing phrase; a description without one of these is skipped at once.
-_PREFILTER = re.compile(
-    r"\b(?:today|tonight|tomorrow|eo[dwmqy]|cob|hours?|weeks?|months?|quarter|year|days?|q[1-4]|\d{1,2}[./-]\d{1,2}|"
-    r"\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)|" + "|".join(_WEEKDAYS) + "|" + "|".join(_WD_ABBR) + "|"
-    + "|".join(_MONTHS) + r")\b",
-    re.IGNORECASE,
-)
-
-
 def _today_ok(text: str, m: re.Match[str]) -> bool:
     """``today`` as a deadline, not as "what VAST supports today" or "as of today"."""
     before = text[max(0, m.start() - 24) : m.start()]
@@ -254,15 +245,44 @@ RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), resolve) for pattern, resolve in _RULE_TEXT
 )
 
+# The words one of which a rule's phrase always holds ("#num": a digit), so that each description is
+# tried only with the few rules it can match.
+_MONTH_WORDS = frozenset(_MONTHS)
+_WEEKDAY_WORDS = frozenset((*_WEEKDAYS, *_WD_ABBR))
+_UNIT_WORDS = frozenset({"hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years"})
+_TRIGGERS: tuple[frozenset[str], ...] = (
+    frozenset({"#num"}), _MONTH_WORDS, _MONTH_WORDS, frozenset({"#num"}), frozenset({"#num"}),
+    frozenset({"st", "nd", "rd", "th"}), _MONTH_WORDS, frozenset(_WEEKDAYS), _WEEKDAY_WORDS,
+    *[frozenset({"week"})] * 4, frozenset({"week", "eow"}),
+    frozenset({"month"}), frozenset({"month"}), frozenset({"month", "eom"}),
+    frozenset({"quarter"}), frozenset({"quarter"}), frozenset({"quarter", "eoq"}), frozenset({"q"}),
+    frozenset({"year", "eoy"}), *[_UNIT_WORDS] * 4, frozenset({"day", "eod", "cob", "business"}),
+    frozenset({"today", "tonight"}), frozenset({"morning", "afternoon", "evening"}), frozenset({"tomorrow"}),
+)
+assert len(_TRIGGERS) == len(RULES)
+_RULES_BY_WORD: dict[str, tuple[int, ...]] = {
+    word: tuple(i for i, words in enumerate(_TRIGGERS) if word in words) for word in set().union(*_TRIGGERS)
+}
+_WORD_RE = re.compile(r"[a-z]+")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _candidate_rules(text: str) -> list[int]:
+    words = set(_WORD_RE.findall(text.lower()))
+    if _DIGIT_RE.search(text):
+        words.add("#num")
+    found: set[int] = set()
+    for word in words:
+        found.update(_RULES_BY_WORD.get(word, ()))
+    return sorted(found)
+
 _memo: dict[tuple[int, str, date], date | None] = {}
 
 
 def phrases(text: str) -> list[tuple[int, re.Match[str]]]:
     """The timing phrases in ``text``: (rule index, match), left to right, none overlapping (at one
     place the longest phrase wins, then the earlier rule)."""
-    if _PREFILTER.search(text) is None:
-        return []
-    found = [(m.start(), -m.end(), i, m) for i, (rx, _) in enumerate(RULES) for m in rx.finditer(text)]
+    found = [(m.start(), -m.end(), i, m) for i in _candidate_rules(text) for m in RULES[i][0].finditer(text)]
     found.sort(key=lambda f: (f[0], f[1], f[2]))
     chosen: list[tuple[int, re.Match[str]]] = []
     end = -1

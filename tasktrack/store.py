@@ -15,7 +15,7 @@ from .errors import StoreError, UnknownTask
 from .ids import KnownTask, assign_ids, match_tasks
 from .scanner import NoteScan, TaskRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -1,0 +1,53 @@
+"""``tasks digest``: the day's tasks in sections, as markdown, text or JSON, or written into the daily note."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import digest, digest_render
+from .cli import open_workspace, register
+
+FORMATS = ("md", "text", "json")
+
+
+def _digest_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--date", metavar="WHEN", help="the day (YYYY-MM-DD or words like yesterday; default today)")
+    p.add_argument("--owner", metavar="NAME", help="whose tasks: `me` (your configured names, the default) or a name")
+    p.add_argument("--group-by", metavar="KEY", help="group each section's items: owner, note or prop:KEY")
+    p.add_argument("--format", default="md", metavar="FORMAT", help=f"{', '.join(FORMATS)} (default md)")
+    p.add_argument("--write", action="store_true",
+                   help="put the markdown digest into the day's daily note, replacing the one already there")
+
+
+def _check_format(value: str) -> str:
+    from .errors import UsageError
+
+    if value not in FORMATS:
+        raise UsageError(f"--format wants {', '.join(FORMATS)}, not {value!r}")
+    return value
+
+
+def run_digest(args: argparse.Namespace) -> int:
+    fmt = _check_format(args.format)
+    options = digest.parse_options(args.date, args.owner, args.group_by)
+    ws = open_workspace(args)
+    result = digest.build(ws, options)
+    out = sys.stdout
+    if args.write:
+        from .digest_write import write_digest
+
+        relative, changed = write_digest(ws, options.day, digest_render.markdown(result))
+        out.write(f"{'wrote the digest into' if changed else 'the digest is already up to date in'} {relative}\n")
+        return 0
+    if fmt == "json":
+        out.write(json.dumps(digest.as_json(result), ensure_ascii=False, indent=2) + "\n")
+        return 0
+    lines = digest_render.markdown(result) if fmt == "md" else digest_render.text(result)
+    out.write("\n".join(lines) + "\n")
+    return 0
+
+
+register("digest", "the day's tasks: overdue, due, awaiting triage, waiting on others, completed",
+         _digest_args, run_digest)
