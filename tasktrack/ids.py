@@ -16,7 +16,7 @@ from .scanner import TaskRecord
 
 ID_LENGTH = 7
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # base32: no 0/1/8/9 to mistake for o/l/b/g
-_SHIFTS = tuple(range(5 * (ID_LENGTH - 1), -1, -5))
+_PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)  # 10 bits -> two characters
 
 
 class KnownTask(NamedTuple):
@@ -32,7 +32,7 @@ def make_id(path: str, key: str, occurrence: int, salt: int = 0) -> str:
     text = f"{path}\0{key}\0{occurrence}\0{salt}" if salt else f"{path}\0{key}\0{occurrence}"
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=10).digest()
     number = int.from_bytes(digest[:5], "big") >> 5  # the first 35 bits, as base32 would spell them
-    return "".join(_ALPHABET[(number >> shift) & 31] for shift in _SHIFTS)
+    return _PAIRS[number >> 25] + _PAIRS[(number >> 15) & 1023] + _PAIRS[(number >> 5) & 1023] + _ALPHABET[number & 31]
 
 
 def match_tasks(old: Sequence[KnownTask], new: Sequence[TaskRecord]) -> dict[int, KnownTask]:

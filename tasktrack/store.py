@@ -93,7 +93,7 @@ def now_stamp() -> str:
 
 
 def _keys(values: Iterable[str]) -> str:
-    """``\\x1fa\\x1fb\\x1f``: lets SQL test membership with ``instr`` (case-insensitive)."""
+    """``\x1fa\x1fb\x1f``: lets SQL test membership with ``instr`` (case-insensitive)."""
     return "\x1f" + "".join(v.casefold() + "\x1f" for v in values)
 
 
@@ -330,6 +330,7 @@ def _note_values(scan: NoteScan) -> tuple[Any, ...]:
 
 
 _JSON_LISTS: dict[tuple[str, ...], str] = {}
+_KEY_LISTS: dict[tuple[str, ...], str] = {}
 
 
 def _json_list(values: tuple[str, ...]) -> str:
@@ -342,11 +343,21 @@ def _json_list(values: tuple[str, ...]) -> str:
     return text
 
 
+def _list_keys(values: tuple[str, ...]) -> str:
+    """``_keys`` of owners or tags (tags without their ``#``), cached like ``_json_list``."""
+    text = _KEY_LISTS.get(values)
+    if text is None:
+        if len(_KEY_LISTS) > 4096:
+            _KEY_LISTS.clear()
+        text = _KEY_LISTS[values] = _keys(v.lstrip("#") for v in values)
+    return text
+
+
 def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:
     return (
         tid, note_id, rec.line, rec.raw, rec.status, rec.symbol, rec.description,
-        _json_list(rec.owners), _keys(rec.owners), rec.priority,
+        _json_list(rec.owners), _list_keys(rec.owners), rec.priority,
         rec.due, rec.scheduled, rec.start, rec.created, rec.done, rec.cancelled, rec.recurrence,
-        _json_list(rec.tags), _keys(t.lstrip("#") for t in rec.tags),
+        _json_list(rec.tags), _list_keys(rec.tags),
         rec.block_id, parent, rec.heading, rec.key, first_seen, rec.inferred_due,
     )

@@ -88,6 +88,8 @@ class _Walker:
         if first.isalpha():  # text at column 0, the most common line: a paragraph
             self._paragraph(line, 0, 0)
             return None
+        if first == "-" and line[1:2] == " " and line[2:3] not in ("", " ", "\t", "-"):
+            return self._top_bullet(i)  # "- text" at column 0, the next most common line
         quote = 0
         rest = line
         if first in " \t>":
@@ -101,6 +103,14 @@ class _Walker:
             col, ws = _columns(rest)
             return self._block(i, rest[ws:], col, quote)
         return self._block(i, rest, 0, quote)
+
+    def _top_bullet(self, i: int) -> ListItem:
+        """What ``_block`` decides for ``- text`` at column 0 outside any quote: a new top-level item."""
+        self.stack = [_Open(2, 0, i)]
+        self.prev_blank = False
+        self.prev_paragraph = True
+        self.paragraph_text = ""
+        return ListItem(i, None, self.heading)
 
     def _hidden(self, line: str) -> None:
         """A line inside a comment or a code fence: only look for its end."""
