@@ -46,6 +46,7 @@ def _priority_args(p: argparse.ArgumentParser) -> None:
 def _assign_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("words", nargs="+", metavar="ID... NAME", help="task ids, then the owner's name")
     p.add_argument("--add", action="store_true", help="keep the current owners and add NAME")
+    p.add_argument("--clear", action="store_true", help="remove every owner instead")
     _dry_run(p)
 
 

@@ -96,6 +96,12 @@ def set_owner(line: str, name: str, add: bool = False) -> str:
                     lambda old: re.sub(r"::\s*[^\])]*", f":: {name}", old))
 
 
+def remove_owners(line: str) -> str:
+    """Drop every ``@Name`` and ``[owner:: …]`` from the line."""
+    task = parse(line)
+    return _cut(task, [(m.start(), m.end()) for m in body_tokens(task, "owner") + body_tokens(task, "dv_owner")])
+
+
 def remove_fields(line: str, names: tuple[str, ...]) -> str:
     task = parse(line)
     spans = [(s.start, s.end) for s in task.segments if s.kind == "field" and s.name in names]

@@ -91,8 +91,10 @@ class Triage:
             wanted = _priority(value)
             return lambda row: [_changed(row, edits.set_priority(row["raw"], wanted), f"priority is already {wanted}")]
         if verb == "assign":
+            if clear:
+                return lambda row: [_changed(row, edits.remove_owners(row["raw"]), "it has no owner")]
             if not value:
-                raise UsageError("`assign` needs an owner name")
+                raise UsageError("`assign` needs an owner name (or --clear)")
             return lambda row: [_assign(row, value, add)]
         simple: dict[str, Callable[[sqlite3.Row], list[str]]] = {
             "accept": _accept,

@@ -1,0 +1,25 @@
+"""``tasks tui``: the triage screen. Textual is imported only when this command runs."""
+
+from __future__ import annotations
+
+import argparse
+
+from .cli import open_workspace, register
+
+
+def _tui_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-live", action="store_true", help="do not watch the vault for changes")
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    ws = open_workspace(args, sync=False)
+    try:
+        from tui.app import TaskTrackApp
+
+        TaskTrackApp(ws, live_interval=None if args.no_live else 0.75).run()
+    finally:
+        ws.close()
+    return 0
+
+
+register("tui", "browse and triage tasks in the terminal (proposed items first)", _tui_args, run_tui)

@@ -1,0 +1,298 @@
+"""The TUI driven by real key presses: what the screen shows, and what the notes on disk hold afterwards."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_tui_support import (
+    MEETING,
+    NOTES,
+    SIZE,
+    cursor_line,
+    make_app,
+    run_async,
+    screen_text,
+    settle,
+    table_lines,
+    wait_for,
+)
+
+from tui.help import HelpScreen
+from tui.prompts import DatePrompt
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
+
+
+@pytest.fixture
+def vault(make_vault: Callable[..., Path]) -> Path:
+    return make_vault(NOTES)
+
+
+def meeting(vault: Path) -> str:
+    return (vault / MEETING).read_text(encoding="utf-8")
+
+
+@run_async
+async def test_opens_on_the_inbox_newest_meeting_first(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Inbox (6)" in text
+        assert "6 proposed items await triage" in text
+        rows = [line for line in table_lines(app) if line]
+        assert "Follow up with Louie" in rows[0]
+        assert "Send pricing for the 12PB POC" in rows[5]  # the older meeting comes last
+        assert "Microsoft strategy and SCO prep" in text  # the detail pane: the note's title
+        assert "account      Microsoft" in text
+        assert "participants Jason Vallery, Jeff Denworth" in text
+
+
+@run_async
+async def test_accept_rewrites_the_line_and_moves_on(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "- [ ] Follow up with Louie and send a relevant VAST blog. @Myself #task\n" in meeting(vault)
+        lines = table_lines(app)
+        assert lines[0].startswith(" [ ]") and "Follow up with Louie" in lines[0]  # updated in place
+        assert "Work with Morty" in cursor_line(app)  # the cursor went on to the next item
+        assert "5 proposed items await triage" in screen_text(app)
+        assert "accepted" in screen_text(app)
+
+
+@run_async
+async def test_reject_and_done_write_their_dates(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        text = meeting(vault)
+        assert "- [-] Follow up with Louie and send a relevant VAST blog. @Myself #task #proposed ❌ 2026-11-22" in text
+        assert "- [x] Work with Morty on NeoCloud-in-a-box user stories. @Myself ⏫ #task #proposed ✅ 2026-11-22" \
+            in text
+        lines = table_lines(app)
+        assert lines[0].startswith(" [-]") and lines[1].startswith(" [x]")
+
+
+@run_async
+async def test_due_in_words_shows_the_date_before_it_is_set(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DatePrompt)
+        await pilot.press(*"next friday")
+        await settle(pilot)
+        assert "Friday 2026-11-27" in str(app.screen.query_one("#date-preview").render())
+        assert "📅" not in meeting(vault).splitlines()[17]  # nothing written before Enter
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "- [ ?] Follow up with Louie and send a relevant VAST blog. @Myself #task #proposed 📅 2026-11-27" \
+            in meeting(vault)
+        assert "2026-11-27" in table_lines(app)[0]
+
+
+@run_async
+async def test_a_date_that_is_no_date_is_refused_in_the_prompt(vault: Path) -> None:
+    before = meeting(vault)
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d", *"blorp", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DatePrompt)
+        assert "not a date" in str(app.screen.query_one("#date-preview").render())
+        await pilot.press("escape")
+        await settle(pilot)
+    assert meeting(vault) == before
+
+
+@run_async
+async def test_undo_restores_the_bytes(vault: Path) -> None:
+    before = (vault / MEETING).read_bytes()
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert (vault / MEETING).read_bytes() != before
+        await pilot.press("u")
+        await settle(pilot)
+        assert (vault / MEETING).read_bytes() == before
+        assert "undone" in screen_text(app)
+        assert table_lines(app)[0].startswith(" [?]")
+
+
+@run_async
+async def test_a_refusal_is_shown_not_raised(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")  # nothing to undo yet
+        await settle(pilot)
+        assert "nothing to undo" in screen_text(app)
+        path = vault / MEETING
+        path.write_text(meeting(vault).replace("Follow up with Louie", "Call Louie"), encoding="utf-8")
+        before = path.read_bytes()
+        await pilot.press("a")  # the store still has the old line: the write-back must refuse
+        await settle(pilot)
+        assert app.is_running
+        assert path.read_bytes() == before
+        assert app.query_one("#message").has_class("error")
+
+
+@run_async
+async def test_selection_applies_a_verb_to_every_selected_task(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "a")
+        await settle(pilot)
+        text = meeting(vault)
+        assert "- [ ] Follow up with Louie" in text and "- [ ] Work with Morty" in text
+        assert "- [ ?] Ask Morty" in text
+        assert not app.table.selected
+
+
+@run_async
+async def test_priority_and_assign(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "2")
+        await settle(pilot)
+        await pilot.press("up", "w", *"Jeff", "enter")
+        await settle(pilot)
+        line = next(x for x in meeting(vault).splitlines() if "Follow up with Louie" in x)
+        assert "⏫" in line and "@Jeff" in line and "@Myself" not in line
+        assert "@Jeff" in table_lines(app)[0]
+
+
+@run_async
+async def test_filter_as_you_type(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "slash", *"morty")
+        await settle(pilot, 0.3)
+        rows = [line for line in table_lines(app) if line]
+        assert len(rows) == 3 and all("Morty" in r for r in rows)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.table.has_focus
+        await pilot.press("escape", "slash", *"@Jeff")
+        await settle(pilot, 0.3)
+        rows = [line for line in table_lines(app) if line]
+        assert len(rows) == 1 and "12PB" in rows[0]
+        await pilot.press("escape")
+        await settle(pilot, 0.3)
+        await pilot.press("slash", *"#azure type:customer")
+        await settle(pilot, 0.3)
+        rows = [line for line in table_lines(app) if line]
+        assert len(rows) == 1 and "Azure engagement plan" in rows[0]
+
+
+@run_async
+async def test_views_on_single_keys(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        expected = {"2": "Mine: 7 tasks", "3": "Today & overdue: 2 tasks", "4": "All open: 9 tasks",
+                    "5": "Recently done: 1 task", "6": "Waiting on others: 2 tasks"}
+        for key, summary in expected.items():
+            await pilot.press(key)
+            await settle(pilot)
+            assert summary in screen_text(app), key
+        await pilot.press("3")
+        await settle(pilot)
+        assert "2026-11-20" in table_lines(app)[0]  # overdue first
+
+
+@run_async
+async def test_live_reload_keeps_the_cursor_on_the_same_task(vault: Path) -> None:
+    app = make_app(vault, live=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert "Ask Morty" in cursor_line(app)
+        new_item = "## Action Items\n- [ ?] A new item from Obsidian #proposed\n"
+        text = meeting(vault).replace("## Action Items\n", new_item)
+        (vault / MEETING).write_text(text, encoding="utf-8")
+        assert await wait_for(pilot, lambda: "A new item from Obsidian" in "\n".join(table_lines(app)))
+        await settle(pilot)
+        assert "Ask Morty" in cursor_line(app)
+        assert "7 proposed items await triage" in screen_text(app)
+
+
+@run_async
+async def test_help_screen_and_palette_commands(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"acc")
+        await settle(pilot, 0.5)
+        assert app.is_running and type(app.screen).__name__ == "CommandPalette"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "- [ ] Follow up with Louie" in meeting(vault)  # the palette ran the verb
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for verb in ("Accept", "Reject", "Done", "Reopen", "Start", "Due", "Schedule", "Priority", "Assign", "Undo"):
+            assert any(t.startswith(f"{verb}  (") for t in titles), verb
+
+
+@run_async
+async def test_keys_remapped_in_the_config(vault: Path, config_file: Callable[[str], Path]) -> None:
+    config_file('[keys]\naccept = "y"\n')
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "- [ ?] Follow up with Louie" in meeting(vault)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "- [ ] Follow up with Louie" in meeting(vault)
+
+
+@run_async
+async def test_verbs_that_cannot_apply_are_greyed_out(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.check_action("verb", ("accept",)) is True
+        assert app.check_action("verb", ("reopen",)) is None
+        await pilot.press("5")
+        await settle(pilot)
+        assert app.check_action("verb", ("accept",)) is None
+        assert app.check_action("verb", ("reopen",)) is True
+
+
+@run_async
+async def test_fixture_meeting_five_proposed_items(fixture_vault: Path) -> None:
+    app = make_app(fixture_vault)
+    note = fixture_vault / "Meetings" / "2025-12-19 Microsoft strategy and SCO prep.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"path:Meetings", "enter")
+        await settle(pilot, 0.3)
+        assert len([line for line in table_lines(app) if line]) == 5
+        await pilot.press("a", "a", "r", "x")
+        await settle(pilot)
+    lines = [x for x in note.read_text(encoding="utf-8").splitlines() if re.match(r"- \[( \?|.)\] ", x)]
+    assert [x[:5] for x in lines] == ["- [ ]", "- [ ]", "- [-]", "- [x]", "- [ ?"]

@@ -1,0 +1,165 @@
+"""The tasktrack TUI: the browsing screen plus a key for every verb of the CLI, the note elsewhere, the palette."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from textual.app import SystemCommand
+from textual.markup import escape
+from textual.screen import Screen
+
+from tasktrack.errors import TaskTrackError
+from tasktrack.grammar import PRIORITIES
+from tasktrack.workspace import Workspace
+
+from .browse import BrowseApp
+from .keymap import ALL_KEYS, KEY_BY_ID, display_key
+from .launch import editor_command, find_editor, obsidian_url, open_url
+from .prompts import Answer, DatePrompt, OwnerPrompt, PriorityPrompt
+from .rows import owners_text
+from .verbs import allowed, describe_changes, owner_names
+
+DATE_TITLES = {"due": "Due date", "schedule": "Scheduled date", "start-date": "Start date"}
+DATE_FIELDS = {"due": "due", "schedule": "scheduled", "start-date": "start"}
+
+
+class TaskTrackApp(BrowseApp):
+    """``tasks tui``: triage the Inbox, then everything else."""
+
+    # -- verbs --------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        row = self.table.current() if self._mounted else None
+        if action == "verb" and parameters:
+            return allowed(str(parameters[0]), row, bool(self.table.selected))
+        if action in ("date_prompt", "priority_prompt", "owner_prompt", "open_editor", "open_obsidian"):
+            return True if row is not None or self.table.selected else None
+        return True
+
+    def action_verb(self, verb: str, answer: Answer | None = None) -> None:
+        ids = self.table.targets()
+        if not ids:
+            self.say("No task here.", error=True)
+            return
+        answer = answer or Answer()
+        self.move_on()
+        self.run_worker(self._apply(verb, ids, answer), group="write")
+
+    def move_on(self) -> None:
+        """Go on to the next item at once (so keys typed quickly each act on the next task)."""
+        if self.table.selected:
+            self.table.clear_selection()
+            self.show_header()
+        else:
+            self.table.action_move(1)
+
+    async def _apply(self, verb: str, ids: list[str], answer: Answer) -> None:
+        try:
+            changes = await self.background.call(
+                self.background.run, verb, ids, value=answer.value, add=answer.add, clear=answer.clear)
+        except TaskTrackError as exc:
+            self.say(f"{verb}: {exc}", error=True)
+            return
+        except Exception as exc:  # a failed write must not take the TUI down
+            self.say(f"{verb} failed: {type(exc).__name__}: {exc}", error=True)
+            return
+        self.after_write(ids, [c.task_id for c in changes if c.task_id])
+        self.say(describe_changes(verb, changes))
+
+    def after_write(self, ids: list[str], changed: list[str]) -> None:
+        """Show the new state of the rows where they are."""
+        gone = [tid for tid in dict.fromkeys([*ids, *changed]) if not self.source.patch(tid)]
+        if gone:
+            self.reload()
+        self.table.refresh()
+        self.show_header()
+        self.highlighted()
+
+    def action_undo(self) -> None:
+        self.run_worker(self._undo(), group="write")
+
+    async def _undo(self) -> None:
+        try:
+            changes = await self.background.call(self.background.undo)
+        except TaskTrackError as exc:
+            self.say(f"undo: {exc}", error=True)
+            return
+        except Exception as exc:  # a failed write must not take the TUI down
+            self.say(f"undo failed: {type(exc).__name__}: {exc}", error=True)
+            return
+        keep = changes[0].task_id if changes else None
+        self.load(keep=keep)
+        self.say(describe_changes("undo", changes))
+
+    def action_date_prompt(self, verb: str) -> None:
+        row = self.table.current() if not self.table.selected else None
+        current = row[DATE_FIELDS[verb]] if row is not None else None
+        guess = self.source.inferred.get(row["id"]) if row is not None and verb == "due" and not current else None
+        title = f"{DATE_TITLES[verb]} for {self._target_label()}"
+        self.push_screen(DatePrompt(title, self.today, current, guess), partial(self._answered, verb))
+
+    def action_priority_prompt(self) -> None:
+        row = self.table.current()
+        current = PRIORITIES[row["priority"]] if row is not None else None
+        self.push_screen(PriorityPrompt(current), partial(self._answered, "priority"))
+
+    def action_owner_prompt(self) -> None:
+        row = self.table.current()
+        current = owners_text(row) if row is not None and not self.table.selected else ""
+        names = owner_names(self.source, self.context.me)
+        self.push_screen(OwnerPrompt(names, current), partial(self._answered, "assign"))
+
+    def _answered(self, verb: str, answer: Answer | None) -> None:
+        if answer is None:
+            return
+        if verb == "assign" and answer.value and answer.value.lower() == "me":
+            answer = Answer(value=self.ws.owners_for("me")[0], add=answer.add)
+        self.action_verb(verb, answer)
+
+    def _target_label(self) -> str:
+        n = len(self.table.targets())
+        return f"{n} selected tasks" if n > 1 else "this task"
+
+    # -- the note elsewhere -------------------------------------------------------------------------
+
+    def action_open_editor(self) -> None:
+        row = self.table.current()
+        editor = find_editor()
+        if row is None or editor is None:
+            self.say("Set $EDITOR to open notes in your editor." if row else "No task here.", error=True)
+            return
+        command = editor_command(editor, self.ws.note_path(row["path"]), row["line"])
+        try:
+            with self.suspend():
+                subprocess.run(command, check=False)
+        except Exception as exc:  # no terminal to hand over, or no such editor
+            self.say(f"cannot run {command[0]}: {exc}", error=True)
+            return
+        self.check_vault()
+
+    def action_open_obsidian(self) -> None:
+        row = self.table.current()
+        if row is None:
+            return
+        url = obsidian_url(self.ws.vault, row["path"])
+        if open_url(url):
+            self.say(f"Opened in Obsidian: {url}")
+        else:
+            self.copy_to_clipboard(url)
+            self.say(f"Nothing here opens links; copied {url}")
+
+    # -- the command palette ------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key in ALL_KEYS:
+            if key.group in ("task", "view", "list", "note") and key.id not in ("select", "clear"):
+                shown = display_key(self.keymap.get(key.id, KEY_BY_ID[key.id].key))
+                yield SystemCommand(f"{key.label}  ({shown})", escape(key.help), partial(self.run_action, key.action))
+
+
+def run(ws: Workspace) -> None:
+    TaskTrackApp(ws).run()

@@ -1,0 +1,81 @@
+"""Every key of the TUI: an id (the name used in the config file's ``[keys]``), a default key and a label.
+
+``[keys]`` in config.toml remaps them, e.g. ``accept = "y"`` or ``due = "D,ctrl+d"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+from .views import VIEWS
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    id: str
+    key: str
+    action: str
+    label: str
+    help: str
+    footer: bool = False
+    group: str = "task"
+
+
+VERB_KEYS: tuple[Key, ...] = (
+    Key("accept", "a", "verb('accept')", "Accept", "accept a proposed item: [ ?] -> [ ]", footer=True),
+    Key("reject", "r", "verb('reject')", "Reject", "reject a proposed item: [ ?] -> [-]", footer=True),
+    Key("done", "x", "verb('done')", "Done", "mark done: [x] and today's ✅ date", footer=True),
+    Key("reopen", "o", "verb('reopen')", "Reopen", "back to [ ], dropping the done date"),
+    Key("start", "s", "verb('start')", "Start", "mark in progress: [/]"),
+    Key("due", "d", "date_prompt('due')", "Due", "set or clear the 📅 due date (asks for a date in words)",
+        footer=True),
+    Key("schedule", "c", "date_prompt('schedule')", "Schedule", "set or clear the ⏳ scheduled date"),
+    Key("start-date", "b", "date_prompt('start-date')", "Start date", "set or clear the 🛫 start date"),
+    Key("priority", "p", "priority_prompt", "Priority", "set the priority (highest .. lowest)"),
+    Key("assign", "w", "owner_prompt", "Assign", "set the owners (who): `Jeff`, `+Jeff` adds, `me`",
+        footer=True),
+    Key("undo", "u", "undo", "Undo", "revert the last change", footer=True),
+)
+
+OTHER_KEYS: tuple[Key, ...] = (
+    Key("select", "space", "toggle_select", "Select", "add or remove the task from the selection", group="list"),
+    Key("select-all", "ctrl+a", "select_all", "Select all", "select every task of the view", group="list"),
+    Key("clear", "escape", "clear", "Clear", "clear the selection, then the filter", group="list"),
+    Key("filter", "slash", "filter", "Filter", "filter as you type: words, @owner, #tag, key:value, path:x",
+        footer=True, group="list"),
+    Key("sort", "S", "cycle_sort", "Sort", "sort by due date, priority, or note (newest first)", group="list"),
+    Key("editor", "e", "open_editor", "Edit", "open the note in $EDITOR at the task's line", group="note"),
+    Key("obsidian", "O", "open_obsidian", "Obsidian", "open the note in Obsidian (obsidian://open)",
+        group="note"),
+    Key("rescan", "R", "rescan", "Rescan", "re-read the vault now", group="app"),
+    Key("help", "question_mark", "help", "Help", "this help", footer=True, group="app"),
+    Key("quit", "q", "quit", "Quit", "leave", footer=True, group="app"),
+)
+
+VIEW_KEYS: tuple[Key, ...] = tuple(
+    Key(f"view-{v.name}", v.key, f"view('{v.name}')", v.title, f"show {v.title}", group="view") for v in VIEWS
+)
+
+ALL_KEYS: tuple[Key, ...] = VIEW_KEYS + VERB_KEYS + OTHER_KEYS
+KEY_BY_ID = {k.id: k for k in ALL_KEYS}
+
+
+def bindings() -> list[BindingType]:
+    return [
+        Binding(k.key, k.action, k.label, show=k.footer, id=k.id, tooltip=k.help)
+        for k in ALL_KEYS
+    ]
+
+
+def keymap_from_config(keys: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The keymap for ``App.set_keymap``, and the ids in the config that are not ours."""
+    known = {k: v.replace(" ", "") for k, v in keys.items() if k in KEY_BY_ID}
+    return known, sorted(k for k in keys if k not in KEY_BY_ID)
+
+
+def display_key(key: str) -> str:
+    names = {"slash": "/", "question_mark": "?", "space": "space", "escape": "esc", "at": "@"}
+    return ",".join(names.get(part, part) for part in key.split(","))
