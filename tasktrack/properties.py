@@ -75,6 +75,8 @@ def _plain_yaml(yaml_text: str) -> dict[str, Any] | None:
         if pair is None:
             raise _NotPlain
         key = pair.group(1)
+        if key in _BOOLS or key in _NULLS:  # YAML reads such a key as true/false/null, not as text
+            raise _NotPlain
         value = pair.group(2)
         props[key] = None if value is None else _scalar(value)
         if value is not None:

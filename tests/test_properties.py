@@ -38,6 +38,7 @@ def test_seed_frontmatter_is_read_without_yaml() -> None:
 @pytest.mark.parametrize("text", [
     "title: Note: with colon\n", "a: [1, 2]\n", "a:\n  b: 1\n", "# comment\na: 1\n", "a: 1.5\n", "a: 0123\n",
     "a: \"esc\\n\"\n", "a: |\n  block\n", "a: x #c\n", "a:\n- 1\n  - 2\n", "a: 2023-02-30\n", "a: &x 1\n",
+    "ON: 0\n", "null: x\n", "yes: 1\n",
 ])
 def test_anything_beyond_plain_goes_to_yaml(text: str) -> None:
     with pytest.raises(_NotPlain):
