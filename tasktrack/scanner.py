@@ -64,6 +64,7 @@ class NoteScan:
     tasks: list[TaskRecord] = field(default_factory=list)
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
     error: str | None = None
+    rows: list[tuple[Any, ...]] | None = None  # a new note's store rows, made where it was read (store.prepare_rows)
 
 
 def walk_vault(vault: Path) -> Iterator[FileStat]:

@@ -9,13 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import StoreError, UnknownTask
 from .ids import KnownTask, assign_ids, match_tasks
 from .scanner import NoteScan, TaskRecord
 
 SCHEMA_VERSION = 2
+_FLUSH_ROWS = 5000
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -182,6 +183,8 @@ class Store:
                 else:
                     old = self._replace_note(note_id, scan)
                 changes += self._put_tasks(note_id, scan, old, batch)
+                if len(batch.tasks) >= _FLUSH_ROWS:
+                    self._flush(batch)  # write while the scan workers go on reading
             self._flush(batch)
         return changes
 
@@ -199,6 +202,9 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.notes)
         self.db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({','.join('?' * 25)})", batch.tasks)
         self._events(batch.events)
+        batch.notes.clear()
+        batch.tasks.clear()
+        batch.events.clear()
 
     def _drop_note(self, path: str, stamp: str) -> int:
         row = self.db.execute("SELECT id FROM notes WHERE path=?", (path,)).fetchone()
@@ -217,6 +223,10 @@ class Store:
         return [KnownTask(*r) for r in rows]
 
     def _put_tasks(self, note_id: int, scan: NoteScan, old: list[KnownTask], batch: _Batch) -> int:
+        if scan.rows is not None:
+            if any(row[0] in batch.used for row in scan.rows):
+                _reassign_ids(scan, batch.used)
+            return self._put_prepared(note_id, scan, batch)
         matched = match_tasks(old, scan.tasks) if old else {}
         batch.used.release(k.id for k in old)
         ids = assign_ids(scan.path, scan.tasks, matched, batch.used.__contains__)
@@ -235,6 +245,15 @@ class Store:
         gone = [(k.id, stamp, k.status, None, scan.path, k.raw) for k in old if k.id not in kept]
         batch.events.extend(gone)
         return changes + len(gone)
+
+    def _put_prepared(self, note_id: int, scan: NoteScan, batch: _Batch) -> int:
+        """A new note whose rows were made while reading it: only the note id and the time are missing."""
+        assert scan.rows is not None
+        stamp = batch.stamp
+        batch.used.add(row[0] for row in scan.rows)
+        batch.tasks.extend((row[0], note_id, *row[2:23], stamp, row[24]) for row in scan.rows)
+        batch.events.extend((row[0], stamp, None, row[4], scan.path, row[3]) for row in scan.rows)
+        return len(scan.rows)
 
     def _events(self, events: list[tuple[Any, ...]]) -> None:
         if events:
@@ -351,6 +370,31 @@ def _list_keys(values: tuple[str, ...]) -> str:
             _KEY_LISTS.clear()
         text = _KEY_LISTS[values] = _keys(v.lstrip("#") for v in values)
     return text
+
+
+def prepare_rows(scan: NoteScan) -> None:
+    """For a note new to the store, make its task rows now (in the process that read it): ids as a
+    first scan gives them, parents, JSON. ``apply`` adds the note id and the time, or, should an id
+    already be taken elsewhere in the store, assigns ids the usual way."""
+    ids = assign_ids(scan.path, scan.tasks, {}, lambda _task_id: False)
+    by_line = {rec.line: tid for rec, tid in zip(scan.tasks, ids, strict=True)}
+    scan.rows = [_task_row(tid, 0, rec, by_line.get(rec.parent_line) if rec.parent_line else None, "")
+                 for rec, tid in zip(scan.tasks, ids, strict=True)]
+    scan.tasks = []  # the rows say it all; less to send back from a worker
+
+
+def _reassign_ids(scan: NoteScan, used: _IdsInUse) -> None:
+    """A prepared id is taken by a task of another note (rare: 35-bit ids): pick free ones, as
+    ``assign_ids`` does, and point the note's parent links at them."""
+    assert scan.rows is not None
+    keyed = [_Keyed(row[22]) for row in scan.rows]
+    ids = assign_ids(scan.path, keyed, {}, used.__contains__)  # type: ignore[arg-type]
+    renamed = {row[0]: tid for row, tid in zip(scan.rows, ids, strict=True)}
+    scan.rows = [(renamed[row[0]], *row[1:20], renamed.get(row[20]), *row[21:]) for row in scan.rows]
+
+
+class _Keyed(NamedTuple):
+    key: str
 
 
 def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:

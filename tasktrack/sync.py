@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from .scanner import FileStat, NoteScan, scan_file, walk_vault
 from .statuses import StatusMap
-from .store import Store
+from .store import Store, prepare_rows
 
 PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
 
@@ -35,7 +35,9 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) 
     report = SyncReport(notes=len(files), deleted=deleted)
     if not stale and not deleted:
         return report
-    report.changed_tasks = store.apply(_noting(read_notes(vault, stale, statuses), report.read), deleted)
+    new = {f.path for f in stale if f.path not in known}
+    scans = read_notes(vault, stale, statuses, new)
+    report.changed_tasks = store.apply(_noting(scans, report.read), deleted)
     return report
 
 
@@ -59,16 +61,27 @@ def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[s
     store.apply(read_notes(vault, stats, statuses), deleted)
 
 
-def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap) -> Iterator[NoteScan]:
+def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap,
+               new: Collection[str] = ()) -> Iterator[NoteScan]:
     """The notes, read in worker processes when there are many; they come as they are ready, so the
-    store writes the first ones while the workers read the rest."""
-    read = partial(scan_file, vault, statuses=statuses)
+    store writes the first ones while the workers read the rest. Notes in ``new`` (not in the store
+    yet) come with their store rows made."""
+    read = partial(_read_note, vault, statuses)
+    jobs = [(stat, stat.path in new) for stat in stats]
     workers = min(os.cpu_count() or 1, 4)
     if len(stats) < PARALLEL_FROM or workers < 2:
-        yield from map(read, stats)
+        yield from map(read, jobs)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(16, len(stats) // (workers * 16))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(read, stats, chunksize=chunk)
+        yield from pool.map(read, jobs, chunksize=chunk)
+
+
+def _read_note(vault: Path, statuses: StatusMap, job: tuple[FileStat, bool]) -> NoteScan:
+    stat, is_new = job
+    scan = scan_file(vault, stat, statuses)
+    if is_new:
+        prepare_rows(scan)
+    return scan

@@ -319,3 +319,31 @@ def test_workspace_api(vault: Path, tmp_path: Path) -> None:
     assert isinstance(ws.store, Store)
     assert ws.store.counts() == {"open": 4}
     ws.close()
+
+
+def test_a_taken_id_is_replaced_and_parent_links_follow(make_vault: Callable[..., Path], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids are 35 bits: two notes may want the same one. The second note's tasks get other ids, and
+    its child task still points at its parent."""
+    import tasktrack.ids as ids_module
+    from tasktrack.statuses import StatusMap
+    from tasktrack.sync import sync
+
+    real = ids_module.make_id
+
+    def clashing(path: str, key: str, occurrence: int, salt: int = 0) -> str:
+        return f"clash{key[:1]}{occurrence}" if salt == 0 else real(path, key, occurrence, salt)
+
+    monkeypatch.setattr(ids_module, "make_id", clashing)
+    root = make_vault({"A.md": "- [ ] parent\n", "B.md": "- [ ] parent\n    - [ ] child\n"})
+    store = Store(tmp_path / "clash.sqlite", root)
+    sync(root, store, StatusMap())
+    rows = store.db.execute(
+        "SELECT n.path, t.line, t.id, t.parent FROM tasks t JOIN notes n ON n.id = t.note_id ORDER BY n.path, t.line"
+    ).fetchall()
+    assert [(r[0], r[1]) for r in rows] == [("A.md", 1), ("B.md", 1), ("B.md", 2)]
+    ids = [r[2] for r in rows]
+    assert len(set(ids)) == 3
+    assert sorted([ids[0], ids[1]]).count("clashp0") == 1  # the note read first keeps the id it asked for
+    assert rows[2][3] == ids[1]  # the child's parent link follows its parent, whichever id it got
+    assert ids[2] != ids[1]
