@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from tasktrack.errors import TaskTrackError
 from tasktrack.grammar import PRIORITIES
+from tasktrack.triage import Change
 from tasktrack.workspace import Workspace
 
 from .browse import BrowseApp
@@ -57,17 +58,23 @@ class TaskTrackApp(BrowseApp):
             self.table.action_move(1)
 
     async def _apply(self, verb: str, ids: list[str], answer: Answer) -> None:
-        try:
-            changes = await self.background.call(
-                self.background.run, verb, ids, value=answer.value, add=answer.add, clear=answer.clear)
-        except TaskTrackError as exc:
-            self.say(f"{verb}: {exc}", error=True)
-            return
-        except Exception as exc:  # a failed write must not take the TUI down
-            self.say(f"{verb} failed: {type(exc).__name__}: {exc}", error=True)
+        changes = await self._write(verb, self.background.run, verb, ids, value=answer.value, add=answer.add,
+                                    clear=answer.clear)
+        if changes is None:
             return
         self.after_write(ids, [c.task_id for c in changes if c.task_id])
         self.say(describe_changes(verb, changes))
+
+    async def _write(self, label: str, call: Callable[..., list[Change]], *args: Any,
+                     **kwargs: Any) -> list[Change] | None:
+        """Run a write in the background; a refusal or a failure is shown, never raised."""
+        try:
+            return await self.background.call(call, *args, **kwargs)
+        except TaskTrackError as exc:
+            self.say(f"{label}: {exc}", error=True)
+        except Exception as exc:  # a failed write must not take the TUI down
+            self.say(f"{label} failed: {type(exc).__name__}: {exc}", error=True)
+        return None
 
     def after_write(self, ids: list[str], changed: list[str]) -> None:
         """Show the new state of the rows where they are."""
@@ -82,13 +89,8 @@ class TaskTrackApp(BrowseApp):
         self.run_worker(self._undo(), group="write")
 
     async def _undo(self) -> None:
-        try:
-            changes = await self.background.call(self.background.undo)
-        except TaskTrackError as exc:
-            self.say(f"undo: {exc}", error=True)
-            return
-        except Exception as exc:  # a failed write must not take the TUI down
-            self.say(f"undo failed: {type(exc).__name__}: {exc}", error=True)
+        changes = await self._write("undo", self.background.undo)
+        if changes is None:
             return
         keep = changes[0].task_id if changes else None
         self.load(keep=keep)
