@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from .errors import UsageError
-from .grammar import PRIORITIES, Segment, TaskLine, body_tokens, content_bounds, parse_line
+from .grammar import PRIORITIES, TaskLine, body_tokens, content_bounds, parse_line
 
 DATE_EMOJI_OUT = {"due": "📅", "scheduled": "⏳", "start": "🛫", "created": "➕", "done": "✅", "cancelled": "❌"}
 DATAVIEW_OUT = {"due": "due", "scheduled": "scheduled", "start": "start", "created": "created",
@@ -152,7 +152,3 @@ def _cut(task: TaskLine, spans: list[tuple[int, int]]) -> str:
                 end += 1
         line = line[:start] + line[end:]
     return line
-
-
-def segment_text(task: TaskLine, seg: Segment) -> str:
-    return task.text[seg.start : seg.end]

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-PROPOSED_SYMBOL = " ?"
-
 PRIORITY_EMOJI = {"🔺": "highest", "⏫": "high", "🔼": "medium", "🔽": "low", "⏬": "lowest"}
 PRIORITIES = ("highest", "high", "medium", "normal", "low", "lowest")
 PRIORITY_RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
@@ -114,10 +112,6 @@ class TaskLine:
     dataview: bool = False
     warnings: list[str] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
-
-    @property
-    def indent(self) -> str:
-        return self.prefix
 
     def field_segments(self, name: str) -> list[Segment]:
         return [s for s in self.segments if s.kind == "field" and s.name == name]
@@ -311,10 +305,6 @@ def valid_date(text: str) -> bool:
         return False
     return len(text) == 10
 
-
-def has_tag(task: TaskLine, tag: str) -> bool:
-    wanted = tag.lower()
-    return any(t.lower() == wanted for t in task.tags)
 
 
 def content_bounds(task: TaskLine) -> tuple[int, int]:

@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 from .scanner import TaskRecord
 
-ID_LENGTH = 7
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # base32: no 0/1/8/9 to mistake for o/l/b/g
 _PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)  # 10 bits -> two characters
 

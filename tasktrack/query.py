@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,12 +20,6 @@ SORTS = {
     "note": "n.note_date IS NULL, n.note_date DESC, n.path, t.line",
     "done": "t.done IS NULL, t.done DESC, n.path, t.line",
 }
-
-JSON_KEYS = (
-    "id", "path", "line", "status", "symbol", "description", "owners", "priority", "due", "scheduled",
-    "start", "created", "done", "cancelled", "recurrence", "tags", "block_id", "parent", "heading",
-    "note_title", "note_date", "properties",
-)
 
 SELECT = (
     "SELECT t.id, n.path, t.line, t.status, t.symbol, t.description, t.owners, t.priority, t.due, "
@@ -158,19 +151,6 @@ def one(db: sqlite3.Connection, task_id: str) -> sqlite3.Row | None:
     return row
 
 
-def as_dict(row: sqlite3.Row) -> dict[str, Any]:
-    """The JSON contract of a task (exactly ``JSON_KEYS``)."""
-    return {
-        "id": row["id"], "path": row["path"], "line": row["line"], "status": row["status"],
-        "symbol": row["symbol"], "description": row["description"], "owners": json.loads(row["owners"]),
-        "priority": PRIORITIES[row["priority"]], "due": row["due"], "scheduled": row["scheduled"],
-        "start": row["start"], "created": row["created"], "done": row["done"], "cancelled": row["cancelled"],
-        "recurrence": row["recurrence"], "tags": json.loads(row["tags"]), "block_id": row["block_id"],
-        "parent": row["parent"], "heading": row["heading"], "note_title": row["note_title"],
-        "note_date": row["note_date"], "properties": json.loads(row["properties"]),
-    }
-
-
 _PRIORITY_SQL = "CASE t.priority " + " ".join(f"WHEN {i} THEN '{p}'" for i, p in enumerate(PRIORITIES)) + " END"
 _JSON_OBJECT = (
     "json_object('id', t.id, 'path', n.path, 'line', t.line, 'status', t.status, 'symbol', t.symbol, "
@@ -183,7 +163,8 @@ _JSON_OBJECT = (
 
 
 def json_lines(db: sqlite3.Connection, f: Filters) -> Iterator[str]:
-    """The ``--json`` array (objects with exactly ``JSON_KEYS``), built by SQLite itself."""
+    """The ``--json`` array, built by SQLite itself: one object per task, with exactly the keys of
+    ``_JSON_OBJECT`` in that order (a tested contract)."""
     sql, params = _sql(f, _JSON_OBJECT)
     yield "["
     first = True

@@ -12,8 +12,6 @@ from datetime import date
 from .grammar import PRIORITIES
 
 PRIORITY_MARK = {"highest": "🔺", "high": "⏫", "medium": "🔼", "normal": "", "low": "🔽", "lowest": "⏬"}
-PRIORITY_WORD = {"highest": "highest", "high": "high", "medium": "medium", "normal": "", "low": "low",
-                 "lowest": "lowest"}
 STATUS_COLOR = {"proposed": "35", "open": "0", "in_progress": "33", "deferred": "2", "done": "32",
                 "cancelled": "2;9", "non_task": "2"}
 
@@ -32,13 +30,12 @@ def _owners(row: sqlite3.Row) -> str:
 
 def inferred_due(row: sqlite3.Row) -> str | None:
     """The due date inferred from the task's words, when it has no explicit one."""
-    if row["due"]:
-        return None
-    try:
-        value = row["inferred_due"]
-    except IndexError:  # a row selected without the column
-        return None
-    return str(value) if value else None
+    return None if row["due"] else row["inferred_due"]
+
+
+def _priority_word(row: sqlite3.Row) -> str:
+    name = PRIORITIES[row["priority"]]
+    return "" if name == "normal" else name
 
 
 def _due(row: sqlite3.Row) -> str:
@@ -50,7 +47,7 @@ def task_table(rows: Sequence[sqlite3.Row], tty: bool, today: date, width: int |
     """One header line and one line per task; on a terminal, cut to the screen width and coloured."""
     headers = ("ID", "STATUS", "PRI", "DUE", "OWNERS", "WHERE", "DESCRIPTION")
     cells = [
-        (r["id"], r["status"], PRIORITY_WORD[PRIORITIES[r["priority"]]], _due(r), _owners(r),
+        (r["id"], r["status"], _priority_word(r), _due(r), _owners(r),
          f"{r['path']}:{r['line']}", r["description"])
         for r in rows
     ]

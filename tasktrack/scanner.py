@@ -6,11 +6,10 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .grammar import PRIORITY_RANK, TaskLine, parse_line
+from .grammar import PRIORITY_RANK, TaskLine, parse_line, valid_date
 from .infer import with_inferred_due
 from .properties import BrokenYAML, plain_value, read_properties
 from .statuses import StatusMap
@@ -206,21 +205,13 @@ def _read_frontmatter(note: NoteScan, yaml_text: str) -> None:
 def _as_date(value: Any) -> str | None:
     if isinstance(value, str):
         m = _FILE_DATE_RE.match(value.strip())
-        if m and _valid(m.group(1)):
+        if m and valid_date(m.group(1)):
             return m.group(1)
     return None
 
 
 def _date_in_name(path: str) -> str | None:
     for m in _FILE_DATE_RE.finditer(Path(path).name):
-        if _valid(m.group(1)):
+        if valid_date(m.group(1)):
             return m.group(1)
     return None
-
-
-def _valid(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True

@@ -70,7 +70,6 @@ class _Walker:
         self.pct_comment = False
         self.stack: list[_Open] = []
         self.heading: str | None = None
-        self.prev_blank = True
         self.prev_paragraph = False
         self.paragraph_text = ""
 
@@ -107,7 +106,6 @@ class _Walker:
     def _top_bullet(self, i: int) -> ListItem:
         """What ``_block`` decides for ``- text`` at column 0 outside any quote: a new top-level item."""
         self.stack = [_Open(2, 0, i)]
-        self.prev_blank = False
         self.prev_paragraph = True
         self.paragraph_text = ""
         return ListItem(i, None, self.heading)
@@ -131,7 +129,6 @@ class _Walker:
             self.fence = None
 
     def _blank(self) -> None:
-        self.prev_blank = True
         self.prev_paragraph = False
 
     def _container(self, col: int, quote: int) -> int:
@@ -186,7 +183,6 @@ class _Walker:
         if self.prev_paragraph:
             return
         self._container(col, quote)
-        self.prev_blank = False
 
     def _open_fence(self, text: str, col: int, quote: int) -> bool:
         m = _FENCE_RE.match(text)
@@ -226,7 +222,6 @@ class _Walker:
             space_cols = 1
         content_col = col + len(item.group("marker")) + space_cols
         self.stack.append(_Open(content_col, quote, i))
-        self.prev_blank = False
         self.prev_paragraph = True
         self.paragraph_text = ""
         return ListItem(i, parent, self.heading)
@@ -234,12 +229,10 @@ class _Walker:
     def _paragraph(self, text: str, col: int, quote: int) -> None:
         if not self.prev_paragraph:
             self._container(col, quote)
-        self.prev_blank = False
         self.prev_paragraph = True
         self.paragraph_text = text
 
     def _end_paragraph(self) -> None:
-        self.prev_blank = False
         self.prev_paragraph = False
         self.paragraph_text = ""
 

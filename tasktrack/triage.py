@@ -143,10 +143,11 @@ class Triage:
             staged = [self._stage(path, group, verb) for path, group in by_path.items()]
             if dry_run:
                 return [c for _, _, changes in staged for c in changes]
-            for note, _, _ in staged:
-                atomic_write(note.path, note.encode(), note.original)
+            written = [note.encode() for note, _, _ in staged]
+            for (note, _, _), data in zip(staged, written, strict=True):
+                atomic_write(note.path, data, note.original)
             changes = [c for _, _, cs in staged for c in cs]
-            self._record(verb, staged)
+            self._record(verb, staged, written)
             self.ws.refresh(list(by_path))
         return changes
 
@@ -169,15 +170,15 @@ class Triage:
             return False
         return known is not None and (known[0], known[1]) == (len(note.original or b""), mtime)
 
-    def _record(self, verb: str, staged: list[tuple[NoteText, str, list[Change]]]) -> None:
+    def _record(self, verb: str, staged: list[tuple[NoteText, str, list[Change]]], written: list[bytes]) -> None:
         """Remember each change, and each note's bytes before and after, so ``undo`` can restore them."""
         db = self.ws.store.db
         stamp = now_stamp()
         batch = db.execute("SELECT coalesce(max(batch), 0) + 1 FROM changes").fetchone()[0]
         rows = []
-        for note, path, changes in staged:
+        for (note, path, changes), data in zip(staged, written, strict=True):
             for i, c in enumerate(changes):
-                files = (note.original, note.encode()) if i == 0 else (None, None)
+                files = (note.original, data) if i == 0 else (None, None)
                 rows.append((batch, stamp, verb, c.task_id, path, c.line, json.dumps([c.old], ensure_ascii=False),
                              json.dumps(c.new, ensure_ascii=False), *files))
         db.executemany(

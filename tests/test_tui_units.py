@@ -40,13 +40,13 @@ def test_views_build_their_filters() -> None:
 
 
 def test_due_cell_marks_overdue_today_and_inferred() -> None:
-    def row(due: str | None, status: str = "open") -> dict[str, str | None]:
-        return {"due": due, "status": status}
+    def row(due: str | None, status: str = "open", inferred: str | None = None) -> dict[str, str | None]:
+        return {"due": due, "status": status, "inferred_due": inferred}
 
-    assert due_cell(row("2026-11-20"), None, TODAY) == ("2026-11-20", "bold red")  # type: ignore[arg-type]
-    assert due_cell(row("2026-11-22"), None, TODAY) == ("2026-11-22", "bold yellow")  # type: ignore[arg-type]
-    assert due_cell(row(None), "2026-12-01", TODAY) == ("~2026-12-01", "italic dim")  # type: ignore[arg-type]
-    assert due_cell(row("2026-11-20", "done"), None, TODAY)[1] == "dim"  # type: ignore[arg-type]
+    assert due_cell(row("2026-11-20"), TODAY) == ("2026-11-20", "bold red")  # type: ignore[arg-type]
+    assert due_cell(row("2026-11-22"), TODAY) == ("2026-11-22", "bold yellow")  # type: ignore[arg-type]
+    assert due_cell(row(None, inferred="2026-12-01"), TODAY) == ("~2026-12-01", "italic dim")  # type: ignore[arg-type]
+    assert due_cell(row("2026-11-20", "done", "2026-12-01"), TODAY)[1] == "dim"  # type: ignore[arg-type]
 
 
 def test_columns_leave_the_description_room() -> None:

@@ -99,7 +99,7 @@ class TaskTrackApp(BrowseApp):
     def action_date_prompt(self, verb: str) -> None:
         row = self.table.current() if not self.table.selected else None
         current = row[DATE_FIELDS[verb]] if row is not None else None
-        guess = self.source.inferred.get(row["id"]) if row is not None and verb == "due" and not current else None
+        guess = row["inferred_due"] if row is not None and verb == "due" and not current else None
         title = f"{DATE_TITLES[verb]} for {self._target_label()}"
         self.push_screen(DatePrompt(title, self.today, current, guess), partial(self._answered, verb))
 

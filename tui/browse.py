@@ -204,8 +204,7 @@ class BrowseApp(App[None]):
     def show_detail(self) -> None:
         row = self.table.current()
         lines = self.ws.note_lines(row["path"]) if row is not None else []
-        inferred = self.source.inferred.get(row["id"]) if row is not None else None
-        self.query_one(DetailPane).show(row, lines, inferred)
+        self.query_one(DetailPane).show(row, lines)
 
     @on(TaskTable.PageMissing)
     def page_missing(self) -> None:

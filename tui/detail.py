@@ -87,15 +87,15 @@ def header(row: sqlite3.Row) -> Text:
     return text
 
 
-def fields(row: sqlite3.Row, inferred: str | None) -> Text:
+def fields(row: sqlite3.Row) -> Text:
     text = Text()
     status = row["status"]
     text.append(f"{CHECKBOX.get(status, '[ ]')} {status}", style=STATUS_STYLE.get(status, ""))
     text.append(f"  priority {PRIORITIES[row['priority']]}")
     text.append(f"  owners {owners_text(row) or '–'}\n")
     dates = [(k, row[k]) for k in ("due", "scheduled", "start", "created", "done", "cancelled") if row[k]]
-    if not row["due"] and inferred:
-        dates.insert(0, ("due", f"~{inferred} (guessed from the text)"))
+    if not row["due"] and row["inferred_due"]:
+        dates.insert(0, ("due", f"~{row['inferred_due']} (guessed from the text)"))
     text.append("  ".join(f"{k} {v}" for k, v in dates) or "no dates", style="" if dates else "dim")
     text.append(f"\nid {row['id']}", style="dim")
     return text
@@ -114,7 +114,7 @@ class DetailPane(VerticalScroll):
         yield Static(id="detail-fields")
         yield Static(id="detail-context")
 
-    def show(self, row: sqlite3.Row | None, lines: list[str], inferred: str | None = None) -> None:
+    def show(self, row: sqlite3.Row | None, lines: list[str]) -> None:
         note = self.query_one("#detail-note", Static)
         context = self.query_one("#detail-context", Static)
         if row is None:
@@ -123,6 +123,6 @@ class DetailPane(VerticalScroll):
             context.display = False
             return
         note.update(header(row))
-        self.query_one("#detail-fields", Static).update(fields(row, inferred))
+        self.query_one("#detail-fields", Static).update(fields(row))
         context.display = True
         context.update(Markdown(context_markdown(lines, row["line"], row["heading"]), hyperlinks=False))

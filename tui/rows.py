@@ -52,10 +52,11 @@ def owners_text(row: sqlite3.Row) -> str:
     return " ".join(f"@{o}" for o in json.loads(row["owners"]))
 
 
-def due_cell(row: sqlite3.Row, inferred: str | None, today: date) -> tuple[str, str]:
+def due_cell(row: sqlite3.Row, today: date) -> tuple[str, str]:
     """The due date and its style: red when overdue, yellow today; ``~date`` when only inferred."""
     due = row["due"]
     if not due:
+        inferred = row["inferred_due"]
         return (f"~{inferred}", "italic dim") if inferred else ("", "")
     if row["status"] in ("done", "cancelled"):
         return due, "dim"
@@ -70,10 +71,9 @@ def note_label(row: sqlite3.Row) -> str:
     return f"{date_text} {title}".strip() if date_text and date_text not in title else title
 
 
-def row_text(row: sqlite3.Row, cols: Columns, today: date, inferred: str | None = None,
-             selected: bool = False) -> Text:
+def row_text(row: sqlite3.Row, cols: Columns, today: date, selected: bool = False) -> Text:
     priority, pstyle = PRIORITY_MARK[PRIORITIES[row["priority"]]]
-    due, dstyle = due_cell(row, inferred, today)
+    due, dstyle = due_cell(row, today)
     status = row["status"]
     description_style = "dim strike" if status == "cancelled" else "dim" if status == "done" else ""
     parts = [

@@ -23,15 +23,12 @@ class TaskSource:
         self.filters = Filters()
         self.total = 0
         self.pages: dict[int, list[sqlite3.Row]] = {}
-        self.inferred: dict[str, str] = {}
         self.stale = False
-        self._has_inferred: bool | None = None
 
     def load(self, filters: Filters) -> None:
         self.filters = filters
         self.total = self.ws.count(filters)
         self.pages = {}
-        self.inferred = {}
         self.stale = False
 
     def reload(self) -> None:
@@ -49,9 +46,7 @@ class TaskSource:
 
     def _page(self, number: int) -> list[sqlite3.Row]:
         if number not in self.pages:
-            rows = self.ws.tasks(replace(self.filters, limit=PAGE, offset=number * PAGE))
-            self.pages[number] = rows
-            self._read_inferred([r["id"] for r in rows])
+            self.pages[number] = self.ws.tasks(replace(self.filters, limit=PAGE, offset=number * PAGE))
         return self.pages[number]
 
     def index_of(self, task_id: str, near: int = 0, reach: int = PAGE) -> int | None:
@@ -72,24 +67,5 @@ class TaskSource:
             for i, row in enumerate(page):
                 if row["id"] == task_id:
                     page[i] = fresh
-        self.inferred.pop(task_id, None)
-        self._read_inferred([task_id])
         self.stale = True
         return True
-
-    def _read_inferred(self, ids: list[str]) -> None:
-        """``tasks.inferred_due`` (a due date guessed from the text), where the store has that column."""
-        if not ids or not self._inferred_column():
-            return
-        marks = ",".join("?" * len(ids))
-        sql = f"SELECT id, inferred_due FROM tasks WHERE id IN ({marks}) AND inferred_due IS NOT NULL"
-        try:
-            self.inferred.update({r[0]: r[1] for r in self.ws.store.db.execute(sql, ids)})
-        except sqlite3.Error:
-            self._has_inferred = False
-
-    def _inferred_column(self) -> bool:
-        if self._has_inferred is None:
-            columns = self.ws.store.db.execute("PRAGMA table_info(tasks)").fetchall()
-            self._has_inferred = any(c[1] == "inferred_due" for c in columns)
-        return self._has_inferred

@@ -93,7 +93,7 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _strip(self, row: sqlite3.Row, index: int, width: int) -> Strip:
         selected = row["id"] in self.selected
-        text = row_text(row, Columns.fit(width), self.today, self.source.inferred.get(row["id"]), selected)
+        text = row_text(row, Columns.fit(width), self.today, selected)
         base = self.rich_style
         if index == self.cursor:
             base = base + self.get_component_rich_style("task-table--cursor")
