@@ -24,14 +24,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from .dates import add_months, end_of_month, end_of_week
-
-if TYPE_CHECKING:
-    from .scanner import TaskRecord
 
 FINISHED = frozenset({"done", "cancelled", "non_task"})
 PAST_WINDOW = 30  # days: a yearless date this far before the note is a reference, not a deadline
@@ -245,36 +241,78 @@ RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), resolve) for pattern, resolve in _RULE_TEXT
 )
 
-# The words one of which a rule's phrase always holds ("#num": a digit), so that each description is
-# tried only with the few rules it can match.
+# For each rule, words its phrase always holds: one word of each set ("#num": a digit; "#dash", "#dot",
+# "#slash": that character between two digits), so that each description is tried only with the rules it can match.
 _MONTH_WORDS = frozenset(_MONTHS)
 _WEEKDAY_WORDS = frozenset((*_WEEKDAYS, *_WD_ABBR))
 _UNIT_WORDS = frozenset({"hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years"})
-_TRIGGERS: tuple[frozenset[str], ...] = (
-    frozenset({"#num"}), _MONTH_WORDS, _MONTH_WORDS, frozenset({"#num"}), frozenset({"#num"}),
-    frozenset({"st", "nd", "rd", "th"}), _MONTH_WORDS, frozenset(_WEEKDAYS), _WEEKDAY_WORDS,
-    *[frozenset({"week"})] * 4, frozenset({"week", "eow"}),
-    frozenset({"month"}), frozenset({"month"}), frozenset({"month", "eom"}),
-    frozenset({"quarter"}), frozenset({"quarter"}), frozenset({"quarter", "eoq"}), frozenset({"q"}),
-    frozenset({"year", "eoy"}), *[_UNIT_WORDS] * 4, frozenset({"day", "eod", "cob", "business"}),
-    frozenset({"today", "tonight"}), frozenset({"morning", "afternoon", "evening"}), frozenset({"tomorrow"}),
+_DEADLINE_WORDS = frozenset({"by", "before", "until", "till", "later", "due", "on"})
+_EARLY = frozenset({"early", "start", "beginning"})
+
+
+def _all(*words: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset({w}) for w in words)
+
+
+_TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = (
+    (frozenset({"#dash"}), _DEADLINE_WORDS),
+    (_MONTH_WORDS,),
+    (_MONTH_WORDS, frozenset({"#num"})),
+    (frozenset({"#slash"}), _DEADLINE_WORDS),
+    (frozenset({"#dash", "#dot"}), _DEADLINE_WORDS),
+    (frozenset({"st", "nd", "rd", "th"}), frozenset({"#num"}), frozenset({"the"}), _DEADLINE_WORDS),
+    (_MONTH_WORDS,),
+    (frozenset(_WEEKDAYS), *_all("next", "week")),
+    (_WEEKDAY_WORDS,),
+    (*_all("week", "next"), _EARLY),
+    (frozenset({"mid", "midnext"}), frozenset({"week"})),
+    _all("week", "next"),
+    _all("week", "after", "next"),
+    (frozenset({"week", "eow"}),),
+    (*_all("month", "next"), _EARLY),
+    _all("month", "next"),
+    (frozenset({"month", "eom"}),),
+    (*_all("quarter", "next"), _EARLY),
+    _all("quarter", "next"),
+    (frozenset({"quarter", "eoq"}),),
+    (frozenset({"q"}), frozenset({"by", "before", "in", "during", "until", "of"})),
+    (frozenset({"year", "eoy"}),),
+    (_UNIT_WORDS, frozenset({"in", "within", "inside", "over", "during"}), frozenset({"next", "coming", "following"})),
+    (_UNIT_WORDS, frozenset({"in", "within", "inside"})),
+    (_UNIT_WORDS, frozenset({"next"})),
+    (_UNIT_WORDS, frozenset({"from"}), frozenset({"now", "today"})),
+    (frozenset({"day", "eod", "cob", "business"}),),
+    (frozenset({"today", "tonight"}),),
+    (frozenset({"morning", "afternoon", "evening"}), frozenset({"this"})),
+    (frozenset({"tomorrow"}),),
 )
 assert len(_TRIGGERS) == len(RULES)
-_RULES_BY_WORD: dict[str, tuple[int, ...]] = {
-    word: tuple(i for i, words in enumerate(_TRIGGERS) if word in words) for word in set().union(*_TRIGGERS)
-}
+# Each distinct set is a bit; a word sets the bits of the sets it is in; a rule needs all its bits.
+_SET_BITS = {words: 1 << i for i, words in enumerate(dict.fromkeys(w for sets in _TRIGGERS for w in sets))}
+_WORD_BITS: dict[str, int] = {}
+for _words, _bit in _SET_BITS.items():
+    for _word in _words:
+        _WORD_BITS[_word] = _WORD_BITS.get(_word, 0) | _bit
+_TRIGGER_WORDS = frozenset(_WORD_BITS)
+_NEEDS = tuple(sum(_SET_BITS[words] for words in set(sets)) for sets in _TRIGGERS)
 _WORD_RE = re.compile(r"[a-z]+")
 _DIGIT_RE = re.compile(r"\d")
+_SHAPE_RE = re.compile(r"\d([-./])\d")
+_SHAPES = {"-": "#dash", ".": "#dot", "/": "#slash"}
 
 
 def _candidate_rules(text: str) -> list[int]:
-    words = set(_WORD_RE.findall(text.lower()))
+    have = 0
+    for word in _TRIGGER_WORDS.intersection(_WORD_RE.findall(text.lower())):
+        have |= _WORD_BITS[word]
     if _DIGIT_RE.search(text):
-        words.add("#num")
-    found: set[int] = set()
-    for word in words:
-        found.update(_RULES_BY_WORD.get(word, ()))
-    return sorted(found)
+        have |= _WORD_BITS["#num"]
+        for char in _SHAPE_RE.findall(text):
+            have |= _WORD_BITS[_SHAPES[char]]
+    if not have:
+        return []
+    return [i for i, need in enumerate(_NEEDS) if have & need == need]
+
 
 _memo: dict[tuple[int, str, date], date | None] = {}
 
@@ -322,18 +360,3 @@ def parse_with_dateparser(phrase: str, base: date) -> date | None:
     except (ValueError, OverflowError):
         return None
     return found.date() if found is not None else None
-
-
-def with_inferred_due(tasks: Sequence[TaskRecord], note_date: str | None) -> list[TaskRecord]:
-    """The tasks, each unfinished one without an explicit due date given the date its words imply."""
-    if not note_date:
-        return list(tasks)
-    base = date.fromisoformat(note_date)
-    result = []
-    for task in tasks:
-        if task.due is None and task.status not in FINISHED:
-            found = infer_due(task.description, base)
-            if found is not None:
-                task = task._replace(inferred_due=found.isoformat())
-        result.append(task)
-    return result

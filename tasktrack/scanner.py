@@ -6,11 +6,12 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .grammar import PRIORITY_RANK, TaskLine, parse_line, valid_date
-from .infer import with_inferred_due
+from .grammar import PRIORITY_RANK, TaskFields, is_task_line, read_fields, valid_date
+from .infer import FINISHED, infer_due
 from .properties import BrokenYAML, plain_value, read_properties
 from .statuses import StatusMap
 from .structure import frontmatter_end, list_items
@@ -135,53 +136,79 @@ def scan_text(note: NoteScan, text: str, statuses: StatusMap) -> None:
     if body:
         _read_frontmatter(note, "\n".join(lines[1 : body - 1]) + "\n")
     note.note_date = note.note_date or _date_in_name(note.path)
-    if "[" not in text:
+    base = date.fromisoformat(note.note_date) if note.note_date else None
+    last = _last_task_line(lines, body)
+    if last < 0:
         return
-    tasks_by_line: dict[int, TaskRecord] = {}
+    tasks: list[TaskRecord] = []
+    task_lines: set[int] = set()
     item_parent: dict[int, int | None] = {}
-    for item in list_items(lines, body):
+    for item in list_items(lines, body, last + 1):
         item_parent[item.line] = item.parent
-        text = lines[item.line]
-        parsed = parse_line(text) if "[" in text else None
-        if parsed is None:
+        raw = lines[item.line]
+        fields = read_fields(raw) if "[" in raw else None
+        if fields is None:
             continue
         parent = item.parent
-        while parent is not None and parent + 1 not in tasks_by_line:
+        while parent is not None and parent not in task_lines:
             parent = item_parent.get(parent)
-        record = _record(item.line + 1, parsed, statuses, parent, item.heading)
-        tasks_by_line[record.line] = record
-        note.warnings.extend((record.line, w) for w in parsed.warnings)
-    note.tasks = with_inferred_due(list(tasks_by_line.values()), note.note_date)
+        task_lines.add(item.line)
+        tasks.append(_record(item.line, raw, fields, statuses.status(fields.symbol, fields.tags), parent, item.heading,
+                             base))
+        if fields.warnings:
+            note.warnings.extend((item.line + 1, w) for w in fields.warnings)
+    note.tasks = tasks
 
 
-def _record(line: int, parsed: TaskLine, statuses: StatusMap, parent: int | None, heading: str | None) -> TaskRecord:
-    d = parsed.dates
+def _last_task_line(lines: list[str], body: int) -> int:
+    """The last line that has the shape of a task (-1 if none): the block structure after it does not matter."""
+    for i in range(len(lines) - 1, body - 1, -1):
+        line = lines[i]
+        if "[" in line and is_task_line(line):
+            return i
+    return -1
+
+
+def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | None, heading: str | None,
+            base: date | None) -> TaskRecord:
+    """The task ``raw`` on 0-based ``line`` (and its 0-based ``parent`` task line); an unfinished task
+    without a due date gets the one its words imply, relative to ``base`` (the note's date)."""
+    d = fields.dates
+    description = fields.description.strip()
+    due = d.get("due")
+    inferred = None
+    if due is None and base is not None and status not in FINISHED:
+        found = infer_due(description, base)
+        inferred = None if found is None else found.isoformat()
     return TaskRecord(
-        line=line,
-        raw=parsed.text,
-        status=statuses.status(parsed.symbol, parsed.tags),
-        symbol=parsed.symbol,
-        description=parsed.description.strip(),
-        owners=parsed.owners,
-        priority=PRIORITY_RANK[parsed.priority],
-        due=d.get("due"),
-        scheduled=d.get("scheduled"),
-        start=d.get("start"),
-        created=d.get("created"),
-        done=d.get("done"),
-        cancelled=d.get("cancelled"),
-        recurrence=parsed.recurrence,
-        tags=parsed.tags,
-        block_id=parsed.block_id,
-        parent_line=None if parent is None else parent + 1,
-        heading=heading,
-        key=identity_key(parsed),
+        line + 1,
+        raw,
+        status,
+        fields.symbol,
+        description,
+        fields.owners,
+        PRIORITY_RANK[fields.priority],
+        due,
+        d.get("scheduled"),
+        d.get("start"),
+        d.get("created"),
+        d.get("done"),
+        d.get("cancelled"),
+        fields.recurrence,
+        fields.tags,
+        fields.block_id,
+        None if parent is None else parent + 1,
+        heading,
+        identity_key(fields.description),
+        inferred,
     )
 
 
-def identity_key(parsed: TaskLine) -> str:
+def identity_key(description: str) -> str:
     """What a task *is*, for stable ids: its words without tags, owners and inline fields."""
-    return " ".join(_KEY_DROP_RE.sub(" ", parsed.description).split()).casefold()
+    if "#" in description or "@" in description or "::" in description:
+        description = _KEY_DROP_RE.sub(" ", description)
+    return " ".join(description.split()).casefold()
 
 
 def _read_frontmatter(note: NoteScan, yaml_text: str) -> None:

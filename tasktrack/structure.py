@@ -73,8 +73,8 @@ class _Walker:
         self.prev_paragraph = False
         self.paragraph_text = ""
 
-    def items(self, start: int) -> Iterator[ListItem]:
-        for i in range(start, len(self.lines)):
+    def items(self, start: int, stop: int) -> Iterator[ListItem]:
+        for i in range(start, stop):
             item = self._line(i, self.lines[i])
             if item is not None:
                 yield item
@@ -237,6 +237,6 @@ class _Walker:
         self.paragraph_text = ""
 
 
-def list_items(lines: list[str], start: int = 0) -> Iterator[ListItem]:
-    """The list items among ``lines`` (without line endings), from line ``start`` on."""
-    return _Walker(lines).items(start)
+def list_items(lines: list[str], start: int = 0, stop: int | None = None) -> Iterator[ListItem]:
+    """The list items among ``lines`` (without line endings), from line ``start`` up to line ``stop``."""
+    return _Walker(lines).items(start, len(lines) if stop is None else min(stop, len(lines)))

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasktrack.grammar import PRIORITIES, Segment, TaskLine, parse_line
+from tasktrack.grammar import PRIORITIES, Segment, TaskFields, TaskLine, parse_line, read_fields
 from tasktrack.scanner import split_lines
 from tasktrack.structure import list_items
 
@@ -100,3 +100,29 @@ def test_block_structure_never_raises(lines: list[str]) -> None:
     for item in items:
         assert 0 <= item.line < len(split)
         assert item.parent is None or 0 <= item.parent < item.line
+
+
+GLUED_BODIES = st.lists(st.tuples(PIECES, st.sampled_from(["", " ", " ", "  ", "\t"])), max_size=14).map(
+    lambda parts: "".join(p + sep for p, sep in parts)
+)
+
+
+def fields_by_the_general_parser(line: str) -> TaskFields | None:
+    task = parse_line(line)
+    if task is None:
+        return None
+    return TaskFields(task.symbol, task.description, task.priority, task.dates, task.recurrence, task.owners,
+                      task.tags, task.block_id, task.warnings)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TASKISH, st.builds(lambda p, c, b: f"{p}- {c} {b}", PREFIXES, CHECKBOXES, GLUED_BODIES), ANY_TEXT))
+def test_the_scan_reader_agrees_with_the_general_parser(line: str) -> None:
+    assert read_fields(line) == fields_by_the_general_parser(line)
+
+
+def test_the_scan_reader_on_glued_and_dataview_lines() -> None:
+    for line in ("- [ ] a⏫📅 2024-01-01 #x", "- [ ] do #x📅 2024-01-01", "- [ ] x #t  ^id",
+                 "- [ ] x [due:: 2024-01-01]", "- [ ] @a@b ⏫", "- [ ] #x⏫", "- [ ]  ^id",
+                 "- [ ] 🔁 every day 📅 2023-02-30 📅 2024-01-01 #p"):
+        assert read_fields(line) == fields_by_the_general_parser(line), line

@@ -325,11 +325,14 @@ def check_edit(ws: Workspace, note: Path, data: bytes, k: int, old: TaskLine, wa
     recurring = verb == "done" and old.recurrence is not None
     written = (1 if recurring else 0) + (0 if completed_and_deleted else 1)
     assert len(new_lines) == len(old_lines) - 1 + written
-    assert new_lines[:k] == old_lines[:k]
+    last_went = written == 0 and k == len(old_lines) - 1 and k > 0
+    same = k - 1 if last_went else k
+    assert new_lines[:same] == old_lines[:same]
     assert new_lines[k + written:] == old_lines[k + 1:]
+    if last_went:  # the last line went: the line above now ends the file, as the deleted line did
+        assert new_lines[k - 1].removesuffix(b"\r") == old_lines[k - 1].removesuffix(b"\r")
+        assert new_lines[k - 1].endswith(b"\r") == old_lines[k].endswith(b"\r")
     if written == 0:
-        if k == len(old_lines) - 1 and k > 0:  # the last line went: the line above ends the file as it did
-            assert new_lines[k - 1].endswith(b"\r") == old_lines[k].endswith(b"\r")
         return
     ending = old_lines[k].endswith(b"\r")
     if recurring:
