@@ -211,22 +211,28 @@ def read_fields(line: str) -> TaskFields | None:
     recurrence = None
     warnings: list[str] = []
     if tail is not None:
-        tokens = list(_TOKEN_RE.finditer(line, tail_start, end))  # only tokens and blanks from tail_start on
-        owners.extend(tok.group("owner") for tok in tokens if tok.lastgroup == "owner")
         trailing_tags = []
-        for tok in reversed(tokens):  # right to left, as _peel_trailing meets them: the leftmost wins
+        trailing_owners = []
+        # Only tokens and blanks from tail_start on, met right to left as _peel_trailing meets them (leftmost wins).
+        for tok in reversed(list(_TOKEN_RE.finditer(line, tail_start, end))):
             group = tok.lastgroup
             if group == "tag":
-                trailing_tags.append(tok.group("tag"))
+                trailing_tags.append(tok[group])
+            elif group == "owner":
+                trailing_owners.append(tok[group])
             elif group == "date":
-                _put_date(dates, warnings, DATE_EMOJI[tok.group("date_emoji")], tok.group("date"))
+                _put_date(dates, warnings, DATE_EMOJI[tok["date_emoji"]], tok[group])
             elif group == "priority":
-                priority = PRIORITY_EMOJI[tok.group("priority")]
+                priority = PRIORITY_EMOJI[tok[group]]
             elif group == "recurrence":
-                recurrence = tok.group("recurrence").strip()
-        tags.extend(reversed(trailing_tags))
-    return TaskFields(m.group("symbol"), description, priority, dates, recurrence,
-                      tuple(dict.fromkeys(o for o in owners if o)), tuple(tags), block_id, warnings)
+                recurrence = tok[group].strip()
+        trailing_tags.reverse()
+        tags += trailing_tags
+        trailing_owners.reverse()
+        owners += trailing_owners
+    return TaskFields(m["symbol"], description, priority, dates, recurrence,
+                      tuple(dict.fromkeys(owners)) if len(owners) > 1 else tuple(owners), tuple(tags), block_id,
+                      warnings)
 
 
 def _put_date(dates: dict[str, str], warnings: list[str], name: str, value: str) -> None:

@@ -34,12 +34,16 @@ class BrokenYAML(Exception):
         self.problem = problem
 
 
-def read_properties(yaml_text: str) -> Any:
-    """The frontmatter's value (usually a dict); ``BrokenYAML`` when it cannot be read."""
+def read_properties(lines: list[str]) -> Any:
+    """The value of the frontmatter ``lines`` (usually a dict of plain values, see ``plain_value``);
+    ``BrokenYAML`` when it cannot be read."""
     try:
-        return _plain_yaml(yaml_text)
+        return _plain_yaml(lines)
     except _NotPlain:
-        return _full_yaml(yaml_text)
+        value = _full_yaml("\n".join(lines) + "\n")
+    if isinstance(value, dict):
+        return {str(k): plain_value(v) for k, v in value.items()}
+    return value
 
 
 def _full_yaml(yaml_text: str) -> Any:
@@ -56,11 +60,11 @@ def _full_yaml(yaml_text: str) -> Any:
         raise BrokenYAML(1, str(exc)) from None
 
 
-def _plain_yaml(yaml_text: str) -> dict[str, Any] | None:
+def _plain_yaml(lines: list[str]) -> dict[str, Any] | None:
     props: dict[str, Any] = {}
     key: str | None = None
     indent: str | None = None
-    for line in yaml_text.split("\n"):
+    for line in lines:
         if not line.strip():
             continue
         item = _ITEM_RE.fullmatch(line)

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from .grammar import PRIORITY_RANK, TaskFields, is_task_line, read_fields, valid_date
 from .infer import FINISHED, infer_due
-from .properties import BrokenYAML, plain_value, read_properties
+from .properties import BrokenYAML, read_properties
 from .statuses import StatusMap
 from .structure import frontmatter_end, list_items
 
@@ -118,7 +118,8 @@ def split_lines(text: str) -> list[str]:
 def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
     note = NoteScan(stat.path, stat.size, stat.mtime_ns, title=Path(stat.path).stem)
     try:
-        data = (vault / stat.path).read_bytes()
+        with open(os.path.join(vault, stat.path), "rb") as handle:
+            data = handle.read()
         text = decode_note(data)
     except OSError as exc:
         note.error = f"cannot read: {exc.strerror or exc}"
@@ -134,7 +135,7 @@ def scan_text(note: NoteScan, text: str, statuses: StatusMap) -> None:
     lines = split_lines(text)
     body = frontmatter_end(lines)
     if body:
-        _read_frontmatter(note, "\n".join(lines[1 : body - 1]) + "\n")
+        _read_frontmatter(note, lines[1 : body - 1])
     note.note_date = note.note_date or _date_in_name(note.path)
     base = date.fromisoformat(note.note_date) if note.note_date else None
     last = _last_task_line(lines, body)
@@ -211,9 +212,9 @@ def identity_key(description: str) -> str:
     return " ".join(description.split()).casefold()
 
 
-def _read_frontmatter(note: NoteScan, yaml_text: str) -> None:
+def _read_frontmatter(note: NoteScan, yaml_lines: list[str]) -> None:
     try:
-        props = read_properties(yaml_text)
+        props = read_properties(yaml_lines)
     except BrokenYAML as exc:
         note.warnings.append((exc.line, f"frontmatter YAML is broken ({exc.problem}); its tasks still count"))
         return
@@ -222,7 +223,7 @@ def _read_frontmatter(note: NoteScan, yaml_text: str) -> None:
     if not isinstance(props, dict):
         note.warnings.append((1, "frontmatter is not a set of properties; ignored"))
         return
-    note.properties = {str(k): plain_value(v) for k, v in props.items()}
+    note.properties = props
     title = note.properties.get("title")
     if isinstance(title, str | int | float) and str(title).strip():
         note.title = str(title).strip()

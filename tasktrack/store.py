@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -188,6 +188,54 @@ class Store:
             self._flush(batch)
         return changes
 
+    def merge_notes(self, chunk: Path) -> tuple[int, list[str]]:
+        """Add the notes a scan worker wrote to ``chunk`` (see ``write_chunk``: notes new to the store, with
+        their tasks), with a first-seen event for each task, in one transaction. Returns how many tasks were
+        added, and the paths of notes another sync added meanwhile (they were left out: read them again)."""
+        self.db.execute("ATTACH DATABASE ? AS chunk", (str(chunk),))
+        try:
+            with self.transaction():
+                return self._merge_chunk()
+        finally:
+            self.db.execute("DETACH DATABASE chunk")
+
+    def _merge_chunk(self) -> tuple[int, list[str]]:
+        db = self.db
+        taken = [r[0] for r in db.execute("SELECT path FROM chunk.notes WHERE path IN (SELECT path FROM main.notes)")]
+        if taken:
+            db.execute("DELETE FROM chunk.tasks WHERE note_id IN (SELECT id FROM chunk.notes WHERE path IN "
+                       "(SELECT path FROM main.notes))")
+            db.execute("DELETE FROM chunk.notes WHERE path IN (SELECT path FROM main.notes)")
+        self._free_chunk_ids()
+        offset = int(db.execute("SELECT coalesce(max(id), 0) FROM main.notes").fetchone()[0])
+        db.execute("INSERT INTO main.notes (id, size, mtime_ns, title, note_date, properties, warnings, error, path) "
+                   "SELECT id + ?, size, mtime_ns, title, note_date, properties, warnings, error, path "
+                   "FROM chunk.notes ORDER BY id", (offset,))
+        columns = TASK_COLUMNS.replace("note_id", "note_id + ?")
+        added = db.execute(f"INSERT INTO main.tasks ({TASK_COLUMNS}) SELECT {columns} FROM chunk.tasks "
+                           "ORDER BY note_id, line", (offset,)).rowcount
+        db.execute("INSERT INTO main.events (task_id, at, old_status, new_status, path, description) "
+                   "SELECT t.id, t.first_seen, NULL, t.status, n.path, t.raw FROM chunk.tasks t "
+                   "JOIN chunk.notes n ON n.id = t.note_id ORDER BY t.note_id, t.line")
+        return added, taken
+
+    def _free_chunk_ids(self) -> None:
+        """Give new ids to a chunk's tasks whose ids are taken (in the store, or twice in the chunk)."""
+        db = self.db
+        clashing = [r[0] for r in db.execute(
+            "SELECT DISTINCT note_id FROM chunk.tasks WHERE id IN (SELECT id FROM main.tasks) OR id IN "
+            "(SELECT id FROM chunk.tasks GROUP BY id HAVING count(*) > 1) ORDER BY note_id")]
+        for note_id in clashing:
+            path = db.execute("SELECT path FROM chunk.notes WHERE id = ?", (note_id,)).fetchone()[0]
+            scan = NoteScan(path, 0, 0, "")
+            scan.rows = [tuple(r) for r in db.execute(
+                f"SELECT {TASK_COLUMNS} FROM chunk.tasks WHERE note_id = ? ORDER BY line", (note_id,))]
+            db.execute("DELETE FROM chunk.tasks WHERE note_id = ?", (note_id,))
+            _reassign_ids(scan, lambda task_id: db.execute(
+                "SELECT 1 FROM main.tasks WHERE id = ?1 UNION ALL SELECT 1 FROM chunk.tasks WHERE id = ?1",
+                (task_id,)).fetchone() is not None)
+            db.executemany(f"INSERT INTO chunk.tasks ({TASK_COLUMNS}) VALUES ({','.join('?' * 25)})", scan.rows)
+
     def _replace_note(self, note_id: int, scan: NoteScan) -> list[KnownTask]:
         self.db.execute(
             "UPDATE notes SET size=?, mtime_ns=?, title=?, note_date=?, properties=?, warnings=?, error=? "
@@ -225,7 +273,7 @@ class Store:
     def _put_tasks(self, note_id: int, scan: NoteScan, old: list[KnownTask], batch: _Batch) -> int:
         if scan.rows is not None:
             if any(row[0] in batch.used for row in scan.rows):
-                _reassign_ids(scan, batch.used)
+                _reassign_ids(scan, batch.used.__contains__)
             return self._put_prepared(note_id, scan, batch)
         matched = match_tasks(old, scan.tasks) if old else {}
         batch.used.release(k.id for k in old)
@@ -383,12 +431,34 @@ def prepare_rows(scan: NoteScan) -> None:
     scan.tasks = []  # the rows say it all; less to send back from a worker
 
 
-def _reassign_ids(scan: NoteScan, used: _IdsInUse) -> None:
+def write_chunk(chunk: Path, scans: Sequence[NoteScan], stamp: str) -> int:
+    """Write notes new to the store, their rows made by ``prepare_rows``, to a file of their own (a scan
+    worker does this; ``Store.merge_notes`` adds it to the store). Returns how many tasks it holds."""
+    db = sqlite3.connect(chunk, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, size, mtime_ns, title, note_date, properties, "
+                   "warnings, error, path)")
+        db.execute(f"CREATE TABLE tasks ({TASK_COLUMNS})")
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path, id) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(*_note_values(scan), scan.path, i) for i, scan in enumerate(scans, 1)])
+        rows = [(row[0], i, *row[2:23], stamp, row[24]) for i, scan in enumerate(scans, 1) for row in scan.rows or ()]
+        db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({','.join('?' * 25)})", rows)
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    return len(rows)
+
+
+def _reassign_ids(scan: NoteScan, used: Callable[[str], bool]) -> None:
     """A prepared id is taken by a task of another note (rare: 35-bit ids): pick free ones, as
     ``assign_ids`` does, and point the note's parent links at them."""
     assert scan.rows is not None
     keyed = [_Keyed(row[22]) for row in scan.rows]
-    ids = assign_ids(scan.path, keyed, {}, used.__contains__)  # type: ignore[arg-type]
+    ids = assign_ids(scan.path, keyed, {}, used)  # type: ignore[arg-type]
     renamed = {row[0]: tid for row, tid in zip(scan.rows, ids, strict=True)}
     scan.rows = [(renamed[row[0]], *row[1:20], renamed.get(row[20]), *row[21:]) for row in scan.rows]
 

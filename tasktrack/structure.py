@@ -9,6 +9,7 @@ nesting that gives each item its parent. It also tracks the heading each line si
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,6 +61,17 @@ def _columns(text: str) -> tuple[int, int]:
     return col, len(text)
 
 
+_NOT_FLAT = frozenset(" \t>`~<%")  # indentation, quotes, code fences, comments: for the full walk
+
+
+def _may_interrupt(item: re.Match[str], text: str) -> bool:
+    """A list item may interrupt a paragraph only if it is not empty and, if ordered, starts at 1."""
+    if not text[item.end() :].strip():
+        return False
+    num = item.group("num")
+    return num is None or int(num) == 1
+
+
 class _Walker:
     """One pass over a note's lines, keeping the block state between lines."""
 
@@ -78,6 +90,49 @@ class _Walker:
             item = self._line(i, self.lines[i])
             if item is not None:
                 yield item
+
+    def flat_lines(self, start: int, stop: int) -> tuple[list[ListItem], int]:
+        """What ``items`` finds, found faster while lines start at column 0 outside quotes, code and
+        comments (most of most notes): every item there is a top-level one. Returns the items and the
+        line where such lines end (``stop`` if they all are), with the walker's state set for it."""
+        found: list[ListItem] = []
+        heading = self.heading
+        last_item: tuple[int, re.Match[str], str] | None = None
+        paragraph = False  # the line before is in a paragraph (or an item's first line)
+        text = ""  # that paragraph's last line (for a setext heading)
+        i = start
+        for i in range(start, stop):
+            line = self.lines[i]
+            first = line[:1]
+            if first.isalpha():
+                last_item = last_item if paragraph else None
+                paragraph, text = True, line
+            elif not line or line.isspace():
+                paragraph = False
+            elif first in _NOT_FLAT:
+                break
+            elif first == "#" and (atx := _ATX_RE.match(line)) is not None:
+                heading = (atx.group(2) or "").strip()
+                last_item, paragraph, text = None, False, ""
+            elif first in "-_=" and paragraph and last_item is None and _SETEXT_RE.match(line):
+                heading = text.strip()
+                paragraph, text = False, ""
+            elif first in "-*_" and _HR_RE.match(line):
+                last_item, paragraph, text = None, False, ""
+            elif (item := _ITEM_RE.match(line)) is not None and (
+                    last_item is not None or not paragraph or _may_interrupt(item, line)):
+                found.append(ListItem(i, None, heading))
+                last_item, paragraph, text = (i, item, line), True, ""
+            else:
+                last_item = last_item if paragraph else None
+                paragraph, text = True, line
+        else:
+            i = stop
+        self.heading = heading
+        if last_item is not None:
+            self._push_item(last_item[0], last_item[1], 0, 0, last_item[2])
+        self.prev_paragraph, self.paragraph_text = paragraph, text
+        return found, i
 
     def _line(self, i: int, line: str) -> ListItem | None:
         if self.pct_comment or self.html_comment or self.fence is not None:
@@ -205,13 +260,7 @@ class _Walker:
         return False
 
     def _starts_item(self, item: re.Match[str], text: str) -> bool:
-        """A list item may interrupt a paragraph only if it is not empty and, if ordered, starts at 1."""
-        if not self.prev_paragraph or self.stack:
-            return True
-        if not text[item.end() :].strip():
-            return False
-        num = item.group("num")
-        return num is None or int(num) == 1
+        return not self.prev_paragraph or bool(self.stack) or _may_interrupt(item, text)
 
     def _push_item(self, i: int, item: re.Match[str], col: int, quote: int, text: str) -> ListItem:
         self._container(col, quote)
@@ -239,4 +288,7 @@ class _Walker:
 
 def list_items(lines: list[str], start: int = 0, stop: int | None = None) -> Iterator[ListItem]:
     """The list items among ``lines`` (without line endings), from line ``start`` up to line ``stop``."""
-    return _Walker(lines).items(start, len(lines) if stop is None else min(stop, len(lines)))
+    stop = len(lines) if stop is None else min(stop, len(lines))
+    walker = _Walker(lines)
+    found, resume = walker.flat_lines(start, stop)
+    return iter(found) if resume == stop else itertools.chain(found, walker.items(resume, stop))

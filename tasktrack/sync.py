@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .scanner import FileStat, NoteScan, scan_file, walk_vault
 from .statuses import StatusMap
-from .store import Store, prepare_rows
+from .store import Store, now_stamp, prepare_rows, write_chunk
 
 PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
 
@@ -35,10 +35,57 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) 
     report = SyncReport(notes=len(files), deleted=deleted)
     if not stale and not deleted:
         return report
-    new = {f.path for f in stale if f.path not in known}
-    scans = read_notes(vault, stale, statuses, new)
-    report.changed_tasks = store.apply(_noting(scans, report.read), deleted)
+    new = [f for f in stale if f.path not in known]
+    if len(new) >= PARALLEL_FROM and _workers() > 1:
+        added, taken = add_new_notes(vault, store, statuses, new, report.read)
+        report.changed_tasks += added
+        stale = [f for f in stale if f.path in known or f.path in taken]
+        new = [f for f in new if f.path not in taken]
+    scans = read_notes(vault, stale, statuses, {f.path for f in new})
+    report.changed_tasks += store.apply(_noting(scans, report.read), deleted)
     return report
+
+
+def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[FileStat],
+                  read: list[str]) -> tuple[int, list[str]]:
+    """Read notes new to the store in worker processes, which write them to files of their own; this
+    process adds each file to the store as it comes. Returns how many tasks were added and the paths
+    another sync added meanwhile (they still need reading)."""
+    import tempfile
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = _workers()
+    size = max(16, len(stats) // (workers * 12))
+    added = 0
+    taken: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="tasktrack-scan-") as folder:
+        jobs = [(Path(folder) / f"{n}.sqlite", stats[i : i + size]) for n, i in enumerate(range(0, len(stats), size))]
+        work = partial(_write_notes, vault, statuses, now_stamp())
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for chunk, paths in pool.map(work, jobs):
+                read += paths
+                count, not_added = store.merge_notes(chunk)
+                added += count
+                taken += not_added
+                chunk.unlink()
+    return added, taken
+
+
+def _write_notes(vault: Path, statuses: StatusMap, stamp: str,
+                 job: tuple[Path, list[FileStat]]) -> tuple[Path, list[str]]:
+    """A worker's part of ``add_new_notes``: read the notes, write them to the job's chunk file."""
+    chunk, stats = job
+    scans = []
+    for stat in stats:
+        scan = scan_file(vault, stat, statuses)
+        prepare_rows(scan)
+        scans.append(scan)
+    write_chunk(chunk, scans, stamp)
+    return chunk, [stat.path for stat in stats]
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 4)
 
 
 def _noting(scans: Iterable[NoteScan], read: list[str]) -> Iterator[NoteScan]:
@@ -68,7 +115,7 @@ def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap,
     yet) come with their store rows made."""
     read = partial(_read_note, vault, statuses)
     jobs = [(stat, stat.path in new) for stat in stats]
-    workers = min(os.cpu_count() or 1, 4)
+    workers = _workers()
     if len(stats) < PARALLEL_FROM or workers < 2:
         yield from map(read, jobs)
         return

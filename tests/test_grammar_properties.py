@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tasktrack.grammar import PRIORITIES, Segment, TaskFields, TaskLine, parse_line, read_fields
 from tasktrack.scanner import split_lines
-from tasktrack.structure import list_items
+from tasktrack.structure import _Walker, list_items
 
 SEGMENT_KINDS = {
     "prefix", "marker", "gap", "checkbox", "text", "space", "field", "tag", "owner", "block_id", "trailing",
@@ -126,3 +126,22 @@ def test_the_scan_reader_on_glued_and_dataview_lines() -> None:
                  "- [ ] x [due:: 2024-01-01]", "- [ ] @a@b ⏫", "- [ ] #x⏫", "- [ ]  ^id",
                  "- [ ] 🔁 every day 📅 2023-02-30 📅 2024-01-01 #p"):
         assert read_fields(line) == fields_by_the_general_parser(line), line
+
+
+BLOCK_LINES = st.sampled_from([
+    "", " ", "\u00a0", "text", "Über", "# H", "## H2 ##", "#tag x", "#", "####### x", "- a", "- [ ] t", "-", "- ",
+    "--", "---", "- - -", "***", "* * *", "*a*", "* b", "+ c", "+", "1. x", "2. y", "1)", "1.", "3) z", "10. ten",
+    "===", "=", "_ _ _", "__", "> q", ">", "  - i", "\t- j", "    - [ ] s", "  text", "      code", "```", "~~~",
+    "<!-- c", "-->", "%% c", "%%", "**Date**: x", "- [x] done", "[[link]]", "- [[l]]", "-\tx", "*\tx", "-    x",
+    "-     code",
+])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(BLOCK_LINES, max_size=30), st.integers(0, 5))
+def test_the_flat_lane_finds_what_the_full_walk_finds(lines: list[str], start: int) -> None:
+    """``list_items`` reads lines at column 0 in a fast lane, then hands over to the walker: the same items."""
+    stop = len(lines)
+    assert list(list_items(lines, start)) == list(_Walker(lines).items(start, stop))
+    for cut in range(start, stop + 1, 7):
+        assert list(list_items(lines, start, cut)) == list(_Walker(lines).items(start, cut))

@@ -26,13 +26,13 @@ last_contact: unknown
 
 
 def test_seed_frontmatter_is_read_without_yaml() -> None:
-    assert _plain_yaml(SEED_FRONTMATTER) == {
+    assert _plain_yaml(SEED_FRONTMATTER.splitlines()) == {
         "type": "customer", "title": "Microsoft strategy and SCO prep", "date": "2025-12-19",
         "account": "Microsoft", "participants": ["Jason Vallery", "Jeff Denworth"], "source": "transcript",
         "tags": ["type/customer", "account/microsoft", "generated"], "auto_created": True,
         "last_contact": "unknown",
     }
-    assert _plain_yaml(SEED_FRONTMATTER) == plain_value(_full_yaml(SEED_FRONTMATTER))
+    assert _plain_yaml(SEED_FRONTMATTER.splitlines()) == plain_value(_full_yaml(SEED_FRONTMATTER))
 
 
 @pytest.mark.parametrize("text", [
@@ -42,12 +42,12 @@ def test_seed_frontmatter_is_read_without_yaml() -> None:
 ])
 def test_anything_beyond_plain_goes_to_yaml(text: str) -> None:
     with pytest.raises(_NotPlain):
-        _plain_yaml(text)
+        _plain_yaml(text.splitlines())
 
 
 def test_broken_yaml_is_reported_with_its_line() -> None:
     with pytest.raises(BrokenYAML) as caught:
-        read_properties("title: ok\nbad: [unclosed\nmore: x\n")
+        read_properties(["title: ok", "bad: [unclosed", "more: x"])
     assert caught.value.line >= 2
 
 
@@ -79,7 +79,7 @@ def _render(entries: list[tuple[str, object]], indent: str) -> str:
 def test_plain_reader_agrees_with_yaml(entries: list[tuple[str, object]], indent: str) -> None:
     text = _render(entries, indent)
     try:
-        fast = _plain_yaml(text)
+        fast = _plain_yaml(text.split("\n"))
     except _NotPlain:
         return
     try:

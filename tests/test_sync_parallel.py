@@ -1,0 +1,150 @@
+"""Many new notes are read by worker processes that write them to files of their own, which the store
+then takes in. The result must be the store a one-process sync makes: the same notes, tasks, ids,
+parents, inferred dates and first-seen events."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FIXTURE_VAULT, copy_tree
+
+import tasktrack.ids
+import tasktrack.sync
+from tasktrack.scanner import walk_vault
+from tasktrack.statuses import StatusMap
+from tasktrack.store import Store
+from tasktrack.sync import _write_notes, sync
+
+TASK_FIELDS = ("id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, start, "
+               "created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, inferred_due")
+
+
+@pytest.fixture
+def big_vault(sample_vault: Path, tmp_path: Path) -> Path:
+    """The sample vault plus the fixture vault: 230 notes of every shape (nesting, fences, CRLF, BOM,
+    broken YAML, a note that is not UTF-8)."""
+    vault = copy_tree(sample_vault, tmp_path / "big")
+    copy_tree(FIXTURE_VAULT, vault / "Fixtures")
+    return vault
+
+
+def synced(vault: Path, db: Path, parallel_from: int, monkeypatch: pytest.MonkeyPatch) -> Store:
+    monkeypatch.setattr(tasktrack.sync, "PARALLEL_FROM", parallel_from)
+    monkeypatch.setattr(tasktrack.sync, "_workers", lambda: 2)
+    store = Store(db)
+    sync(vault, store, StatusMap())
+    return store
+
+
+def tasks_by_path(store: Store) -> list[tuple[Any, ...]]:
+    fields = ", ".join(f"t.{name.strip()}" for name in TASK_FIELDS.split(","))
+    return [tuple(r) for r in store.db.execute(
+        f"SELECT n.path, {fields} FROM tasks t JOIN notes n ON n.id = t.note_id ORDER BY n.path, t.line")]
+
+
+def notes_by_path(store: Store) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in store.db.execute(
+        "SELECT path, size, mtime_ns, title, note_date, properties, warnings, error FROM notes ORDER BY path")]
+
+
+def first_seen_events(store: Store) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in store.db.execute(
+        "SELECT task_id, old_status, new_status, path, description FROM events ORDER BY path, task_id")]
+
+
+def test_worker_written_store_equals_a_one_process_sync(big_vault: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
+    many = synced(big_vault, tmp_path / "many.sqlite", 20, monkeypatch)
+    try:
+        assert len(tasks_by_path(one)) > 900
+        assert tasks_by_path(many) == tasks_by_path(one)
+        assert notes_by_path(many) == notes_by_path(one)
+        assert first_seen_events(many) == first_seen_events(one)
+        assert many.problems() == one.problems()
+        ids = [r[0] for r in many.db.execute("SELECT id FROM tasks")]
+        assert len(ids) == len(set(ids))
+        assert many.db.execute("SELECT count(*) FROM tasks WHERE first_seen = ''").fetchone()[0] == 0
+        assert not list(Path(tmp_path).glob("**/tasktrack-scan-*"))
+    finally:
+        one.close()
+        many.close()
+
+
+def test_a_second_sync_after_worker_writes_reads_nothing(big_vault: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    store = synced(big_vault, tmp_path / "s.sqlite", 20, monkeypatch)
+    try:
+        report = sync(big_vault, store, StatusMap())
+        assert report.read == []
+        assert report.changed_tasks == 0
+    finally:
+        store.close()
+
+
+def test_ids_taken_elsewhere_are_given_again(big_vault: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ids from a tiny space, most prepared ids clash: every task still gets its own, and parents
+    follow their task's new id."""
+    real = tasktrack.ids.make_id
+
+    def crowded(path: str, key: str, occurrence: int, salt: int = 0) -> str:
+        return real("x", str(hash((path, key, occurrence)) % 40), 0, salt)
+
+    monkeypatch.setattr(tasktrack.ids, "make_id", crowded)
+    many = synced(big_vault, tmp_path / "many.sqlite", 20, monkeypatch)
+    one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
+    try:
+        ids = [r[0] for r in many.db.execute("SELECT id FROM tasks")]
+        assert len(ids) == len(set(ids)) == len(tasks_by_path(one))
+        orphans = many.db.execute(
+            "SELECT count(*) FROM tasks c LEFT JOIN tasks p ON p.id = c.parent "
+            "WHERE c.parent IS NOT NULL AND (p.id IS NULL OR p.note_id != c.note_id)").fetchone()[0]
+        assert orphans == 0
+        parents = "SELECT n.path, c.line, p.line FROM tasks c JOIN tasks p ON p.id = c.parent JOIN notes n " \
+                  "ON n.id = c.note_id ORDER BY 1, 2"
+        assert many.db.execute(parents).fetchall() == one.db.execute(parents).fetchall()
+        events = many.db.execute("SELECT count(*), count(DISTINCT task_id) FROM events").fetchone()
+        assert tuple(events) == (len(ids), len(ids))
+    finally:
+        one.close()
+        many.close()
+
+
+def test_notes_another_sync_added_meanwhile_are_left_to_apply(fixture_vault: Path, tmp_path: Path) -> None:
+    stats = list(walk_vault(fixture_vault))
+    store = Store(tmp_path / "s.sqlite")
+    try:
+        sync(fixture_vault, store, StatusMap())
+        before = tasks_by_path(store)
+        chunk, paths = _write_notes(fixture_vault, StatusMap(), "2026-11-22T09:00:00+00:00",
+                                    (tmp_path / "chunk.sqlite", stats))
+        assert paths == [s.path for s in stats]
+        added, taken = store.merge_notes(chunk)
+        assert (added, sorted(taken)) == (0, sorted(paths))
+        assert tasks_by_path(store) == before
+    finally:
+        store.close()
+
+
+def test_a_chunk_is_taken_in_whole_or_not_at_all(fixture_vault: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    stats = list(walk_vault(fixture_vault))
+    chunk, _ = _write_notes(fixture_vault, StatusMap(), "2026-11-22T09:00:00+00:00", (tmp_path / "c.sqlite", stats))
+    store = Store(tmp_path / "s.sqlite")
+
+    def broken(*_: object) -> None:
+        raise sqlite3.OperationalError("disk full")
+
+    try:
+        monkeypatch.setattr(Store, "_free_chunk_ids", broken)
+        with pytest.raises(sqlite3.OperationalError):
+            store.merge_notes(chunk)
+        assert store.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+        assert store.db.execute("SELECT count(*) FROM tasks").fetchone()[0] == 0
+        assert store.db.execute("PRAGMA database_list").fetchall()[-1][1] == "main"  # the chunk is detached
+    finally:
+        store.close()
