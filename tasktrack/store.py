@@ -206,17 +206,23 @@ class Store:
             db.execute("DELETE FROM chunk.tasks WHERE note_id IN (SELECT id FROM chunk.notes WHERE path IN "
                        "(SELECT path FROM main.notes))")
             db.execute("DELETE FROM chunk.notes WHERE path IN (SELECT path FROM main.notes)")
-        self._free_chunk_ids()
         offset = int(db.execute("SELECT coalesce(max(id), 0) FROM main.notes").fetchone()[0])
         db.execute("INSERT INTO main.notes (id, size, mtime_ns, title, note_date, properties, warnings, error, path) "
                    "SELECT id + ?, size, mtime_ns, title, note_date, properties, warnings, error, path "
                    "FROM chunk.notes ORDER BY id", (offset,))
         columns = TASK_COLUMNS.replace("note_id", "note_id + ?")
-        added = db.execute(f"INSERT INTO main.tasks ({TASK_COLUMNS}) SELECT {columns} FROM chunk.tasks "
-                           "ORDER BY note_id, line", (offset,)).rowcount
+        insert = f"INSERT INTO main.tasks ({TASK_COLUMNS}) SELECT {columns} FROM chunk.tasks ORDER BY rowid"
+        db.execute("SAVEPOINT tasks")
+        try:
+            added = db.execute(insert, (offset,)).rowcount
+        except sqlite3.IntegrityError:  # an id is taken (rare: 35-bit ids): give those tasks others
+            db.execute("ROLLBACK TO tasks")
+            self._free_chunk_ids()
+            added = db.execute(insert, (offset,)).rowcount
+        db.execute("RELEASE tasks")
         db.execute("INSERT INTO main.events (task_id, at, old_status, new_status, path, description) "
                    "SELECT t.id, t.first_seen, NULL, t.status, n.path, t.raw FROM chunk.tasks t "
-                   "JOIN chunk.notes n ON n.id = t.note_id ORDER BY t.note_id, t.line")
+                   "JOIN chunk.notes n ON n.id = t.note_id ORDER BY t.rowid")
         return added, taken
 
     def _free_chunk_ids(self) -> None:

@@ -136,11 +136,14 @@ def test_a_chunk_is_taken_in_whole_or_not_at_all(fixture_vault: Path, tmp_path: 
     chunk, _ = _write_notes(fixture_vault, StatusMap(), "2026-11-22T09:00:00+00:00", (tmp_path / "c.sqlite", stats))
     store = Store(tmp_path / "s.sqlite")
 
-    def broken(*_: object) -> None:
+    merge = Store._merge_chunk
+
+    def broken(self: Store) -> tuple[int, list[str]]:
+        merge(self)  # everything written, then the disk fills up before the commit
         raise sqlite3.OperationalError("disk full")
 
     try:
-        monkeypatch.setattr(Store, "_free_chunk_ids", broken)
+        monkeypatch.setattr(Store, "_merge_chunk", broken)
         with pytest.raises(sqlite3.OperationalError):
             store.merge_notes(chunk)
         assert store.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
