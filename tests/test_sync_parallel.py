@@ -87,17 +87,23 @@ def test_a_second_sync_after_worker_writes_reads_nothing(big_vault: Path, tmp_pa
 
 def test_ids_taken_elsewhere_are_given_again(big_vault: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """With ids from a tiny space, most prepared ids clash: every task still gets its own, and parents
-    follow their task's new id."""
+    """With ids from a tiny space, most prepared ids clash, with the store and within a chunk: every task
+    still gets its own, and parents follow their task's new id. (Chunks are written in this process, so
+    the crowded ids hold whatever way worker processes start.)"""
     real = tasktrack.ids.make_id
 
     def crowded(path: str, key: str, occurrence: int, salt: int = 0) -> str:
         return real("x", str(hash((path, key, occurrence)) % 40), 0, salt)
 
     monkeypatch.setattr(tasktrack.ids, "make_id", crowded)
-    many = synced(big_vault, tmp_path / "many.sqlite", 20, monkeypatch)
+    stats = list(walk_vault(big_vault))
+    many = Store(tmp_path / "many.sqlite")
     one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
     try:
+        for n, part in enumerate((stats[:80], stats[80:160], stats[160:])):
+            chunk, _ = _write_notes(big_vault, StatusMap(), "2026-11-22T09:00:00+00:00",
+                                    (tmp_path / f"{n}.sqlite", part))
+            assert many.merge_notes(chunk)[1] == []
         ids = [r[0] for r in many.db.execute("SELECT id FROM tasks")]
         assert len(ids) == len(set(ids)) == len(tasks_by_path(one))
         orphans = many.db.execute(
@@ -107,6 +113,7 @@ def test_ids_taken_elsewhere_are_given_again(big_vault: Path, tmp_path: Path,
         parents = "SELECT n.path, c.line, p.line FROM tasks c JOIN tasks p ON p.id = c.parent JOIN notes n " \
                   "ON n.id = c.note_id ORDER BY 1, 2"
         assert many.db.execute(parents).fetchall() == one.db.execute(parents).fetchall()
+        assert len(many.db.execute(parents).fetchall()) > 10
         events = many.db.execute("SELECT count(*), count(DISTINCT task_id) FROM events").fetchone()
         assert tuple(events) == (len(ids), len(ids))
     finally:
