@@ -39,8 +39,8 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) 
     if len(new) >= PARALLEL_FROM and _workers() > 1:
         added, taken = add_new_notes(vault, store, statuses, new, report.read)
         report.changed_tasks += added
-        stale = [f for f in stale if f.path in known or f.path in taken]
-        new = [f for f in new if f.path not in taken]
+        stale = [f for f in stale if f.path in known or f.path in taken]  # taken: in the store by now
+        new = []
     scans = read_notes(vault, stale, statuses, {f.path for f in new})
     report.changed_tasks += store.apply(_noting(scans, report.read), deleted)
     return report

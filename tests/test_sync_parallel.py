@@ -13,7 +13,7 @@ from conftest import FIXTURE_VAULT, copy_tree
 
 import tasktrack.ids
 import tasktrack.sync
-from tasktrack.scanner import walk_vault
+from tasktrack.scanner import FileStat, walk_vault
 from tasktrack.statuses import StatusMap
 from tasktrack.store import Store
 from tasktrack.sync import _write_notes, sync
@@ -158,3 +158,34 @@ def test_a_chunk_is_taken_in_whole_or_not_at_all(fixture_vault: Path, tmp_path: 
         assert store.db.execute("PRAGMA database_list").fetchall()[-1][1] == "main"  # the chunk is detached
     finally:
         store.close()
+
+
+def test_notes_left_out_of_the_chunks_are_read_the_usual_way(big_vault: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """When another sync added some new notes meanwhile (an older version of them), this one reads them
+    again and matches their tasks."""
+    real = tasktrack.sync.add_new_notes
+    left_out: list[str] = []
+
+    def some_taken(vault: Path, store: Store, statuses: StatusMap, stats: list[FileStat],
+                   read: list[str]) -> tuple[int, list[str]]:
+        left_out.extend(s.path for s in stats[::3])
+        other = Store(store.path)  # the other sync, on its own connection
+        sync_one = tasktrack.sync.PARALLEL_FROM
+        monkeypatch.setattr(tasktrack.sync, "PARALLEL_FROM", 10**9)
+        other.apply(tasktrack.sync.read_notes(vault, stats[::3], statuses, {s.path for s in stats[::3]}), [])
+        other.db.execute("UPDATE notes SET size = -1")  # it read them before their last edit
+        other.close()
+        monkeypatch.setattr(tasktrack.sync, "PARALLEL_FROM", sync_one)
+        return real(vault, store, statuses, stats, read)
+
+    monkeypatch.setattr(tasktrack.sync, "add_new_notes", some_taken)
+    many = synced(big_vault, tmp_path / "many.sqlite", 20, monkeypatch)
+    one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
+    try:
+        assert len(left_out) > 50
+        assert tasks_by_path(many) == tasks_by_path(one)
+        assert notes_by_path(many) == notes_by_path(one)
+    finally:
+        one.close()
+        many.close()
