@@ -180,6 +180,8 @@ def read_fields(line: str) -> TaskFields | None:
     m = TASK_RE.match(line)
     if m is None:
         return None
+    if "::" in line:
+        return _fields_of(parse_line(line))
     start = m.end()
     end = max(start, len(line.rstrip(" \t")))
     block_id = None
@@ -192,12 +194,9 @@ def read_fields(line: str) -> TaskFields | None:
     body = _skip_spaces(line, start, end)
     tail = _TAIL_RE.search(line, body, end)
     tail_start = end if tail is None else tail.start()
-    if "::" in line or (tail is not None and tail_start > body and line[tail_start - 1] not in " \t"):
+    if tail is not None and tail_start > body and line[tail_start - 1] not in " \t":
         return _fields_of(parse_line(line))
-    desc_end = tail_start
-    while tail is not None and desc_end > body and line[desc_end - 1] in " \t":
-        desc_end -= 1
-    description = line[body:desc_end]
+    description = line[body:tail_start] if tail is None else line[body:tail_start].rstrip(" \t")
     owners: list[str] = []
     tags: list[str] = []
     if "@" in description or "#" in description:

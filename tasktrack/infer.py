@@ -289,10 +289,8 @@ _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = (
 assert len(_TRIGGERS) == len(RULES)
 # Each distinct set is a bit; a word sets the bits of the sets it is in; a rule needs all its bits.
 _SET_BITS = {words: 1 << i for i, words in enumerate(dict.fromkeys(w for sets in _TRIGGERS for w in sets))}
-_WORD_BITS: dict[str, int] = {}
-for _words, _bit in _SET_BITS.items():
-    for _word in _words:
-        _WORD_BITS[_word] = _WORD_BITS.get(_word, 0) | _bit
+_WORD_BITS = {word: sum(bit for words, bit in _SET_BITS.items() if word in words)
+              for word in frozenset().union(*_SET_BITS)}
 _TRIGGER_WORDS = frozenset(_WORD_BITS)
 _NEEDS = tuple(sum(_SET_BITS[words] for words in set(sets)) for sets in _TRIGGERS)
 _WORD_RE = re.compile(r"[a-z]+")

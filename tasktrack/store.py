@@ -437,9 +437,9 @@ def prepare_rows(scan: NoteScan) -> None:
     scan.tasks = []  # the rows say it all; less to send back from a worker
 
 
-def write_chunk(chunk: Path, scans: Sequence[NoteScan], stamp: str) -> int:
+def write_chunk(chunk: Path, scans: Sequence[NoteScan], stamp: str) -> None:
     """Write notes new to the store, their rows made by ``prepare_rows``, to a file of their own (a scan
-    worker does this; ``Store.merge_notes`` adds it to the store). Returns how many tasks it holds."""
+    worker does this; ``Store.merge_notes`` adds it to the store)."""
     db = sqlite3.connect(chunk, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode=OFF")
@@ -456,7 +456,6 @@ def write_chunk(chunk: Path, scans: Sequence[NoteScan], stamp: str) -> int:
         db.execute("COMMIT")
     finally:
         db.close()
-    return len(rows)
 
 
 def _reassign_ids(scan: NoteScan, used: Callable[[str], bool]) -> None:

@@ -16,7 +16,7 @@ import tasktrack.sync
 from tasktrack.scanner import FileStat, walk_vault
 from tasktrack.statuses import StatusMap
 from tasktrack.store import Store
-from tasktrack.sync import _write_notes, sync
+from tasktrack.sync import _read_note, _write_notes, sync
 
 TASK_FIELDS = ("id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, start, "
                "created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, inferred_due")
@@ -171,12 +171,9 @@ def test_notes_left_out_of_the_chunks_are_read_the_usual_way(big_vault: Path, tm
                    read: list[str]) -> tuple[int, list[str]]:
         left_out.extend(s.path for s in stats[::3])
         other = Store(store.path)  # the other sync, on its own connection
-        sync_one = tasktrack.sync.PARALLEL_FROM
-        monkeypatch.setattr(tasktrack.sync, "PARALLEL_FROM", 10**9)
-        other.apply(tasktrack.sync.read_notes(vault, stats[::3], statuses, {s.path for s in stats[::3]}), [])
+        other.apply([_read_note(vault, statuses, (s, True)) for s in stats[::3]], [])
         other.db.execute("UPDATE notes SET size = -1")  # it read them before their last edit
         other.close()
-        monkeypatch.setattr(tasktrack.sync, "PARALLEL_FROM", sync_one)
         return real(vault, store, statuses, stats, read)
 
     monkeypatch.setattr(tasktrack.sync, "add_new_notes", some_taken)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -233,6 +235,22 @@ def decode_line(raw: bytes, first: bool) -> str:
     return raw.removesuffix(b"\r").decode("utf-8")
 
 
+@contextmanager
+def note_workspace(data: bytes) -> Iterator[tuple[Workspace, Path]]:
+    """A vault whose one note ``Note.md`` holds ``data``, synced into a fresh store."""
+    with tempfile.TemporaryDirectory() as tmp:
+        vault = Path(tmp) / "vault"
+        (vault / ".obsidian").mkdir(parents=True)
+        note = vault / "Note.md"
+        note.write_bytes(data)
+        ws = Workspace.open(str(vault), str(Path(tmp) / "store.sqlite"))
+        try:
+            ws.sync()
+            yield ws, note
+        finally:
+            ws.close()
+
+
 def task_line_at(ws: Workspace, path: str, line: int) -> str | None:
     row = ws.store.db.execute(
         "SELECT t.raw FROM tasks t JOIN notes n ON n.id = t.note_id WHERE n.path = ? AND t.line = ?", (path, line)
@@ -250,38 +268,29 @@ def task_line_at(ws: Workspace, path: str, line: int) -> str | None:
 def test_one_verb_edits_only_its_line_and_undo_restores(data: bytes, verb: tuple[str, str | None, bool],
                                                          pick: int) -> None:
     name, value, add = verb
-    with tempfile.TemporaryDirectory() as tmp:
-        vault = Path(tmp) / "vault"
-        (vault / ".obsidian").mkdir(parents=True)
-        note = vault / "Note.md"
-        note.write_bytes(data)
-        ws = Workspace.open(str(vault), str(Path(tmp) / "store.sqlite"))
-        try:
-            ws.sync()
-            rows = ws.store.db.execute("SELECT id, line, raw FROM tasks ORDER BY line").fetchall()
-            assert rows, "every generated note has at least one task"
-            row = rows[pick % len(rows)]
-            old_lines = data.split(b"\n")
-            k = row["line"] - 1
-            old_line = decode_line(old_lines[k], k == 0)
-            assert old_line == row["raw"]
-            old = parse_line(old_line)
-            assert old is not None
-            want = expectation(name, value, add, old)
-            triage = Triage(ws)
-            event(f"{name}: {'refused' if want is None else 'edited'}")
-            if want is None:
-                with pytest.raises(NothingToDo):
-                    triage.run(name, [row["id"]], value=value, add=add)
-                assert note.read_bytes() == data
-                return
-            triage.run(name, [row["id"]], value=value, add=add)
-            check_edit(ws, note, data, k, old, want, name)
-            triage.undo()
+    with note_workspace(data) as (ws, note):
+        rows = ws.store.db.execute("SELECT id, line, raw FROM tasks ORDER BY line").fetchall()
+        assert rows, "every generated note has at least one task"
+        row = rows[pick % len(rows)]
+        old_lines = data.split(b"\n")
+        k = row["line"] - 1
+        old_line = decode_line(old_lines[k], k == 0)
+        assert old_line == row["raw"]
+        old = parse_line(old_line)
+        assert old is not None
+        want = expectation(name, value, add, old)
+        triage = Triage(ws)
+        event(f"{name}: {'refused' if want is None else 'edited'}")
+        if want is None:
+            with pytest.raises(NothingToDo):
+                triage.run(name, [row["id"]], value=value, add=add)
             assert note.read_bytes() == data
-            assert task_line_at(ws, "Note.md", row["line"]) == row["raw"]
-        finally:
-            ws.close()
+            return
+        triage.run(name, [row["id"]], value=value, add=add)
+        check_edit(ws, note, data, k, old, want, name)
+        triage.undo()
+        assert note.read_bytes() == data
+        assert task_line_at(ws, "Note.md", row["line"]) == row["raw"]
 
 
 @pytest.mark.usefixtures("fixed_today")
@@ -289,31 +298,22 @@ def test_one_verb_edits_only_its_line_and_undo_restores(data: bytes, verb: tuple
                                                                    HealthCheck.too_slow])
 @given(data=note_bytes(recurring=True))
 def test_done_on_a_recurring_task_adds_the_next_instance_above(data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        vault = Path(tmp) / "vault"
-        (vault / ".obsidian").mkdir(parents=True)
-        note = vault / "Note.md"
-        note.write_bytes(data)
-        ws = Workspace.open(str(vault), str(Path(tmp) / "store.sqlite"))
-        try:
-            ws.sync()
-            rows = ws.store.db.execute("SELECT id, line, raw FROM tasks WHERE recurrence IS NOT NULL AND raw LIKE "
-                                       "'%[ ] %' AND status = 'open' ORDER BY line").fetchall()
-            rows = [r for r in rows if "🔁" in r["raw"] and parse_line(r["raw"]) is not None]
-            if not rows:
-                return
-            row = rows[-1]
-            k = row["line"] - 1
-            old = parse_line(row["raw"])
-            assert old is not None
-            want = expectation("done", None, False, old)
-            assert want is not None
-            Triage(ws).run("done", [row["id"]])
-            check_edit(ws, note, data, k, old, want, "done")
-            Triage(ws).undo()
-            assert note.read_bytes() == data
-        finally:
-            ws.close()
+    with note_workspace(data) as (ws, note):
+        rows = ws.store.db.execute("SELECT id, line, raw FROM tasks WHERE recurrence IS NOT NULL AND raw LIKE "
+                                   "'%[ ] %' AND status = 'open' ORDER BY line").fetchall()
+        rows = [r for r in rows if "🔁" in r["raw"] and parse_line(r["raw"]) is not None]
+        if not rows:
+            return
+        row = rows[-1]
+        k = row["line"] - 1
+        old = parse_line(row["raw"])
+        assert old is not None
+        want = expectation("done", None, False, old)
+        assert want is not None
+        Triage(ws).run("done", [row["id"]])
+        check_edit(ws, note, data, k, old, want, "done")
+        Triage(ws).undo()
+        assert note.read_bytes() == data
 
 
 def check_edit(ws: Workspace, note: Path, data: bytes, k: int, old: TaskLine, want: dict[str, Any],
