@@ -297,9 +297,10 @@ _WORD_RE = re.compile(r"[a-z]+")
 _DIGIT_RE = re.compile(r"\d")
 _SHAPE_RE = re.compile(r"\d([-./])\d")
 _SHAPES = {"-": "#dash", ".": "#dot", "/": "#slash"}
+_CANDIDATES: dict[int, tuple[int, ...]] = {}  # the words a text has (as bits) -> the rules it can match
 
 
-def _candidate_rules(text: str) -> list[int]:
+def _candidate_rules(text: str) -> tuple[int, ...]:
     have = 0
     for word in _TRIGGER_WORDS.intersection(_WORD_RE.findall(text.lower())):
         have |= _WORD_BITS[word]
@@ -308,8 +309,11 @@ def _candidate_rules(text: str) -> list[int]:
         for char in _SHAPE_RE.findall(text):
             have |= _WORD_BITS[_SHAPES[char]]
     if not have:
-        return []
-    return [i for i, need in enumerate(_NEEDS) if have & need == need]
+        return ()
+    rules = _CANDIDATES.get(have)
+    if rules is None:
+        rules = _CANDIDATES[have] = tuple(i for i, need in enumerate(_NEEDS) if have & need == need)
+    return rules
 
 
 _memo: dict[tuple[int, str, date], date | None] = {}

@@ -67,9 +67,11 @@ class NoteScan:
     rows: list[tuple[Any, ...]] | None = None  # a new note's store rows, made where it was read (store.prepare_rows)
 
 
-def walk_vault(vault: Path) -> Iterator[FileStat]:
+def walk_vault(vault: Path, stat: bool = True) -> Iterator[FileStat]:
     """Every ``.md`` note below ``vault``: hidden folders (``.obsidian``, ``.trash``) are skipped, and
-    symlinked folders are followed once (a link back up the tree does not loop)."""
+    symlinked folders are followed once (a link back up the tree does not loop). With ``stat=False`` the
+    notes are only named (size and mtime -1; ``scan_file`` reads them from the open file), which is faster
+    when nothing is known about them yet."""
     seen: set[tuple[int, int]] = set()
     stack: list[tuple[str, str]] = [(os.fspath(vault), "")]
     while stack:
@@ -82,10 +84,11 @@ def walk_vault(vault: Path) -> Iterator[FileStat]:
             entries = list(os.scandir(folder))
         except OSError:
             continue
-        yield from _folder_notes(entries, rel, stack)
+        yield from _folder_notes(entries, rel, stack, stat)
 
 
-def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[str, str]]) -> Iterator[FileStat]:
+def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[str, str]],
+                  stat: bool) -> Iterator[FileStat]:
     for entry in entries:
         name = entry.name
         if name.startswith("."):
@@ -94,8 +97,11 @@ def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[s
             if entry.is_dir():
                 stack.append((entry.path, f"{rel}{name}/"))
             elif name.endswith(".md") and entry.is_file():
-                st = entry.stat()
-                yield FileStat(f"{rel}{name}", st.st_size, st.st_mtime_ns)
+                if stat:
+                    st = entry.stat()
+                    yield FileStat(f"{rel}{name}", st.st_size, st.st_mtime_ns)
+                else:
+                    yield FileStat(f"{rel}{name}", -1, -1)
         except OSError:
             continue
 
@@ -116,11 +122,16 @@ def split_lines(text: str) -> list[str]:
 
 
 def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
-    note = NoteScan(stat.path, stat.size, stat.mtime_ns, title=Path(stat.path).stem)
+    """The note ``stat`` names; its size and mtime are taken from the file as it is read."""
+    note = NoteScan(stat.path, stat.size, stat.mtime_ns, title=_stem(stat.path))
     try:
-        with open(os.path.join(vault, stat.path), "rb") as handle:
-            data = handle.read()
-        text = decode_note(data)
+        fd = os.open(os.path.join(vault, stat.path), _O_READ)
+        try:
+            info = os.fstat(fd)
+            note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
+            text = decode_note(_read_all(fd, info.st_size))
+        finally:
+            os.close(fd)
     except OSError as exc:
         note.error = f"cannot read: {exc.strerror or exc}"
         return note
@@ -129,6 +140,27 @@ def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
         return note
     scan_text(note, text, statuses)
     return note
+
+
+_O_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    """Everything in the open file ``fd`` of ``size`` bytes (or of another size, should it change)."""
+    data = os.read(fd, size + 1)
+    if len(data) == size:
+        return data
+    parts = [data]
+    while part := os.read(fd, 1 << 16):
+        parts.append(part)
+    return b"".join(parts)
+
+
+def _stem(path: str) -> str:
+    """``Path(path).stem``, for a POSIX relative path (a scan names many notes)."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def scan_text(note: NoteScan, text: str, statuses: StatusMap) -> None:
@@ -239,7 +271,7 @@ def _as_date(value: Any) -> str | None:
 
 
 def _date_in_name(path: str) -> str | None:
-    for m in _FILE_DATE_RE.finditer(Path(path).name):
+    for m in _FILE_DATE_RE.finditer(path.rpartition("/")[2]):
         if valid_date(m.group(1)):
             return m.group(1)
     return None

@@ -87,6 +87,11 @@ TASK_COLUMNS = (
     "start, created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, first_seen, "
     "inferred_due"
 )
+# Columns a task may leave empty. Rows carry 0 there for "none", which the INSERT turns into NULL: the
+# sqlite3 module binds a Python None several times slower than a number (a first scan binds ~500,000).
+_NULLABLE = frozenset({"due", "scheduled", "start", "created", "done", "cancelled", "recurrence", "block_id",
+                       "parent", "heading", "inferred_due"})
+TASK_VALUES = ", ".join("nullif(?, 0)" if c in _NULLABLE else "?" for c in TASK_COLUMNS.split(", "))
 
 
 def now_stamp() -> str:
@@ -144,6 +149,23 @@ class Store:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def first_fill(self) -> Iterator[None]:
+        """Around filling a store that holds nothing yet (no notes, no history): commits are not synced to
+        disk until the end, where one checkpoint syncs them all. A crash of the program loses nothing; a
+        crash of the machine midway can only spoil a store that the vault can fill again."""
+        empty = self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM notes) AND NOT EXISTS (SELECT 1 FROM events) "
+                                "AND NOT EXISTS (SELECT 1 FROM changes)").fetchone()[0]
+        if not empty:
+            yield
+            return
+        self.db.execute("PRAGMA synchronous=OFF")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- meta ---------------------------------------------------------------------------------------
 
@@ -240,7 +262,7 @@ class Store:
             _reassign_ids(scan, lambda task_id: db.execute(
                 "SELECT 1 FROM main.tasks WHERE id = ?1 UNION ALL SELECT 1 FROM chunk.tasks WHERE id = ?1",
                 (task_id,)).fetchone() is not None)
-            db.executemany(f"INSERT INTO chunk.tasks ({TASK_COLUMNS}) VALUES ({','.join('?' * 25)})", scan.rows)
+            db.executemany(f"INSERT INTO chunk.tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})", scan.rows)
 
     def _replace_note(self, note_id: int, scan: NoteScan) -> list[KnownTask]:
         self.db.execute(
@@ -254,7 +276,7 @@ class Store:
         self.db.executemany(
             "INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path, id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.notes)
-        self.db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({','.join('?' * 25)})", batch.tasks)
+        self.db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})", batch.tasks)
         self._events(batch.events)
         batch.notes.clear()
         batch.tasks.clear()
@@ -265,7 +287,7 @@ class Store:
         if row is None:
             return 0
         gone = self._known(row[0])
-        self._events([(k.id, stamp, k.status, None, path, k.raw) for k in gone])
+        self._events([(k.id, stamp, k.status, 0, path, k.raw) for k in gone])
         self.db.execute("DELETE FROM tasks WHERE note_id=?", (row[0],))
         self.db.execute("DELETE FROM notes WHERE id=?", (row[0],))
         return len(gone)
@@ -291,12 +313,12 @@ class Store:
         for i, (rec, tid) in enumerate(zip(scan.tasks, ids, strict=True)):
             prev = matched.get(i)
             if prev is None or prev.status != rec.status:
-                batch.events.append((tid, stamp, prev.status if prev else None, rec.status, scan.path, rec.raw))
+                batch.events.append((tid, stamp, prev.status if prev else 0, rec.status, scan.path, rec.raw))
                 changes += 1
             parent = by_line.get(rec.parent_line) if rec.parent_line else None
             batch.tasks.append(_task_row(tid, note_id, rec, parent, prev.first_seen if prev else stamp))
         kept = {k.id for k in matched.values()}
-        gone = [(k.id, stamp, k.status, None, scan.path, k.raw) for k in old if k.id not in kept]
+        gone = [(k.id, stamp, k.status, 0, scan.path, k.raw) for k in old if k.id not in kept]
         batch.events.extend(gone)
         return changes + len(gone)
 
@@ -306,13 +328,14 @@ class Store:
         stamp = batch.stamp
         batch.used.add(row[0] for row in scan.rows)
         batch.tasks.extend((row[0], note_id, *row[2:23], stamp, row[24]) for row in scan.rows)
-        batch.events.extend((row[0], stamp, None, row[4], scan.path, row[3]) for row in scan.rows)
+        batch.events.extend((row[0], stamp, 0, row[4], scan.path, row[3]) for row in scan.rows)
         return len(scan.rows)
 
     def _events(self, events: list[tuple[Any, ...]]) -> None:
         if events:
             self.db.executemany(
-                "INSERT INTO events (task_id, at, old_status, new_status, path, description) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO events (task_id, at, old_status, new_status, path, description) "
+                "VALUES (?, ?, nullif(?, 0), nullif(?, 0), ?, ?)",  # 0: no status (see _NULLABLE)
                 events,
             )
 
@@ -452,7 +475,7 @@ def write_chunk(chunk: Path, scans: Sequence[NoteScan], stamp: str) -> None:
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(*_note_values(scan), scan.path, i) for i, scan in enumerate(scans, 1)])
         rows = [(row[0], i, *row[2:23], stamp, row[24]) for i, scan in enumerate(scans, 1) for row in scan.rows or ()]
-        db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({','.join('?' * 25)})", rows)
+        db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})", rows)
         db.execute("COMMIT")
     finally:
         db.close()
@@ -465,7 +488,7 @@ def _reassign_ids(scan: NoteScan, used: Callable[[str], bool]) -> None:
     keyed = [_Keyed(row[22]) for row in scan.rows]
     ids = assign_ids(scan.path, keyed, {}, used)  # type: ignore[arg-type]
     renamed = {row[0]: tid for row, tid in zip(scan.rows, ids, strict=True)}
-    scan.rows = [(renamed[row[0]], *row[1:20], renamed.get(row[20]), *row[21:]) for row in scan.rows]
+    scan.rows = [(renamed[row[0]], *row[1:20], renamed.get(row[20], 0), *row[21:]) for row in scan.rows]
 
 
 class _Keyed(NamedTuple):
@@ -473,10 +496,13 @@ class _Keyed(NamedTuple):
 
 
 def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:
+    """The values of ``TASK_COLUMNS`` (0 for a missing one: see ``_NULLABLE``)."""
     return (
         tid, note_id, rec.line, rec.raw, rec.status, rec.symbol, rec.description,
         _json_list(rec.owners), _list_keys(rec.owners), rec.priority,
-        rec.due, rec.scheduled, rec.start, rec.created, rec.done, rec.cancelled, rec.recurrence,
+        *[0 if value is None else value for value in rec[7:14]],  # due ... recurrence
         _json_list(rec.tags), _list_keys(rec.tags),
-        rec.block_id, parent, rec.heading, rec.key, first_seen, rec.inferred_due,
+        0 if rec.block_id is None else rec.block_id, 0 if parent is None else parent,
+        0 if rec.heading is None else rec.heading, rec.key, first_seen,
+        0 if rec.inferred_due is None else rec.inferred_due,
     )

@@ -28,8 +28,8 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) 
     if rebuild or store.meta("statuses") != fingerprint:
         store.forget_stats()
         store.set_meta("statuses", fingerprint)
-    files = {f.path: f for f in walk_vault(vault)}
     known = store.note_stats()
+    files = {f.path: f for f in walk_vault(vault, stat=bool(known))}  # an empty store needs only the names
     stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
     deleted = [p for p in known if p not in files]
     report = SyncReport(notes=len(files), deleted=deleted)
@@ -61,7 +61,7 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
     with tempfile.TemporaryDirectory(prefix="tasktrack-scan-") as folder:
         jobs = [(Path(folder) / f"{n}.sqlite", stats[i : i + size]) for n, i in enumerate(range(0, len(stats), size))]
         work = partial(_write_notes, vault, statuses, now_stamp())
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with store.first_fill(), ProcessPoolExecutor(max_workers=workers) as pool:
             for chunk, paths in pool.map(work, jobs):
                 read += paths
                 count, not_added = store.merge_notes(chunk)

@@ -9,7 +9,16 @@ from typing import Any
 
 import pytest
 
-from tasktrack.scanner import FileStat, NoteScan, decode_note, scan_file, scan_text, split_lines, walk_vault
+from tasktrack.scanner import (
+    FileStat,
+    NoteScan,
+    _read_all,
+    decode_note,
+    scan_file,
+    scan_text,
+    split_lines,
+    walk_vault,
+)
 from tasktrack.statuses import StatusMap
 from tasktrack.workspace import Workspace
 
@@ -295,3 +304,24 @@ def test_scan_file_reports_a_file_that_vanished(make_vault: Callable[..., Path])
     assert note.tasks == []
     assert note.error is not None
     assert note.error.startswith("cannot read: ")
+
+
+@pytest.mark.parametrize("told", [0, 5, 4999, 5000, 5001, 70_000])
+def test_a_note_is_read_whole_whatever_size_it_was_said_to_have(tmp_path: Path, told: int) -> None:
+    """The size comes from the open file, but the file may still grow or shrink meanwhile."""
+    data = bytes(range(256)) * 19 + b"end" + b"x" * (5000 - 256 * 19 - 3)
+    (tmp_path / "n.md").write_bytes(data)
+    fd = os.open(tmp_path / "n.md", os.O_RDONLY)
+    try:
+        assert _read_all(fd, told) == data
+    finally:
+        os.close(fd)
+
+
+def test_walking_without_stat_names_the_same_notes(fixture_vault: Path) -> None:
+    named = list(walk_vault(fixture_vault, stat=False))
+    assert [f.path for f in named] == [f.path for f in walk_vault(fixture_vault)]
+    assert {(f.size, f.mtime_ns) for f in named} == {(-1, -1)}
+    note = scan_file(fixture_vault, named[0], StatusMap())
+    info = (fixture_vault / named[0].path).stat()
+    assert (note.size, note.mtime_ns) == (info.st_size, info.st_mtime_ns)

@@ -74,10 +74,49 @@ def test_worker_written_store_equals_a_one_process_sync(big_vault: Path, tmp_pat
         many.close()
 
 
-def test_a_second_sync_after_worker_writes_reads_nothing(big_vault: Path, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    store = synced(big_vault, tmp_path / "s.sqlite", 20, monkeypatch)
+NULLABLE = ("due", "scheduled", "start", "created", "done", "cancelled", "recurrence", "block_id", "parent",
+            "heading", "inferred_due")
+
+
+@pytest.mark.parametrize("parallel_from", [20, 10**9], ids=["workers", "one process"])
+def test_missing_values_are_stored_as_null(big_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          parallel_from: int) -> None:
+    """Rows carry 0 for a missing value (cheaper to bind than None); the store holds NULL, never 0."""
+    store = synced(big_vault, tmp_path / "s.sqlite", parallel_from, monkeypatch)
     try:
+        for column in NULLABLE:
+            types = dict(store.db.execute(f"SELECT typeof({column}), count(*) FROM tasks GROUP BY 1").fetchall())
+            assert set(types) == {"null", "text"}, column
+        events = store.db.execute("SELECT typeof(old_status), typeof(new_status), count(*) FROM events "
+                                  "GROUP BY 1, 2").fetchall()
+        assert [tuple(r[:2]) for r in events] == [("null", "text")]
+        assert store.db.execute("SELECT count(*) FROM tasks WHERE heading = ''").fetchone()[0] == 0
+    finally:
+        store.close()
+
+
+def test_a_first_fill_syncs_to_disk_once_at_the_end(fixture_vault: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    try:
+        with store.first_fill():
+            assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 0  # OFF
+            sync(fixture_vault, store, StatusMap())
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        with store.first_fill():  # the store holds notes now: every commit is synced as usual
+            assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("parallel_from", [20, 10**9], ids=["workers", "one process"])
+def test_a_second_sync_reads_nothing(big_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     parallel_from: int) -> None:
+    """A first sync names the notes without their size and mtime, which are read from each open file."""
+    store = synced(big_vault, tmp_path / "s.sqlite", parallel_from, monkeypatch)
+    try:
+        for path, size, mtime_ns in store.db.execute("SELECT path, size, mtime_ns FROM notes").fetchall():
+            info = (big_vault / path).stat()
+            assert (size, mtime_ns) == (info.st_size, info.st_mtime_ns), path
         report = sync(big_vault, store, StatusMap())
         assert report.read == []
         assert report.changed_tasks == 0
