@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -210,18 +211,19 @@ class Store:
             self._flush(batch)
         return changes
 
-    def merge_notes(self, chunk: Path) -> tuple[int, list[str]]:
+    def merge_notes(self, chunk: Path, stamp: str) -> tuple[int, list[str]]:
         """Add the notes a scan worker wrote to ``chunk`` (see ``write_chunk``: notes new to the store, with
-        their tasks), with a first-seen event for each task, in one transaction. Returns how many tasks were
-        added, and the paths of notes another sync added meanwhile (they were left out: read them again)."""
+        their tasks), first seen at ``stamp``, with a first-seen event for each task, in one transaction.
+        Returns how many tasks were added, and the paths of notes another sync added meanwhile (they were
+        left out: read them again)."""
         self.db.execute("ATTACH DATABASE ? AS chunk", (str(chunk),))
         try:
             with self.transaction():
-                return self._merge_chunk()
+                return self._merge_chunk(stamp)
         finally:
             self.db.execute("DETACH DATABASE chunk")
 
-    def _merge_chunk(self) -> tuple[int, list[str]]:
+    def _merge_chunk(self, stamp: str) -> tuple[int, list[str]]:
         db = self.db
         taken = [r[0] for r in db.execute("SELECT path FROM chunk.notes WHERE path IN (SELECT path FROM main.notes)")]
         if taken:
@@ -232,19 +234,20 @@ class Store:
         db.execute("INSERT INTO main.notes (id, size, mtime_ns, title, note_date, properties, warnings, error, path) "
                    "SELECT id + ?, size, mtime_ns, title, note_date, properties, warnings, error, path "
                    "FROM chunk.notes ORDER BY id", (offset,))
-        columns = TASK_COLUMNS.replace("note_id", "note_id + ?")
+        columns = TASK_COLUMNS.replace("note_id", "note_id + :offset").replace("first_seen", ":stamp")
         insert = f"INSERT INTO main.tasks ({TASK_COLUMNS}) SELECT {columns} FROM chunk.tasks ORDER BY rowid"
+        values = {"offset": offset, "stamp": stamp}
         db.execute("SAVEPOINT tasks")
         try:
-            added = db.execute(insert, (offset,)).rowcount
+            added = db.execute(insert, values).rowcount
         except sqlite3.IntegrityError:  # an id is taken (rare: 35-bit ids): give those tasks others
             db.execute("ROLLBACK TO tasks")
             self._free_chunk_ids()
-            added = db.execute(insert, (offset,)).rowcount
+            added = db.execute(insert, values).rowcount
         db.execute("RELEASE tasks")
         db.execute("INSERT INTO main.events (task_id, at, old_status, new_status, path, description) "
-                   "SELECT t.id, t.first_seen, NULL, t.status, n.path, t.raw FROM chunk.tasks t "
-                   "JOIN chunk.notes n ON n.id = t.note_id ORDER BY t.rowid")
+                   "SELECT t.id, ?, NULL, t.status, n.path, t.raw FROM chunk.tasks t "
+                   "JOIN chunk.notes n ON n.id = t.note_id ORDER BY t.rowid", (stamp,))
         return added, taken
 
     def _free_chunk_ids(self) -> None:
@@ -449,20 +452,22 @@ def _list_keys(values: tuple[str, ...]) -> str:
     return text
 
 
-def prepare_rows(scan: NoteScan) -> None:
+def prepare_rows(scan: NoteScan, note_id: int = 0) -> None:
     """For a note new to the store, make its task rows now (in the process that read it): ids as a
-    first scan gives them, parents, JSON. ``apply`` adds the note id and the time, or, should an id
-    already be taken elsewhere in the store, assigns ids the usual way."""
+    first scan gives them, parents, JSON. The time they were first seen is left out (and the note id, when
+    0): ``apply`` and ``merge_notes`` add it, or, should an id already be taken elsewhere in the store,
+    assign ids the usual way."""
     ids = assign_ids(scan.path, scan.tasks, {}, lambda _task_id: False)
     by_line = {rec.line: tid for rec, tid in zip(scan.tasks, ids, strict=True)}
-    scan.rows = [_task_row(tid, 0, rec, by_line.get(rec.parent_line) if rec.parent_line else None, "")
+    scan.rows = [_task_row(tid, note_id, rec, by_line.get(rec.parent_line) if rec.parent_line else None, "")
                  for rec, tid in zip(scan.tasks, ids, strict=True)]
     scan.tasks = []  # the rows say it all; less to send back from a worker
 
 
-def write_chunk(chunk: Path, scans: Sequence[NoteScan], stamp: str) -> None:
-    """Write notes new to the store, their rows made by ``prepare_rows``, to a file of their own (a scan
-    worker does this; ``Store.merge_notes`` adds it to the store)."""
+def write_chunk(chunk: Path, scans: Sequence[NoteScan]) -> None:
+    """Write notes new to the store to a file of their own (a scan worker does this; ``Store.merge_notes``
+    adds it to the store). Their rows are made by ``prepare_rows``, with the note's place in ``scans``
+    (from 1) as its note id."""
     db = sqlite3.connect(chunk, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode=OFF")
@@ -474,8 +479,8 @@ def write_chunk(chunk: Path, scans: Sequence[NoteScan], stamp: str) -> None:
         db.executemany("INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path, id) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(*_note_values(scan), scan.path, i) for i, scan in enumerate(scans, 1)])
-        rows = [(row[0], i, *row[2:23], stamp, row[24]) for i, scan in enumerate(scans, 1) for row in scan.rows or ()]
-        db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})", rows)
+        db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})",
+                       chain.from_iterable(scan.rows or () for scan in scans))
         db.execute("COMMIT")
     finally:
         db.close()

@@ -60,27 +60,27 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
     taken: list[str] = []
     with tempfile.TemporaryDirectory(prefix="tasktrack-scan-") as folder:
         jobs = [(Path(folder) / f"{n}.sqlite", stats[i : i + size]) for n, i in enumerate(range(0, len(stats), size))]
-        work = partial(_write_notes, vault, statuses, now_stamp())
+        work = partial(_write_notes, vault, statuses)
+        stamp = now_stamp()
         with store.first_fill(), ProcessPoolExecutor(max_workers=workers) as pool:
             for chunk, paths in pool.map(work, jobs):
                 read += paths
-                count, not_added = store.merge_notes(chunk)
+                count, not_added = store.merge_notes(chunk, stamp)
                 added += count
                 taken += not_added
                 chunk.unlink()
     return added, taken
 
 
-def _write_notes(vault: Path, statuses: StatusMap, stamp: str,
-                 job: tuple[Path, list[FileStat]]) -> tuple[Path, list[str]]:
+def _write_notes(vault: Path, statuses: StatusMap, job: tuple[Path, list[FileStat]]) -> tuple[Path, list[str]]:
     """A worker's part of ``add_new_notes``: read the notes, write them to the job's chunk file."""
     chunk, stats = job
     scans = []
-    for stat in stats:
+    for note_id, stat in enumerate(stats, 1):
         scan = scan_file(vault, stat, statuses)
-        prepare_rows(scan)
+        prepare_rows(scan, note_id)
         scans.append(scan)
-    write_chunk(chunk, scans, stamp)
+    write_chunk(chunk, scans)
     return chunk, [stat.path for stat in stats]
 
 

@@ -18,6 +18,7 @@ from tasktrack.statuses import StatusMap
 from tasktrack.store import Store
 from tasktrack.sync import _read_note, _write_notes, sync
 
+STAMP = "2026-11-22T09:00:00+00:00"
 TASK_FIELDS = ("id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, start, "
                "created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, inferred_due")
 
@@ -140,9 +141,8 @@ def test_ids_taken_elsewhere_are_given_again(big_vault: Path, tmp_path: Path,
     one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
     try:
         for n, part in enumerate((stats[:80], stats[80:160], stats[160:])):
-            chunk, _ = _write_notes(big_vault, StatusMap(), "2026-11-22T09:00:00+00:00",
-                                    (tmp_path / f"{n}.sqlite", part))
-            assert many.merge_notes(chunk)[1] == []
+            chunk, _ = _write_notes(big_vault, StatusMap(), (tmp_path / f"{n}.sqlite", part))
+            assert many.merge_notes(chunk, STAMP)[1] == []
         ids = [r[0] for r in many.db.execute("SELECT id FROM tasks")]
         assert len(ids) == len(set(ids)) == len(tasks_by_path(one))
         orphans = many.db.execute(
@@ -155,6 +155,8 @@ def test_ids_taken_elsewhere_are_given_again(big_vault: Path, tmp_path: Path,
         assert len(many.db.execute(parents).fetchall()) > 10
         events = many.db.execute("SELECT count(*), count(DISTINCT task_id) FROM events").fetchone()
         assert tuple(events) == (len(ids), len(ids))
+        assert [r[0] for r in many.db.execute("SELECT DISTINCT first_seen FROM tasks")] == [STAMP]
+        assert [r[0] for r in many.db.execute("SELECT DISTINCT at FROM events")] == [STAMP]
     finally:
         one.close()
         many.close()
@@ -166,10 +168,9 @@ def test_notes_another_sync_added_meanwhile_are_left_to_apply(fixture_vault: Pat
     try:
         sync(fixture_vault, store, StatusMap())
         before = tasks_by_path(store)
-        chunk, paths = _write_notes(fixture_vault, StatusMap(), "2026-11-22T09:00:00+00:00",
-                                    (tmp_path / "chunk.sqlite", stats))
+        chunk, paths = _write_notes(fixture_vault, StatusMap(), (tmp_path / "chunk.sqlite", stats))
         assert paths == [s.path for s in stats]
-        added, taken = store.merge_notes(chunk)
+        added, taken = store.merge_notes(chunk, STAMP)
         assert (added, sorted(taken)) == (0, sorted(paths))
         assert tasks_by_path(store) == before
     finally:
@@ -179,19 +180,19 @@ def test_notes_another_sync_added_meanwhile_are_left_to_apply(fixture_vault: Pat
 def test_a_chunk_is_taken_in_whole_or_not_at_all(fixture_vault: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     stats = list(walk_vault(fixture_vault))
-    chunk, _ = _write_notes(fixture_vault, StatusMap(), "2026-11-22T09:00:00+00:00", (tmp_path / "c.sqlite", stats))
+    chunk, _ = _write_notes(fixture_vault, StatusMap(), (tmp_path / "c.sqlite", stats))
     store = Store(tmp_path / "s.sqlite")
 
     merge = Store._merge_chunk
 
-    def broken(self: Store) -> tuple[int, list[str]]:
-        merge(self)  # everything written, then the disk fills up before the commit
+    def broken(self: Store, stamp: str) -> tuple[int, list[str]]:
+        merge(self, stamp)  # everything written, then the disk fills up before the commit
         raise sqlite3.OperationalError("disk full")
 
     try:
         monkeypatch.setattr(Store, "_merge_chunk", broken)
         with pytest.raises(sqlite3.OperationalError):
-            store.merge_notes(chunk)
+            store.merge_notes(chunk, STAMP)
         assert store.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
         assert store.db.execute("SELECT count(*) FROM tasks").fetchone()[0] == 0
         assert store.db.execute("PRAGMA database_list").fetchall()[-1][1] == "main"  # the chunk is detached
