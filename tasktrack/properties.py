@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 _KEY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(.*?))?[ \t]*")
 _ITEM_RE = re.compile(r"( *)-[ \t]+(.*?)[ \t]*")
@@ -65,27 +65,67 @@ def _plain_yaml(lines: list[str]) -> dict[str, Any] | None:
     key: str | None = None
     indent: str | None = None
     for line in lines:
-        if not line.strip():
+        parsed = _LINES.get(line) or _remember(line)
+        if parsed.blank:
             continue
-        item = _ITEM_RE.fullmatch(line)
-        if item is not None and key is not None:
+        if parsed.item_indent is not None and key is not None:
             if props[key] is None:
-                props[key], indent = [], item.group(1)
-            if item.group(1) != indent:
+                props[key], indent = [], parsed.item_indent
+            if parsed.item_indent != indent or parsed.item_value is _NOT_PLAIN:
                 raise _NotPlain
-            props[key].append(_scalar(item.group(2)))
+            props[key].append(parsed.item_value)
             continue
-        pair = _KEY_RE.fullmatch(line)
-        if pair is None:
+        if parsed.key is None or parsed.value is _NOT_PLAIN:
             raise _NotPlain
-        key = pair.group(1)
-        if key in _BOOLS or key in _NULLS:  # YAML reads such a key as true/false/null, not as text
-            raise _NotPlain
-        value = pair.group(2)
-        props[key] = None if value is None else _scalar(value)
-        if value is not None:
+        key = parsed.key
+        props[key] = parsed.value
+        if parsed.has_value:
             key = None
     return props or None
+
+
+class _Line(NamedTuple):
+    """One frontmatter line, read both ways it may be meant (which one applies depends on the line above)."""
+
+    blank: bool
+    item_indent: str | None  # a list item ``- value``, so indented
+    item_value: Any  # its value, or _NOT_PLAIN
+    key: str | None  # a property ``key: value`` or ``key:`` (None: neither, or a key YAML reads otherwise)
+    has_value: bool
+    value: Any  # its value (None for ``key:``), or _NOT_PLAIN
+
+
+_NOT_PLAIN = object()
+_BLANK = _Line(True, None, None, None, False, None)
+# Frontmatter lines recur across a vault (tags, types, accounts, people): each is read once.
+_LINES: dict[str, _Line] = {}
+
+
+def _remember(line: str) -> _Line:
+    if len(_LINES) > 20_000:
+        _LINES.clear()
+    parsed = _LINES[line] = _read_line(line)
+    return parsed
+
+
+def _read_line(line: str) -> _Line:
+    if not line.strip():
+        return _BLANK
+    item = _ITEM_RE.fullmatch(line)
+    pair = _KEY_RE.fullmatch(line)
+    key = None if pair is None else pair.group(1)
+    if key in _BOOLS or key in _NULLS:  # YAML reads such a key as true/false/null, not as text
+        key = None
+    value = None if pair is None else pair.group(2)
+    return _Line(False, None if item is None else item.group(1), None if item is None else _try_scalar(item.group(2)),
+                 key, value is not None, None if value is None else _try_scalar(value))
+
+
+def _try_scalar(text: str) -> Any:
+    try:
+        return _scalar(text)
+    except _NotPlain:
+        return _NOT_PLAIN
 
 
 def _scalar(text: str) -> Any:
