@@ -85,6 +85,8 @@ _ONE_TOKEN = "(?:" + "|".join((
     r"@(?<![^\s(\[{\"']@)(?>\w(?:[\w.'-]*\w)?)",
 )) + ")"
 _TAIL_RE = re.compile(rf"{_ONE_TOKEN}(?:[ \t]*{_ONE_TOKEN})*\Z")
+# The same tokens one by one, each with the blanks before it (Dataview's left out, as above).
+_TAIL_TOKEN_RE = re.compile("[ \t]*(?:" + "|".join(_TOKENS[:6] + _TOKENS[8:]) + ")")
 # Every token above starts with one of these characters: only there is a match attempted.
 _TOKEN_START_RE = re.compile(
     "[#@\\[(\u231b\u23e9-\u23f3\u26d4\u2705\u274c\u2795"
@@ -213,18 +215,18 @@ def read_fields(line: str) -> TaskFields | None:
         trailing_tags = []
         trailing_owners = []
         # Only tokens and blanks from tail_start on, met right to left as _peel_trailing meets them (leftmost wins).
-        for tok in reversed(list(_TOKEN_RE.finditer(line, tail_start, end))):
-            group = tok.lastgroup
-            if group == "tag":
-                trailing_tags.append(tok[group])
-            elif group == "owner":
-                trailing_owners.append(tok[group])
-            elif group == "date":
-                _put_date(dates, warnings, DATE_EMOJI[tok["date_emoji"]], tok[group])
-            elif group == "priority":
-                priority = PRIORITY_EMOJI[tok[group]]
-            elif group == "recurrence":
-                recurrence = tok[group].strip()
+        for sign, date_emoji, date_text, every, _done, _id, _after, tag, owner in reversed(
+                _TAIL_TOKEN_RE.findall(line, tail_start, end)):
+            if tag:
+                trailing_tags.append(tag)
+            elif owner:
+                trailing_owners.append(owner)
+            elif date_text:
+                _put_date(dates, warnings, DATE_EMOJI[date_emoji], date_text)
+            elif sign:
+                priority = PRIORITY_EMOJI[sign]
+            elif every:
+                recurrence = every.strip()
         trailing_tags.reverse()
         tags += trailing_tags
         trailing_owners.reverse()
