@@ -194,7 +194,8 @@ def read_fields(line: str) -> TaskFields | None:
             block_id = block.group(1)
             end = caret
     body = _skip_spaces(line, start, end)
-    tail = _TAIL_RE.search(line, body, end)
+    bound = _token_bound(line, body, end)
+    tail = _TAIL_RE.search(line, bound, end) if bound < end else None
     tail_start = end if tail is None else tail.start()
     if tail is not None and tail_start > body and line[tail_start - 1] not in " \t":
         return _fields_of(parse_line(line))
@@ -234,6 +235,19 @@ def read_fields(line: str) -> TaskFields | None:
     return TaskFields(m["symbol"], description, priority, dates, recurrence,
                       tuple(dict.fromkeys(owners)) if len(owners) > 1 else tuple(owners), tuple(tags), block_id,
                       warnings)
+
+
+def _token_bound(line: str, start: int, end: int) -> int:
+    """No token of ``line[start:end]`` starts before this (``end``: none at all). Every token starts with
+    ``#``, ``@`` or a character beyond ASCII; an ASCII description is crossed with ``str.find``."""
+    bound = end
+    at = line.find("@", start, end)
+    if at >= 0:
+        bound = at
+    hashmark = line.find("#", start, bound)
+    if hashmark >= 0:
+        bound = hashmark
+    return bound if line[start:bound].isascii() else start
 
 
 def _put_date(dates: dict[str, str], warnings: list[str], name: str, value: str) -> None:
