@@ -322,8 +322,12 @@ _memo: dict[tuple[int, str, date], date | None] = {}
 def phrases(text: str) -> list[tuple[int, re.Match[str]]]:
     """The timing phrases in ``text``: (rule index, match), left to right, none overlapping (at one
     place the longest phrase wins, then the earlier rule)."""
-    found = [(m.start(), -m.end(), i, m) for i in _candidate_rules(text) for m in RULES[i][0].finditer(text)]
-    found.sort(key=lambda f: (f[0], f[1], f[2]))
+    rules = _candidate_rules(text)
+    if not rules:  # most texts
+        return []
+    found = [(m.start(), -m.end(), i, m) for i in rules for m in RULES[i][0].finditer(text)]
+    if len(found) > 1:
+        found.sort(key=lambda f: (f[0], f[1], f[2]))
     chosen: list[tuple[int, re.Match[str]]] = []
     end = -1
     for start, neg_end, index, match in found:
@@ -336,8 +340,12 @@ def phrases(text: str) -> list[tuple[int, re.Match[str]]]:
 def infer_due(description: str, base: date) -> date | None:
     """The earliest date the timing phrases of ``description`` give, relative to ``base``."""
     text = description.replace("’", "'")
-    dates = [d for d in (_resolve(i, m, base, text) for i, m in phrases(text)) if d is not None]
-    return min(dates) if dates else None
+    found = None
+    for index, match in phrases(text):
+        day = _resolve(index, match, base, text)
+        if day is not None and (found is None or day < found):
+            found = day
+    return found
 
 
 def _resolve(index: int, match: re.Match[str], base: date, text: str) -> date | None:

@@ -425,11 +425,12 @@ class _Batch:
 
 def _note_values(scan: NoteScan) -> tuple[Any, ...]:
     return (
-        scan.size, scan.mtime_ns, scan.title, scan.note_date, json.dumps(scan.properties, ensure_ascii=False),
-        json.dumps(scan.warnings, ensure_ascii=False), scan.error,
+        scan.size, scan.mtime_ns, scan.title, scan.note_date, _to_json(scan.properties),
+        _to_json(scan.warnings) if scan.warnings else "[]", scan.error,
     )
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), made once
 _JSON_LISTS: dict[tuple[str, ...], str] = {}
 _KEY_LISTS: dict[tuple[str, ...], str] = {}
 
@@ -440,7 +441,7 @@ def _json_list(values: tuple[str, ...]) -> str:
     if text is None:
         if len(_JSON_LISTS) > 4096:
             _JSON_LISTS.clear()
-        text = _JSON_LISTS[values] = json.dumps(values, ensure_ascii=False)
+        text = _JSON_LISTS[values] = _to_json(values)
     return text
 
 
