@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 
-from . import digest, digest_render
 from .cli import open_workspace, register
 
 FORMATS = ("md", "text", "json")
@@ -30,6 +29,8 @@ def _check_format(value: str) -> str:
 
 
 def run_digest(args: argparse.Namespace) -> int:
+    from . import digest, digest_render  # here: other commands need not import them
+
     fmt = _check_format(args.format)
     options = digest.parse_options(args.date, args.owner, args.group_by)
     ws = open_workspace(args)

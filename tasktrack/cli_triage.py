@@ -6,12 +6,15 @@ import argparse
 import re
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .cli import open_workspace, register
 from .errors import UnknownTask, UsageError
 from .grammar import PRIORITIES
-from .triage import Change, Triage
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .triage import Change
 
 _ID_RE = re.compile(r"[a-z2-7]{4,8}")
 
@@ -96,6 +99,8 @@ def _verb_handler(verb: str) -> Callable[[argparse.Namespace], int]:
             ids, value = split_ids(ws, args.words, needs_value)
         else:
             ids = args.ids
+        from .triage import Triage  # here: other commands need not import it
+
         changes = Triage(ws).run(verb, ids, value=value, add=getattr(args, "add", False),
                                  dry_run=args.dry_run, **flags)
         show(changes, args.dry_run)
@@ -105,6 +110,8 @@ def _verb_handler(verb: str) -> Callable[[argparse.Namespace], int]:
 
 
 def run_undo(args: argparse.Namespace) -> int:
+    from .triage import Triage
+
     ws = open_workspace(args)
     show(Triage(ws).undo(dry_run=args.dry_run), args.dry_run)
     return 0

@@ -26,6 +26,7 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from .dates import add_months, end_of_month, end_of_week
 
@@ -237,9 +238,13 @@ _RULE_TEXT: tuple[tuple[str, Resolver], ...] = (
     (r"\bthis\s+(?:morning|afternoon|evening)\b", _fixed(lambda b: b)),
     (r"\btomorrow(?:['’]s)?\b", _fixed(lambda b: b + timedelta(days=1))),
 )
-RULES: tuple[tuple[re.Pattern[str], Resolver], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), resolve) for pattern, resolve in _RULE_TEXT
-)
+
+
+@cache
+def rules() -> tuple[tuple[re.Pattern[str], Resolver], ...]:
+    """The rules, compiled when first needed (a command that infers nothing does without)."""
+    return tuple((re.compile(pattern, re.IGNORECASE), resolve) for pattern, resolve in _RULE_TEXT)
+
 
 # For each rule, words its phrase always holds: one word of each set ("#num": a digit; "#dash", "#dot",
 # "#slash": that character between two digits), so that each description is tried only with the rules it can match.
@@ -286,7 +291,7 @@ _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = (
     (frozenset({"morning", "afternoon", "evening"}), frozenset({"this"})),
     (frozenset({"tomorrow"}),),
 )
-assert len(_TRIGGERS) == len(RULES)
+assert len(_TRIGGERS) == len(_RULE_TEXT)
 # Each distinct set is a bit; a word sets the bits of the sets it is in; a rule needs all its bits.
 _SET_BITS = {words: 1 << i for i, words in enumerate(dict.fromkeys(w for sets in _TRIGGERS for w in sets))}
 _WORD_BITS = {word: sum(bit for words, bit in _SET_BITS.items() if word in words)
@@ -322,10 +327,11 @@ _memo: dict[tuple[int, str, date], date | None] = {}
 def phrases(text: str) -> list[tuple[int, re.Match[str]]]:
     """The timing phrases in ``text``: (rule index, match), left to right, none overlapping (at one
     place the longest phrase wins, then the earlier rule)."""
-    rules = _candidate_rules(text)
-    if not rules:  # most texts
+    candidates = _candidate_rules(text)
+    if not candidates:  # most texts
         return []
-    found = [(m.start(), -m.end(), i, m) for i in rules for m in RULES[i][0].finditer(text)]
+    compiled = rules()
+    found = [(m.start(), -m.end(), i, m) for i in candidates for m in compiled[i][0].finditer(text)]
     if len(found) > 1:
         found.sort(key=lambda f: (f[0], f[1], f[2]))
     chosen: list[tuple[int, re.Match[str]]] = []
@@ -350,9 +356,10 @@ def infer_due(description: str, base: date) -> date | None:
 
 def _resolve(index: int, match: re.Match[str], base: date, text: str) -> date | None:
     key = (index, match.group(0).lower(), base)
-    if key in _memo and RULES[index][1] is not _r_today:  # "today" also looks at the words before it
+    resolve = rules()[index][1]
+    if key in _memo and resolve is not _r_today:  # "today" also looks at the words before it
         return _memo[key]
-    found = RULES[index][1](match, base, text)
+    found = resolve(match, base, text)
     if len(_memo) > 200_000:
         _memo.clear()
     _memo[key] = found
