@@ -202,17 +202,22 @@ def _last_task_line(lines: list[str], body: int) -> int:
     return -1
 
 
+_NO_DATES = (None, None, None, None, None)
+
+
 def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | None, heading: str | None,
             base: date | None) -> TaskRecord:
     """The task ``raw`` on 0-based ``line`` (and its 0-based ``parent`` task line); an unfinished task
     without a due date gets the one its words imply, relative to ``base`` (the note's date)."""
     d = fields.dates
     description = fields.description.strip()
-    due = d.get("due")
+    due = d.get("due") if d else None
     inferred = None
     if due is None and base is not None and status not in FINISHED:
         found = infer_due(description, base)
         inferred = None if found is None else found.isoformat()
+    scheduled, start, created, done, cancelled = (
+        (d.get("scheduled"), d.get("start"), d.get("created"), d.get("done"), d.get("cancelled")) if d else _NO_DATES)
     return TaskRecord(
         line + 1,
         raw,
@@ -222,11 +227,11 @@ def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | 
         fields.owners,
         PRIORITY_RANK[fields.priority],
         due,
-        d.get("scheduled"),
-        d.get("start"),
-        d.get("created"),
-        d.get("done"),
-        d.get("cancelled"),
+        scheduled,
+        start,
+        created,
+        done,
+        cancelled,
         fields.recurrence,
         fields.tags,
         fields.block_id,

@@ -20,6 +20,7 @@ _ITEM_RE = re.compile(r"(?P<marker>[-*+]|(?P<num>\d{1,9})[.)])(?P<space>[ \t]+|$
 _ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE_RE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _HR_RE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_HR_CHARS = "-*_ \t"  # all a thematic break is made of
 _SETEXT_RE = re.compile(r"(?:=+|-+)[ \t]*$")
 
 
@@ -117,7 +118,7 @@ class _Walker:
             elif first in "-_=" and paragraph and last_item is None and _SETEXT_RE.match(line):
                 heading = text.strip()
                 paragraph, text = False, ""
-            elif first in "-*_" and _HR_RE.match(line):
+            elif first in "-*_" and not line.strip(_HR_CHARS) and _HR_RE.match(line):
                 last_item, paragraph, text = None, False, ""
             elif (item := _ITEM_RE.match(line)) is not None and (
                     last_item is not None or not paragraph or _may_interrupt(item, line)):
