@@ -203,6 +203,7 @@ def _last_task_line(lines: list[str], body: int) -> int:
 
 
 _NO_DATES = (None, None, None, None, None)
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (one per task)
 
 
 def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | None, heading: str | None,
@@ -218,7 +219,7 @@ def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | 
         inferred = None if found is None else found.isoformat()
     scheduled, start, created, done, cancelled = (
         (d.get("scheduled"), d.get("start"), d.get("created"), d.get("done"), d.get("cancelled")) if d else _NO_DATES)
-    return TaskRecord(
+    return _new(TaskRecord, (
         line + 1,
         raw,
         status,
@@ -239,7 +240,7 @@ def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | 
         heading,
         identity_key(fields.description),
         inferred,
-    )
+    ))
 
 
 def identity_key(description: str) -> str:

@@ -20,6 +20,7 @@ _ITEM_RE = re.compile(r"(?P<marker>[-*+]|(?P<num>\d{1,9})[.)])(?P<space>[ \t]+|$
 _ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE_RE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _HR_RE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (many are made per note)
 _HR_CHARS = "-*_ \t"  # all a thematic break is made of
 _SETEXT_RE = re.compile(r"(?:=+|-+)[ \t]*$")
 
@@ -122,7 +123,7 @@ class _Walker:
                 last_item, paragraph, text = None, False, ""
             elif (item := _ITEM_RE.match(line)) is not None and (
                     last_item is not None or not paragraph or _may_interrupt(item, line)):
-                found.append(ListItem(i, None, heading))
+                found.append(_new(ListItem, (i, None, heading)))
                 last_item, paragraph, text = (i, item, line), True, ""
             else:
                 last_item = last_item if paragraph else None
