@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
@@ -17,6 +18,7 @@ from .ids import KnownTask, assign_ids, match_tasks
 from .scanner import NoteScan, TaskRecord
 
 SCHEMA_VERSION = 2
+BUSY_TIMEOUT = 10  # seconds to wait for another process's write
 PAGE_SIZE = 16384  # bigger than SQLite's default: a first scan writes ~40 MB about 20% faster
 _FLUSH_ROWS = 5000
 
@@ -110,7 +112,7 @@ class Store:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=10)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
             self.db.row_factory = sqlite3.Row
             self._prepare(vault)
         except (sqlite3.Error, OSError) as exc:
@@ -155,20 +157,39 @@ class Store:
 
     @contextmanager
     def first_fill(self) -> Iterator[None]:
-        """Around filling a store that holds nothing yet (no notes, no history): commits are not synced to
-        disk until the end, where one checkpoint syncs them all. A crash of the program loses nothing; a
-        crash of the machine midway can only spoil a store that the vault can fill again."""
+        """Around filling a store that holds nothing yet (no notes, no history), which writes it whole.
+        Commits are not synced to disk until the end, where one sync makes them all durable. When no other
+        connection has the store open, it is filled with a rollback journal instead of the write-ahead log,
+        so that each page is written once, not twice. A crash of the program loses nothing (an unfinished
+        transaction rolls back); a crash of the machine midway can only spoil a store the vault can fill
+        again."""
         empty = self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM notes) AND NOT EXISTS (SELECT 1 FROM events) "
                                 "AND NOT EXISTS (SELECT 1 FROM changes)").fetchone()[0]
         if not empty:
             yield
             return
+        journal = self._leave_wal()
         self.db.execute("PRAGMA synchronous=OFF")
         try:
             yield
         finally:
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if journal:
+                _sync_file(self.path)
+                with suppress(sqlite3.OperationalError):  # busy: the next Store() goes back to WAL
+                    self.db.execute("PRAGMA journal_mode=WAL")
+            else:
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _leave_wal(self) -> bool:
+        """Use a rollback journal, if this is the only connection to the store (else keep the WAL)."""
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            return bool(self.db.execute("PRAGMA journal_mode=TRUNCATE").fetchone()[0] == "truncate")
+        except sqlite3.OperationalError:  # another connection has the store open
+            return False
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
 
     # -- meta ---------------------------------------------------------------------------------------
 
@@ -465,6 +486,14 @@ def prepare_rows(scan: NoteScan, note_id: int = 0) -> None:
     scan.rows = [_task_row(tid, note_id, rec, by_line.get(rec.parent_line) if rec.parent_line else None, "")
                  for rec, tid in zip(scan.tasks, ids, strict=True)]
     scan.tasks = []  # the rows say it all; less to send back from a worker
+
+
+def _sync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # writable: Windows syncs only such handles
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_chunk(chunk: Path, scans: Sequence[NoteScan]) -> None:

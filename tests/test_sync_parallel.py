@@ -5,6 +5,8 @@ parents, inferred dates and first-seen events."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -96,17 +98,64 @@ def test_missing_values_are_stored_as_null(big_vault: Path, tmp_path: Path, monk
         store.close()
 
 
-def test_a_first_fill_syncs_to_disk_once_at_the_end(fixture_vault: Path, tmp_path: Path) -> None:
+def pragma(store: Store, name: str) -> Any:
+    return store.db.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def test_a_first_fill_writes_the_store_once_and_syncs_it_at_the_end(fixture_vault: Path, tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite")
     try:
         with store.first_fill():
-            assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 0  # OFF
+            assert (pragma(store, "synchronous"), pragma(store, "journal_mode")) == (0, "truncate")  # OFF
             sync(fixture_vault, store, StatusMap())
-        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
-        with store.first_fill():  # the store holds notes now: every commit is synced as usual
-            assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1
+        assert (pragma(store, "synchronous"), pragma(store, "journal_mode")) == (1, "wal")  # NORMAL
+        assert not (tmp_path / "s.sqlite-journal").exists()
+        assert store.counts()["open"] > 10
+        with store.first_fill():  # the store holds notes now: every commit is synced as usual, in the WAL
+            assert (pragma(store, "synchronous"), pragma(store, "journal_mode")) == (1, "wal")
     finally:
         store.close()
+
+
+def test_a_first_fill_keeps_the_log_while_another_connection_is_open(fixture_vault: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    other = Store(tmp_path / "s.sqlite")  # say, the TUI
+    try:
+        with store.first_fill():
+            assert (pragma(store, "synchronous"), pragma(store, "journal_mode")) == (0, "wal")
+            sync(fixture_vault, store, StatusMap())
+            assert other.counts() == store.counts()
+        assert (pragma(store, "synchronous"), pragma(store, "journal_mode")) == (1, "wal")
+    finally:
+        other.close()
+        store.close()
+
+
+def test_a_failed_chunk_leaves_nothing_in_a_first_fill(fixture_vault: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    stats = list(walk_vault(fixture_vault))
+    chunk, _ = _write_notes(fixture_vault, StatusMap(), (tmp_path / "c.sqlite", stats))
+    merge = Store._merge_chunk
+
+    def broken(self: Store, stamp: str) -> tuple[int, list[str]]:
+        merge(self, stamp)
+        raise sqlite3.OperationalError("disk full")
+
+    monkeypatch.setattr(Store, "_merge_chunk", broken)
+    store = Store(tmp_path / "s.sqlite")
+    try:
+        with pytest.raises(sqlite3.OperationalError), store.first_fill():
+            store.merge_notes(chunk, STAMP)
+        assert store.db.execute("SELECT count(*) FROM tasks").fetchone()[0] == 0
+        assert pragma(store, "journal_mode") == "wal"
+    finally:
+        store.close()
+    reopened = Store(tmp_path / "s.sqlite")
+    try:
+        assert reopened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert reopened.db.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+    finally:
+        reopened.close()
 
 
 @pytest.mark.parametrize("parallel_from", [20, 10**9], ids=["workers", "one process"])
@@ -226,3 +275,38 @@ def test_notes_left_out_of_the_chunks_are_read_the_usual_way(big_vault: Path, tm
     finally:
         one.close()
         many.close()
+
+
+CRASH_MIDWAY = """
+import os, sys
+from pathlib import Path
+from tasktrack.store import Store
+store = Store(Path(sys.argv[1]))
+store.db.execute("PRAGMA cache_size=2")  # changed pages go to the file before the commit
+merge = Store._merge_chunk
+def dying(self, stamp):
+    merge(self, stamp)
+    os._exit(3)  # the program dies inside the transaction of the second chunk
+with store.first_fill():
+    store.merge_notes(Path(sys.argv[2]), "2026-11-22T09:00:00+00:00")
+    Store._merge_chunk = dying
+    store.merge_notes(Path(sys.argv[3]), "2026-11-22T09:00:00+00:00")
+"""
+
+
+def test_a_program_dying_in_a_first_fill_loses_only_the_unfinished_chunk(fixture_vault: Path, tmp_path: Path) -> None:
+    stats = list(walk_vault(fixture_vault))
+    first, _ = _write_notes(fixture_vault, StatusMap(), (tmp_path / "1.sqlite", stats[:10]))
+    second, _ = _write_notes(fixture_vault, StatusMap(), (tmp_path / "2.sqlite", stats[10:]))
+    db = tmp_path / "s.sqlite"
+    Store(db).close()
+    died = subprocess.run([sys.executable, "-c", CRASH_MIDWAY, str(db), str(first), str(second)], check=False)
+    assert died.returncode == 3
+    assert (tmp_path / "s.sqlite-journal").stat().st_size > 0  # a hot journal: the file holds half a chunk
+    store = Store(db)
+    try:
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert sorted(r[0] for r in store.db.execute("SELECT path FROM notes")) == sorted(s.path for s in stats[:10])
+        assert pragma(store, "journal_mode") == "wal"
+    finally:
+        store.close()
