@@ -55,11 +55,10 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
     from concurrent.futures import ProcessPoolExecutor
 
     workers = _workers()
-    size = max(16, len(stats) // (workers * 12))
     added = 0
     taken: list[str] = []
     with tempfile.TemporaryDirectory(prefix="tasktrack-scan-") as folder:
-        jobs = [(Path(folder) / f"{n}.sqlite", stats[i : i + size]) for n, i in enumerate(range(0, len(stats), size))]
+        jobs = [(Path(folder) / f"{n}.sqlite", part) for n, part in enumerate(_parts(stats, workers))]
         work = partial(_write_notes, vault, statuses)
         stamp = now_stamp()
         with store.first_fill(), ProcessPoolExecutor(max_workers=workers) as pool:
@@ -70,6 +69,16 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
                 taken += not_added
                 chunk.unlink()
     return added, taken
+
+
+def _parts(stats: list[FileStat], workers: int) -> list[list[FileStat]]:
+    """``stats`` cut into jobs for ``workers``: big ones (fewer files to merge), then the last few quarter
+    size, so that the workers finish close together."""
+    size = max(16, len(stats) // (workers * 12))
+    small = max(4, size // 4)
+    cut = max(0, len(stats) - workers * size)
+    return ([stats[i : min(i + size, cut)] for i in range(0, cut, size)]
+            + [stats[i : i + small] for i in range(cut, len(stats), small)])
 
 
 def _write_notes(vault: Path, statuses: StatusMap, job: tuple[Path, list[FileStat]]) -> tuple[Path, list[str]]:

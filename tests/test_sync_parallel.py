@@ -18,7 +18,7 @@ import tasktrack.sync
 from tasktrack.scanner import FileStat, walk_vault
 from tasktrack.statuses import StatusMap
 from tasktrack.store import Store
-from tasktrack.sync import _read_note, _write_notes, sync
+from tasktrack.sync import _parts, _read_note, _write_notes, sync
 
 STAMP = "2026-11-22T09:00:00+00:00"
 TASK_FIELDS = ("id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, start, "
@@ -310,3 +310,14 @@ def test_a_program_dying_in_a_first_fill_loses_only_the_unfinished_chunk(fixture
         assert pragma(store, "journal_mode") == "wal"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("count", [0, 5, 400, 1000, 10_001])
+def test_jobs_cover_every_note_once_and_end_small(count: int) -> None:
+    stats = [FileStat(f"{n}.md", 1, 1) for n in range(count)]
+    parts = _parts(stats, 2)
+    assert [s for part in parts for s in part] == stats
+    assert all(parts)
+    if count >= 400:
+        assert len(parts[-1]) <= len(parts[0]) // 4 + 1
+        assert 20 <= len(parts) <= 40
