@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -156,22 +157,23 @@ class Store:
         self.db.execute("COMMIT")
 
     @contextmanager
-    def first_fill(self) -> Iterator[None]:
+    def first_fill(self) -> Iterator[Callable[[], None]]:
         """Around filling a store that holds nothing yet (no notes, no history), which writes it whole.
-        Commits are not synced to disk until the end, where one sync makes them all durable. When no other
-        connection has the store open, it is filled with a rollback journal instead of the write-ahead log,
-        so that each page is written once, not twice. A crash of the program loses nothing (an unfinished
-        transaction rolls back); a crash of the machine midway can only spoil a store the vault can fill
-        again."""
+        Commits are not synced to disk until the end, where one sync makes them all durable (the function
+        given syncs what is written so far: call it while there is other work to wait for, and the end has
+        less to sync). When no other connection has the store open, it is filled with a rollback journal
+        instead of the write-ahead log, so that each page is written once, not twice. A crash of the
+        program loses nothing (an unfinished transaction rolls back); a crash of the machine midway can
+        only spoil a store the vault can fill again."""
         empty = self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM notes) AND NOT EXISTS (SELECT 1 FROM events) "
                                 "AND NOT EXISTS (SELECT 1 FROM changes)").fetchone()[0]
         if not empty:
-            yield
+            yield _nothing
             return
         journal = self._leave_wal()
         self.db.execute("PRAGMA synchronous=OFF")
         try:
-            yield
+            yield partial(_sync_file, self.path) if journal else _nothing
         finally:
             self.db.execute("PRAGMA synchronous=NORMAL")
             if journal:
@@ -486,6 +488,10 @@ def prepare_rows(scan: NoteScan, note_id: int = 0) -> None:
     scan.rows = [_task_row(tid, note_id, rec, by_line.get(rec.parent_line) if rec.parent_line else None, "")
                  for rec, tid in zip(scan.tasks, ids, strict=True)]
     scan.tasks = []  # the rows say it all; less to send back from a worker
+
+
+def _nothing() -> None:
+    pass
 
 
 def _sync_file(path: Path) -> None:

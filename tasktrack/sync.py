@@ -58,27 +58,30 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
     added = 0
     taken: list[str] = []
     with tempfile.TemporaryDirectory(prefix="tasktrack-scan-") as folder:
-        jobs = [(Path(folder) / f"{n}.sqlite", part) for n, part in enumerate(_parts(stats, workers))]
+        parts, big = _parts(stats, workers)
+        jobs = [(Path(folder) / f"{n}.sqlite", part) for n, part in enumerate(parts)]
         work = partial(_write_notes, vault, statuses)
         stamp = now_stamp()
-        with store.first_fill(), ProcessPoolExecutor(max_workers=workers) as pool:
-            for chunk, paths in pool.map(work, jobs):
+        with store.first_fill() as sync_so_far, ProcessPoolExecutor(max_workers=workers) as pool:
+            for done, (chunk, paths) in enumerate(pool.map(work, jobs), 1):
                 read += paths
                 count, not_added = store.merge_notes(chunk, stamp)
                 added += count
                 taken += not_added
                 chunk.unlink()
+                if done == big:  # while the workers read the last, small jobs
+                    sync_so_far()
     return added, taken
 
 
-def _parts(stats: list[FileStat], workers: int) -> list[list[FileStat]]:
-    """``stats`` cut into jobs for ``workers``: big ones (fewer files to merge), then the last few quarter
-    size, so that the workers finish close together."""
+def _parts(stats: list[FileStat], workers: int) -> tuple[list[list[FileStat]], int]:
+    """``stats`` cut into jobs for ``workers``, and how many come first, big (fewer files to merge); the
+    last few are a quarter size, so that the workers finish close together."""
     size = max(16, len(stats) // (workers * 12))
     small = max(4, size // 4)
     cut = max(0, len(stats) - workers * size)
-    return ([stats[i : min(i + size, cut)] for i in range(0, cut, size)]
-            + [stats[i : i + small] for i in range(cut, len(stats), small)])
+    big = [stats[i : min(i + size, cut)] for i in range(0, cut, size)]
+    return big + [stats[i : i + small] for i in range(cut, len(stats), small)], len(big)
 
 
 def _write_notes(vault: Path, statuses: StatusMap, job: tuple[Path, list[FileStat]]) -> tuple[Path, list[str]]:
