@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -62,7 +63,8 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
         jobs = [(Path(folder) / f"{n}.sqlite", part) for n, part in enumerate(parts)]
         work = partial(_write_notes, vault, statuses)
         stamp = now_stamp()
-        with store.first_fill() as sync_so_far, ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        with store.first_fill() as sync_so_far, pool:
             for done, (chunk, paths) in enumerate(pool.map(work, jobs), 1):
                 read += paths
                 count, not_added = store.merge_notes(chunk, stamp)
@@ -72,6 +74,12 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
                 if done == big:  # while the workers read the last, small jobs
                     sync_so_far()
     return added, taken
+
+
+def _start_worker() -> None:
+    """A worker reads notes into many small objects that hold no reference cycles, and exits soon after:
+    Python's cycle collector would only keep walking them."""
+    gc.disable()
 
 
 def _parts(stats: list[FileStat], workers: int) -> tuple[list[list[FileStat]], int]:
@@ -134,7 +142,7 @@ def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap,
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(16, len(stats) // (workers * 16))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
         yield from pool.map(read, jobs, chunksize=chunk)
 
 
