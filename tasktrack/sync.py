@@ -63,8 +63,8 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
         jobs = [(Path(folder) / f"{n}.sqlite", part) for n, part in enumerate(parts)]
         work = partial(_write_notes, vault, statuses)
         stamp = now_stamp()
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
-        with store.first_fill() as sync_so_far, pool:
+        with (store.first_fill() as sync_so_far,
+              ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool):
             for done, (chunk, paths) in enumerate(pool.map(work, jobs), 1):
                 read += paths
                 count, not_added = store.merge_notes(chunk, stamp)
