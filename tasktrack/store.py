@@ -20,7 +20,7 @@ from .scanner import NoteScan, TaskRecord
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT = 10  # seconds to wait for another process's write
-PAGE_SIZE = 16384  # bigger than SQLite's default: a first scan writes ~40 MB about 20% faster
+PAGE_SIZE = 16384  # bigger than SQLite's default: a first scan's merge (~40 MB) takes about a fifth less time
 _FLUSH_ROWS = 5000
 
 _SCHEMA = """

@@ -20,9 +20,9 @@ _ITEM_RE = re.compile(r"(?P<marker>[-*+]|(?P<num>\d{1,9})[.)])(?P<space>[ \t]+|$
 _ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE_RE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _HR_RE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (many are made per note)
 _HR_CHARS = "-*_ \t"  # all a thematic break is made of
 _SETEXT_RE = re.compile(r"(?:=+|-+)[ \t]*$")
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (many are made per note)
 
 
 class ListItem(NamedTuple):
