@@ -454,28 +454,18 @@ def _note_values(scan: NoteScan) -> tuple[Any, ...]:
 
 
 _to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), made once
-_JSON_LISTS: dict[tuple[str, ...], str] = {}
-_KEY_LISTS: dict[tuple[str, ...], str] = {}
+_LISTS: dict[tuple[str, ...], tuple[str, str]] = {}
 
 
-def _json_list(values: tuple[str, ...]) -> str:
-    """JSON for a short list of names or tags (the same few lists recur across a vault)."""
-    text = _JSON_LISTS.get(values)
-    if text is None:
-        if len(_JSON_LISTS) > 4096:
-            _JSON_LISTS.clear()
-        text = _JSON_LISTS[values] = _to_json(values)
-    return text
-
-
-def _list_keys(values: tuple[str, ...]) -> str:
-    """``_keys`` of owners or tags (tags without their ``#``), cached like ``_json_list``."""
-    text = _KEY_LISTS.get(values)
-    if text is None:
-        if len(_KEY_LISTS) > 4096:
-            _KEY_LISTS.clear()
-        text = _KEY_LISTS[values] = _keys(v.lstrip("#") for v in values)
-    return text
+def _list_columns(values: tuple[str, ...]) -> tuple[str, str]:
+    """A list of owners or tags as stored: JSON, and its ``_keys`` (tags without their ``#``). The same few
+    lists recur across a vault: each is made once."""
+    columns = _LISTS.get(values)
+    if columns is None:
+        if len(_LISTS) > 4096:
+            _LISTS.clear()
+        columns = _LISTS[values] = (_to_json(values), _keys(v.lstrip("#") for v in values))
+    return columns
 
 
 def prepare_rows(scan: NoteScan, note_id: int = 0) -> None:
@@ -541,12 +531,17 @@ class _Keyed(NamedTuple):
 
 def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:
     """The values of ``TASK_COLUMNS`` (0 for a missing one: see ``_NULLABLE``)."""
+    dates = rec[7:14]  # due ... recurrence
     return (
         tid, note_id, rec.line, rec.raw, rec.status, rec.symbol, rec.description,
-        _json_list(rec.owners), _list_keys(rec.owners), rec.priority,
-        *[0 if value is None else value for value in rec[7:14]],  # due ... recurrence
-        _json_list(rec.tags), _list_keys(rec.tags),
+        *_list_columns(rec.owners), rec.priority,
+        *(_NO_DATES if dates == _NONE_7 else [0 if value is None else value for value in dates]),
+        *_list_columns(rec.tags),
         0 if rec.block_id is None else rec.block_id, 0 if parent is None else parent,
         0 if rec.heading is None else rec.heading, rec.key, first_seen,
         0 if rec.inferred_due is None else rec.inferred_due,
     )
+
+
+_NONE_7 = (None,) * 7
+_NO_DATES = (0,) * 7
