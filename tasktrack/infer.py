@@ -302,13 +302,20 @@ _WORD_RE = re.compile(r"[a-z]+")
 _DIGIT_RE = re.compile(r"\d")
 _SHAPE_RE = re.compile(r"\d([-./])\d")
 _SHAPES = {"-": "#dash", ".": "#dot", "/": "#slash"}
+_BITS: dict[frozenset[str], int] = {}  # the trigger words a text has -> their bits
 _CANDIDATES: dict[int, tuple[int, ...]] = {}  # the words a text has (as bits) -> the rules it can match
 
 
 def _candidate_rules(text: str) -> tuple[int, ...]:
-    have = 0
-    for word in _TRIGGER_WORDS.intersection(_WORD_RE.findall(text.lower())):
-        have |= _WORD_BITS[word]
+    words = _TRIGGER_WORDS.intersection(_WORD_RE.findall(text.lower()))
+    have = _BITS.get(words)
+    if have is None:
+        if len(_BITS) > 10_000:
+            _BITS.clear()
+        have = 0
+        for word in words:
+            have |= _WORD_BITS[word]
+        _BITS[words] = have
     if _DIGIT_RE.search(text):
         have |= _WORD_BITS["#num"]
         for char in _SHAPE_RE.findall(text):

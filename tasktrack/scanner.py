@@ -247,6 +247,8 @@ def identity_key(description: str) -> str:
     """What a task *is*, for stable ids: its words without tags, owners and inline fields."""
     if "#" in description or "@" in description or "::" in description:
         description = _KEY_DROP_RE.sub(" ", description)
+    elif description.isprintable() and "  " not in description and description[:1] != " " != description[-1:]:
+        return description.casefold()  # single spaces only (no other blank is printable): already joined
     return " ".join(description.split()).casefold()
 
 

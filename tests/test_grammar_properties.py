@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasktrack.grammar import PRIORITIES, Segment, TaskFields, TaskLine, parse_line, read_fields
-from tasktrack.scanner import split_lines
+from tasktrack.scanner import _KEY_DROP_RE, identity_key, split_lines
 from tasktrack.structure import _Walker, list_items
 
 SEGMENT_KINDS = {
@@ -145,3 +145,14 @@ def test_the_flat_lane_finds_what_the_full_walk_finds(lines: list[str], start: i
     assert list(list_items(lines, start)) == list(_Walker(lines).items(start, stop))
     for cut in range(start, stop + 1, 7):
         assert list(list_items(lines, start, cut)) == list(_Walker(lines).items(start, cut))
+
+
+BLANKS = st.sampled_from([" ", "  ", "\t", "\n", "\x0b", "\x1f", "\x85", "\xa0", "\u2000", "\u2028", "\u3000"])
+
+
+@given(st.lists(st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6), BLANKS),
+                max_size=8).map("".join))
+def test_the_identity_key_shortcut_keeps_what_splitting_gives(text: str) -> None:
+    """A description of single spaces and printable characters is taken as it is; any other is split."""
+    dropped = _KEY_DROP_RE.sub(" ", text) if "#" in text or "@" in text or "::" in text else text
+    assert identity_key(text) == " ".join(dropped.split()).casefold()
