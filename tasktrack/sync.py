@@ -85,9 +85,9 @@ def _start_worker() -> None:
 def _parts(stats: list[FileStat], workers: int) -> tuple[list[list[FileStat]], int]:
     """``stats`` cut into jobs for ``workers``, and how many come first, big (fewer files to merge); the
     last few are a quarter size, so that the workers finish close together."""
-    size = max(16, len(stats) // (workers * 12))
+    size = max(16, len(stats) // (workers * 6))
     small = max(4, size // 4)
-    cut = max(0, len(stats) - workers * size)
+    cut = max(0, (len(stats) - workers * size) // size * size)
     big = [stats[i : min(i + size, cut)] for i in range(0, cut, size)]
     return big + [stats[i : i + small] for i in range(cut, len(stats), small)], len(big)
 

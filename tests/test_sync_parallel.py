@@ -321,5 +321,5 @@ def test_jobs_cover_every_note_once_and_end_small(count: int) -> None:
     assert all(parts)
     if count >= 400:
         assert max(len(p) for p in parts[big:]) <= len(parts[0]) // 4 + 1
-        assert 20 <= len(parts) <= 40
-        assert 8 <= len(parts) - big <= 9
+        assert 15 <= len(parts) <= 30
+        assert 8 <= len(parts) - big <= 12
