@@ -88,7 +88,7 @@ def _parts(stats: list[FileStat], workers: int) -> tuple[list[list[FileStat]], i
     size = max(16, len(stats) // (workers * 6))
     small = max(4, size // 4)
     cut = max(0, (len(stats) - workers * size) // size * size)
-    big = [stats[i : min(i + size, cut)] for i in range(0, cut, size)]
+    big = [stats[i : i + size] for i in range(0, cut, size)]
     return big + [stats[i : i + small] for i in range(cut, len(stats), small)], len(big)
 
 
