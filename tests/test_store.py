@@ -347,3 +347,24 @@ def test_a_taken_id_is_replaced_and_parent_links_follow(make_vault: Callable[...
     assert sorted([ids[0], ids[1]]).count("clashp0") == 1  # the note read first keeps the id it asked for
     assert rows[2][3] == ids[1]  # the child's parent link follows its parent, whichever id it got
     assert ids[2] != ids[1]
+
+
+def test_a_new_store_has_big_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    from tasktrack.store import PAGE_SIZE
+
+    new = Store(tmp_path / "new.sqlite")
+    try:
+        assert new.db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
+    finally:
+        new.close()
+    with sqlite3.connect(tmp_path / "old.sqlite") as con:
+        con.execute("PRAGMA page_size=4096")
+        con.execute("CREATE TABLE x (y)")
+    con.close()
+    old = Store(tmp_path / "old.sqlite")
+    try:
+        assert old.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert old.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert old.note_stats() == {}
+    finally:
+        old.close()
