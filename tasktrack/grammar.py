@@ -216,28 +216,47 @@ def read_fields(line: str) -> TaskFields | None:
     recurrence = None
     warnings: list[str] = []
     if tail is not None:
-        trailing_tags = []
-        trailing_owners = []
-        # Only tokens and blanks from tail_start on, met right to left as _peel_trailing meets them (leftmost wins).
-        for sign, date_emoji, date_text, every, _done, _id, _after, tag, owner in reversed(
-                _TAIL_TOKEN_RE.findall(line, tail_start, end)):
-            if tag:
-                trailing_tags.append(tag)
-            elif owner:
-                trailing_owners.append(owner)
-            elif date_text:
-                _put_date(dates, warnings, DATE_EMOJI[date_emoji], date_text)
-            elif sign:
-                priority = PRIORITY_EMOJI[sign]
-            elif every:
-                recurrence = every.strip()
-        trailing_tags.reverse()
+        tail_text = line[tail_start:end]
+        known = _UNDATED_TAILS.get(tail_text)
+        if known is None:
+            known = _read_tail(tail_text, dates, warnings)
+        priority, recurrence, trailing_tags, trailing_owners = known
         tags += trailing_tags
-        trailing_owners.reverse()
         owners += trailing_owners
     return _new(TaskFields, (m["symbol"], description, priority, dates, recurrence,
                              tuple(dict.fromkeys(owners)) if len(owners) > 1 else tuple(owners), tuple(tags),
                              block_id, warnings))
+
+
+# Runs of trailing tokens without dates recur across a vault (the same owners, tags, priorities): each is read once.
+_UNDATED_TAILS: dict[str, tuple[str, str | None, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _read_tail(tail: str, dates: dict[str, str],
+               warnings: list[str]) -> tuple[str, str | None, tuple[str, ...], tuple[str, ...]]:
+    """The priority, recurrence, tags and owners of a run of trailing tokens; its dates go to ``dates``."""
+    priority = "normal"
+    recurrence = None
+    tags: list[str] = []
+    owners: list[str] = []
+    # Met right to left, as _peel_trailing meets them (so the leftmost of two dates of a kind wins).
+    for sign, date_emoji, date_text, every, _done, _id, _after, tag, owner in reversed(_TAIL_TOKEN_RE.findall(tail)):
+        if tag:
+            tags.append(tag)
+        elif owner:
+            owners.append(owner)
+        elif date_text:
+            _put_date(dates, warnings, DATE_EMOJI[date_emoji], date_text)
+        elif sign:
+            priority = PRIORITY_EMOJI[sign]
+        elif every:
+            recurrence = every.strip()
+    found = (priority, recurrence, tuple(reversed(tags)), tuple(reversed(owners)))
+    if not dates and not warnings:
+        if len(_UNDATED_TAILS) > 20_000:
+            _UNDATED_TAILS.clear()
+        _UNDATED_TAILS[tail] = found
+    return found
 
 
 def _token_bound(line: str, start: int, end: int) -> int:
