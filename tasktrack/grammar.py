@@ -197,12 +197,17 @@ def read_fields(line: str) -> TaskFields | None:
             block_id = block.group(1)
             end = caret
     body = _skip_spaces(line, start, end)
-    bound = _token_bound(line, body, end)
-    tail = _TAIL_RE.search(line, bound, end) if bound < end else None
-    tail_start = end if tail is None else tail.start()
-    if tail is not None and tail_start > body and line[tail_start - 1] not in " \t":
-        return _fields_of(parse_line(line))
-    description = line[body:tail_start] if tail is None else line[body:tail_start].rstrip(" \t")
+    tail_start = _token_bound(line, body, end)
+    known = None  # the trailing tokens, when they are a run read before
+    if tail_start < end and (tail_start == body or line[tail_start - 1] in " \t"):
+        known = _UNDATED_TAILS.get(line[tail_start:end])  # a run _TAIL_RE matched: it matches here too
+    if known is None:
+        tail = _TAIL_RE.search(line, tail_start, end) if tail_start < end else None
+        tail_start = end if tail is None else tail.start()
+        if tail is not None and tail_start > body and line[tail_start - 1] not in " \t":
+            return _fields_of(parse_line(line))
+    has_tail = tail_start < end
+    description = line[body:tail_start].rstrip(" \t") if has_tail else line[body:tail_start]
     owners: list[str] = []
     tags: list[str] = []
     if "@" in description or "#" in description:
@@ -215,11 +220,9 @@ def read_fields(line: str) -> TaskFields | None:
     dates: dict[str, str] = {}
     recurrence = None
     warnings: list[str] = []
-    if tail is not None:
-        tail_text = line[tail_start:end]
-        known = _UNDATED_TAILS.get(tail_text)
+    if has_tail:
         if known is None:
-            known = _read_tail(tail_text, dates, warnings)
+            known = _read_tail(line[tail_start:end], dates, warnings)
         priority, recurrence, trailing_tags, trailing_owners = known
         tags += trailing_tags
         owners += trailing_owners

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasktrack.grammar import PRIORITIES, Segment, TaskFields, TaskLine, parse_line, read_fields
+from tasktrack.grammar import PRIORITIES, Segment, TaskFields, TaskLine, _fields_of, parse_line, read_fields
 from tasktrack.scanner import _KEY_DROP_RE, identity_key, split_lines
 from tasktrack.structure import _Walker, list_items
 
@@ -156,3 +156,20 @@ def test_the_identity_key_shortcut_keeps_what_splitting_gives(text: str) -> None
     """A description of single spaces and printable characters is taken as it is; any other is split."""
     dropped = _KEY_DROP_RE.sub(" ", text) if "#" in text or "@" in text or "::" in text else text
     assert identity_key(text) == " ".join(dropped.split()).casefold()
+
+
+def test_a_run_of_trailing_tokens_read_before_is_only_reused_where_it_reads_the_same() -> None:
+    """The scan reader remembers runs of trailing tokens; a later line holding the same run after a word
+    (no blank between), or inside a description, must still read as the general parser reads it."""
+    first = "- [ ] Send the deck @Myself ⏫ #task #proposed"
+    later = [
+        "- [ ] Send the deck to bob@Myself ⏫ #task #proposed",
+        "- [ ] Ping x#task then @Myself ⏫ #task #proposed",
+        "- [x] @Myself ⏫ #task #proposed",
+        "- [ ] Send the deck\t@Myself ⏫ #task #proposed ^abc",
+        "- [ ] Send the deck (@Myself ⏫ #task #proposed",
+        "- [ ] Café @Myself ⏫ #task #proposed",
+        "- [ ] @Myself ⏫ #task #proposed 📅 2026-12-01",
+    ]
+    for line in [first, *later]:
+        assert read_fields(line) == _fields_of(parse_line(line)), line
