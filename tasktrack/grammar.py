@@ -179,9 +179,10 @@ _new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (one 
 def read_fields(line: str) -> TaskFields | None:
     """The same fields as :func:`parse_line` finds, read faster (scans read every task of a vault).
 
-    One regex search finds where the trailing fields, tags and owners start; the rest of the body is the
-    description. Lines where that shortcut could read differently from the general parser (Dataview fields,
-    a trailing field glued to a word) go through :func:`parse_line`."""
+    One regex search finds where the trailing fields, tags and owners start (a line that ends in a run of
+    them read before needs none); the rest of the body is the description. Lines where that shortcut could
+    read differently from the general parser (Dataview fields, a trailing field glued to a word) go through
+    :func:`parse_line`."""
     m = TASK_RE.match(line)
     if m is None:
         return None
