@@ -529,19 +529,19 @@ class _Keyed(NamedTuple):
     key: str
 
 
+_UNSET_DATES = (None,) * 7  # a task's due ... recurrence when it has none of them
+_ZERO_DATES = (0,) * 7  # ... and how its row carries that
+
+
 def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:
     """The values of ``TASK_COLUMNS`` (0 for a missing one: see ``_NULLABLE``)."""
     dates = rec[7:14]  # due ... recurrence
     return (
         tid, note_id, rec.line, rec.raw, rec.status, rec.symbol, rec.description,
         *_list_columns(rec.owners), rec.priority,
-        *(_NO_DATES if dates == _NONE_7 else [0 if value is None else value for value in dates]),
+        *(_ZERO_DATES if dates == _UNSET_DATES else [0 if value is None else value for value in dates]),
         *_list_columns(rec.tags),
         0 if rec.block_id is None else rec.block_id, 0 if parent is None else parent,
         0 if rec.heading is None else rec.heading, rec.key, first_seen,
         0 if rec.inferred_due is None else rec.inferred_due,
     )
-
-
-_NONE_7 = (None,) * 7
-_NO_DATES = (0,) * 7
