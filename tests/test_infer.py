@@ -165,7 +165,26 @@ def test_the_earliest_phrase_wins() -> None:
 
 def test_only_matched_phrases_are_read() -> None:
     assert phrases("Prepare the deck for a customer") == []
-    assert [m.group(0) for _, m in phrases("Send it by Jan 15 please")] == ["by Jan 15"]
+    assert [m.span() for _, m in phrases("Send it by Jan 15 please")] == [(8, 17)]
+
+
+@pytest.mark.parametrize("text", ["Send it by May 5", "Send it by MAY 5", "Send it by May 5 — merci",
+                                  "Send İt by May 5"])
+def test_case_of_ascii_and_other_text_is_read_alike(text: str) -> None:
+    """ASCII text is matched in lowercase, other text ignoring case; a month written as a verb ("may")
+    is still told from the month by how the text itself writes it."""
+    assert infer_due(text, NOTE_DATE) == date(2026, 5, 5)
+    assert infer_due(text.replace("May", "may").replace("MAY", "may"), NOTE_DATE) is None
+    assert [text[slice(*m.span())] for _, m in phrases(text)] == [text[text.index("by") : text.index("5") + 1]]
+
+
+def test_a_phrase_read_before_does_not_decide_for_another_text() -> None:
+    """What a phrase gives is remembered, but not where the words around it, or its case, say otherwise."""
+    assert infer_due("Send by Monday, Jan 5", NOTE_DATE) == date(2026, 1, 5)
+    assert infer_due("Send by Monday", NOTE_DATE) == date(2025, 12, 22)
+    assert infer_due("Send it by May 5", NOTE_DATE) == date(2026, 5, 5)
+    assert infer_due("Send it by may 5", NOTE_DATE) is None
+    assert infer_due("Send it by May 5", NOTE_DATE) == date(2026, 5, 5)
 
 
 def _subprocess(code: str, env: dict[str, str] | None = None) -> str:
