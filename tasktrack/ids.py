@@ -8,7 +8,7 @@ in a changed note are matched to the ones the store had for it, and a matched ta
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
@@ -85,6 +85,25 @@ def _match_remaining(
 
 def _similar(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= 0.6
+
+
+def first_ids(path: str, keys: Iterable[str]) -> list[str]:
+    """What ``assign_ids`` gives a note's tasks (their ``key``s, in line order) when none is matched and no
+    id is taken elsewhere: the ids a first scan gives (one per task of a vault, so made without the rest)."""
+    ids: list[str] = []
+    taken: set[str] = set()
+    seen_keys: dict[str, int] = {}
+    for key in keys:
+        occurrence = seen_keys.get(key, 0)
+        seen_keys[key] = occurrence + 1
+        task_id = make_id(path, key, occurrence)
+        salt = 0
+        while task_id in taken:  # two of the note's tasks hash alike (rare: 35-bit ids)
+            salt += 1
+            task_id = make_id(path, key, occurrence, salt)
+        taken.add(task_id)
+        ids.append(task_id)
+    return ids
 
 
 def assign_ids(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import StoreError, UnknownTask
-from .ids import KnownTask, assign_ids, match_tasks
+from .ids import KnownTask, assign_ids, first_ids, match_tasks
 from .scanner import NoteScan, TaskRecord
 
 SCHEMA_VERSION = 2
@@ -473,10 +473,14 @@ def prepare_rows(scan: NoteScan, note_id: int = 0) -> None:
     first scan gives them, parents, JSON. The time they were first seen is left out (and the note id, when
     0): ``apply`` and ``merge_notes`` add it, or, should an id already be taken elsewhere in the store,
     assign ids the usual way."""
-    ids = assign_ids(scan.path, scan.tasks, {}, lambda _task_id: False)
-    by_line = {rec.line: tid for rec, tid in zip(scan.tasks, ids, strict=True)}
-    scan.rows = [_task_row(tid, note_id, rec, by_line.get(rec.parent_line) if rec.parent_line else None, "")
-                 for rec, tid in zip(scan.tasks, ids, strict=True)]
+    tasks = scan.tasks
+    ids = first_ids(scan.path, [rec.key for rec in tasks])
+    by_line: dict[int | None, str] = {}  # a parent comes before its subtasks
+    rows = []
+    for rec, tid in zip(tasks, ids, strict=True):
+        by_line[rec.line] = tid
+        rows.append(_task_row(tid, note_id, rec, by_line.get(rec.parent_line), ""))
+    scan.rows = rows
     scan.tasks = []  # the rows say it all; less to send back from a worker
 
 
@@ -535,13 +539,14 @@ _ZERO_DATES = (0,) * 7  # ... and how its row carries that
 
 def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:
     """The values of ``TASK_COLUMNS`` (0 for a missing one: see ``_NULLABLE``)."""
-    dates = rec[7:14]  # due ... recurrence
+    (line, raw, status, symbol, description, owners, priority, due, scheduled, start, created, done, cancelled,
+     recurrence, tags, block_id, _parent_line, heading, key, inferred_due) = rec
+    owner_list, owner_keys = _list_columns(owners)
+    tag_list, tag_keys = _list_columns(tags)
     return (
-        tid, note_id, rec.line, rec.raw, rec.status, rec.symbol, rec.description,
-        *_list_columns(rec.owners), rec.priority,
-        *(_ZERO_DATES if dates == _UNSET_DATES else [0 if value is None else value for value in dates]),
-        *_list_columns(rec.tags),
-        0 if rec.block_id is None else rec.block_id, 0 if parent is None else parent,
-        0 if rec.heading is None else rec.heading, rec.key, first_seen,
-        0 if rec.inferred_due is None else rec.inferred_due,
+        tid, note_id, line, raw, status, symbol, description, owner_list, owner_keys, priority,
+        *(_ZERO_DATES if rec[7:14] == _UNSET_DATES else
+          (0 if value is None else value for value in (due, scheduled, start, created, done, cancelled, recurrence))),
+        tag_list, tag_keys, 0 if block_id is None else block_id, 0 if parent is None else parent,
+        0 if heading is None else heading, key, first_seen, 0 if inferred_due is None else inferred_due,
     )

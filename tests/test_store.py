@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tasktrack.config import Config, resolve_store
-from tasktrack.ids import make_id
+from tasktrack.ids import KnownTask, assign_ids, first_ids, make_id
 from tasktrack.store import SCHEMA_VERSION, Store
 from tasktrack.workspace import Workspace
 
@@ -71,6 +73,12 @@ def test_ids_are_short_and_unique(vault: Path, run_cli: Callable[..., Any]) -> N
     assert len(ids) == 4
     assert len(set(ids)) == 4
     assert all(ID_RE.fullmatch(i) for i in ids), ids
+
+
+@given(st.lists(st.sampled_from(["a", "b", "write the proposal", ""]), max_size=12))
+def test_first_ids_are_the_ids_assign_ids_gives_when_nothing_is_known(keys: list[str]) -> None:
+    tasks = [KnownTask("", line, "", key, "open", "") for line, key in enumerate(keys, 1)]
+    assert first_ids("Plan.md", keys) == assign_ids("Plan.md", tasks, {}, lambda _task_id: False)  # type: ignore[arg-type]
 
 
 def test_make_id_is_deterministic() -> None:
