@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from difflib import SequenceMatcher
 from typing import NamedTuple
 
 from .scanner import TaskRecord
@@ -58,6 +57,8 @@ def _pair_group(matched: dict[int, KnownTask], olds: list[KnownTask], indexes: l
     if len(olds) == len(indexes):
         matched.update(zip(indexes, olds, strict=True))
         return
+    from difflib import SequenceMatcher  # only when a note's tasks changed
+
     aligner = SequenceMatcher(None, [k.raw for k in olds], [new[i].raw for i in indexes], autojunk=False)
     for a, b, size in aligner.get_matching_blocks():
         matched.update((indexes[b + n], olds[a + n]) for n in range(size))
@@ -84,6 +85,8 @@ def _match_remaining(
 
 
 def _similar(a: str, b: str) -> bool:
+    from difflib import SequenceMatcher
+
     return SequenceMatcher(None, a, b).ratio() >= 0.6
 
 

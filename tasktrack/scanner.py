@@ -22,6 +22,9 @@ _KEY_DROP_RE = re.compile(
 )
 
 
+_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (one per note, one per task)
+
+
 class FileStat(NamedTuple):
     path: str  # relative to the vault, POSIX separators
     size: int
@@ -88,10 +91,11 @@ def walk_vault(vault: Path, stat: bool = True) -> Iterator[FileStat]:
 
 
 def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[str, str]],
-                  stat: bool) -> Iterator[FileStat]:
+                  stat: bool) -> list[FileStat]:
+    notes = []
     for entry in entries:
         name = entry.name
-        if name.startswith("."):
+        if name[:1] == ".":
             continue
         try:
             if entry.is_dir():
@@ -99,11 +103,12 @@ def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[s
             elif name.endswith(".md") and entry.is_file():
                 if stat:
                     st = entry.stat()
-                    yield FileStat(f"{rel}{name}", st.st_size, st.st_mtime_ns)
+                    notes.append(_new(FileStat, (rel + name, st.st_size, st.st_mtime_ns)))
                 else:
-                    yield FileStat(f"{rel}{name}", -1, -1)
+                    notes.append(_new(FileStat, (rel + name, -1, -1)))
         except OSError:
             continue
+    return notes
 
 
 def decode_note(data: bytes) -> str:
@@ -203,7 +208,6 @@ def _last_task_line(lines: list[str], body: int) -> int:
 
 
 _NO_DATES = (None, None, None, None, None)
-_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (one per task)
 
 
 def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | None, heading: str | None,

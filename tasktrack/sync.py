@@ -42,6 +42,8 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) 
         report.changed_tasks += added
         stale = [f for f in stale if f.path in known or f.path in taken]  # taken: in the store by now
         new = []
+        if not stale and not deleted:  # (a first scan)
+            return report
     scans = read_notes(vault, stale, statuses, {f.path for f in new})
     report.changed_tasks += store.apply(_noting(scans, report.read), deleted)
     return report
