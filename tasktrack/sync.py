@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
+from . import forks
 from .scanner import FileStat, NoteScan, scan_file, walk_vault
 from .statuses import StatusMap
 from .store import Store, now_stamp, prepare_rows, write_chunk
+
+Job = TypeVar("Job")
 
 PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
 
@@ -55,7 +60,6 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
     process adds each file to the store as it comes. Returns how many tasks were added and the paths
     another sync added meanwhile (they still need reading)."""
     import tempfile
-    from concurrent.futures import ProcessPoolExecutor
 
     workers = _workers()
     added = 0
@@ -63,12 +67,12 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
     with tempfile.TemporaryDirectory(prefix="tasktrack-scan-") as folder:
         parts, big = _parts(stats, workers)
         jobs = [(Path(folder) / f"{n}.sqlite", part) for n, part in enumerate(parts)]
-        work = partial(_write_notes, vault, statuses)
         stamp = now_stamp()
-        with (store.first_fill() as sync_so_far,
-              ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool):
-            for done, (chunk, paths) in enumerate(pool.map(work, jobs), 1):
-                read += paths
+        with store.first_fill() as sync_so_far, _in_workers(partial(_write_notes, vault, statuses), jobs,
+                                                            workers) as finished:
+            for done, index in enumerate(finished, 1):
+                chunk, part = jobs[index]
+                read += [stat.path for stat in part]
                 count, not_added = store.merge_notes(chunk, stamp)
                 added += count
                 taken += not_added
@@ -76,6 +80,19 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
                 if done == big:  # while the workers read the last, small jobs
                     sync_so_far()
     return added, taken
+
+
+@contextmanager
+def _in_workers(work: Callable[[Job], object], jobs: list[Job], workers: int) -> Iterator[Iterator[int]]:
+    """Run ``work`` on each job in worker processes; gives the indexes of the jobs done, in order."""
+    if forks.available():
+        with forks.forked(work, jobs, workers) as finished:
+            yield finished
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+        yield (index for index, _ in enumerate(pool.map(work, jobs)))
 
 
 def _start_worker() -> None:
@@ -94,7 +111,7 @@ def _parts(stats: list[FileStat], workers: int) -> tuple[list[list[FileStat]], i
     return big + [stats[i : i + small] for i in range(cut, len(stats), small)], len(big)
 
 
-def _write_notes(vault: Path, statuses: StatusMap, job: tuple[Path, list[FileStat]]) -> tuple[Path, list[str]]:
+def _write_notes(vault: Path, statuses: StatusMap, job: tuple[Path, list[FileStat]]) -> None:
     """A worker's part of ``add_new_notes``: read the notes, write them to the job's chunk file."""
     chunk, stats = job
     scans = []
@@ -103,7 +120,6 @@ def _write_notes(vault: Path, statuses: StatusMap, job: tuple[Path, list[FileSta
         prepare_rows(scan, note_id)
         scans.append(scan)
     write_chunk(chunk, scans)
-    return chunk, [stat.path for stat in stats]
 
 
 def _workers() -> int:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from conftest import FIXTURE_VAULT, copy_tree
 
+import tasktrack.forks
 import tasktrack.ids
 import tasktrack.sync
 from tasktrack.scanner import FileStat, walk_vault
@@ -42,6 +43,12 @@ def synced(vault: Path, db: Path, parallel_from: int, monkeypatch: pytest.Monkey
     return store
 
 
+def _chunk(vault: Path, chunk: Path, stats: list[FileStat]) -> Path:
+    """The notes of ``stats``, written to ``chunk`` as a scan worker writes them."""
+    _write_notes(vault, StatusMap(), (chunk, stats))
+    return chunk
+
+
 def tasks_by_path(store: Store) -> list[tuple[Any, ...]]:
     fields = ", ".join(f"t.{name.strip()}" for name in TASK_FIELDS.split(","))
     return [tuple(r) for r in store.db.execute(
@@ -58,8 +65,11 @@ def first_seen_events(store: Store) -> list[tuple[Any, ...]]:
         "SELECT task_id, old_status, new_status, path, description FROM events ORDER BY path, task_id")]
 
 
+@pytest.mark.parametrize("forked", [True, False], ids=["forked workers", "concurrent.futures"])
 def test_worker_written_store_equals_a_one_process_sync(big_vault: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                        monkeypatch: pytest.MonkeyPatch, forked: bool) -> None:
+    if not forked:
+        monkeypatch.setattr(tasktrack.forks, "available", lambda: False)
     one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
     many = synced(big_vault, tmp_path / "many.sqlite", 20, monkeypatch)
     try:
@@ -135,7 +145,7 @@ def test_a_first_fill_keeps_the_log_while_another_connection_is_open(fixture_vau
 def test_a_failed_chunk_leaves_nothing_in_a_first_fill(fixture_vault: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     stats = list(walk_vault(fixture_vault))
-    chunk, _ = _write_notes(fixture_vault, StatusMap(), (tmp_path / "c.sqlite", stats))
+    chunk = _chunk(fixture_vault, tmp_path / "c.sqlite", stats)
     merge = Store._merge_chunk
 
     def broken(self: Store, stamp: str) -> tuple[int, list[str]]:
@@ -191,7 +201,7 @@ def test_ids_taken_elsewhere_are_given_again(big_vault: Path, tmp_path: Path,
     one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
     try:
         for n, part in enumerate((stats[:80], stats[80:160], stats[160:])):
-            chunk, _ = _write_notes(big_vault, StatusMap(), (tmp_path / f"{n}.sqlite", part))
+            chunk = _chunk(big_vault, tmp_path / f"{n}.sqlite", part)
             assert many.merge_notes(chunk, STAMP)[1] == []
         ids = [r[0] for r in many.db.execute("SELECT id FROM tasks")]
         assert len(ids) == len(set(ids)) == len(tasks_by_path(one))
@@ -218,8 +228,8 @@ def test_notes_another_sync_added_meanwhile_are_left_to_apply(fixture_vault: Pat
     try:
         sync(fixture_vault, store, StatusMap())
         before = tasks_by_path(store)
-        chunk, paths = _write_notes(fixture_vault, StatusMap(), (tmp_path / "chunk.sqlite", stats))
-        assert paths == [s.path for s in stats]
+        chunk = _chunk(fixture_vault, tmp_path / "chunk.sqlite", stats)
+        paths = [s.path for s in stats]
         added, taken = store.merge_notes(chunk, STAMP)
         assert (added, sorted(taken)) == (0, sorted(paths))
         assert tasks_by_path(store) == before
@@ -230,7 +240,7 @@ def test_notes_another_sync_added_meanwhile_are_left_to_apply(fixture_vault: Pat
 def test_a_chunk_is_taken_in_whole_or_not_at_all(fixture_vault: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     stats = list(walk_vault(fixture_vault))
-    chunk, _ = _write_notes(fixture_vault, StatusMap(), (tmp_path / "c.sqlite", stats))
+    chunk = _chunk(fixture_vault, tmp_path / "c.sqlite", stats)
     store = Store(tmp_path / "s.sqlite")
 
     merge = Store._merge_chunk
@@ -297,8 +307,8 @@ with store.first_fill():
 
 def test_a_program_dying_in_a_first_fill_loses_only_the_unfinished_chunk(fixture_vault: Path, tmp_path: Path) -> None:
     stats = list(walk_vault(fixture_vault))
-    first, _ = _write_notes(fixture_vault, StatusMap(), (tmp_path / "1.sqlite", stats[:10]))
-    second, _ = _write_notes(fixture_vault, StatusMap(), (tmp_path / "2.sqlite", stats[10:]))
+    first = _chunk(fixture_vault, tmp_path / "1.sqlite", stats[:10])
+    second = _chunk(fixture_vault, tmp_path / "2.sqlite", stats[10:])
     db = tmp_path / "s.sqlite"
     Store(db).close()
     died = subprocess.run([sys.executable, "-c", CRASH_MIDWAY, str(db), str(first), str(second)], check=False)
