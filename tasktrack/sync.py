@@ -77,7 +77,7 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
                 added += count
                 taken += not_added
                 chunk.unlink()
-                if done == big:  # while the workers read the last, small jobs
+                if done in (big, len(jobs) - workers):  # while the workers read the last, small jobs
                     sync_so_far()
     return added, taken
 
