@@ -307,26 +307,29 @@ assert len(_TRIGGERS) == len(_RULE_TEXT)
 _SET_BITS = {words: 1 << i for i, words in enumerate(dict.fromkeys(w for sets in _TRIGGERS for w in sets))}
 _WORD_BITS = {word: sum(bit for words, bit in _SET_BITS.items() if word in words)
               for word in frozenset().union(*_SET_BITS)}
-_TRIGGER_WORDS = frozenset(_WORD_BITS)
 _NEEDS = tuple(sum(_SET_BITS[words] for words in set(sets)) for sets in _TRIGGERS)
-_WORD_RE = re.compile(r"[a-z]+")
+# A text's words are its runs of a-z, found as bytes: UTF-8 writes any other character with bytes that are
+# not letters (a-z), and a table lookup turns every such byte into a blank.
+_TRIGGER_BYTES = {word.encode(): bits for word, bits in _WORD_BITS.items() if not word.startswith("#")}
+_TRIGGER_WORDS = frozenset(_TRIGGER_BYTES)
+_LETTERS = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))  # a-z kept, every other byte a blank
 _DIGIT_RE = re.compile(r"\d")
 _SHAPE_RE = re.compile(r"\d([-./])\d")
 _SHAPES = {"-": "#dash", ".": "#dot", "/": "#slash"}
-_BITS: dict[frozenset[str], int] = {}  # the trigger words a text has -> their bits
+_BITS: dict[frozenset[bytes], int] = {}  # the trigger words a text has -> their bits
 _CANDIDATES: dict[int, tuple[int, ...]] = {}  # the words a text has (as bits) -> the rules it can match
 
 
 def _candidate_rules(text: str) -> tuple[int, ...]:
     """The rules ``text`` (lowercase) can match."""
-    words = _TRIGGER_WORDS.intersection(_WORD_RE.findall(text))
+    words = _TRIGGER_WORDS.intersection(text.encode("utf-8", "surrogatepass").translate(_LETTERS).split())
     have = _BITS.get(words)
     if have is None:
         if len(_BITS) > 10_000:
             _BITS.clear()
         have = 0
         for word in words:
-            have |= _WORD_BITS[word]
+            have |= _TRIGGER_BYTES[word]
         _BITS[words] = have
     if _DIGIT_RE.search(text):
         have |= _WORD_BITS["#num"]
