@@ -45,7 +45,7 @@ class StatusMap:
 
     def status(self, symbol: str, tags: Iterable[str] = ()) -> str:
         status = self.symbols.get(symbol, "open")
-        if status in ("open", "in_progress") and any(t.lower() == PROPOSED_TAG for t in tags):
+        if status in ("open", "in_progress") and PROPOSED_TAG in map(str.lower, tags):
             return "proposed"
         return status
 
@@ -75,3 +75,4 @@ def parse_status_list(text: str) -> list[str]:
         if status not in STATUSES:
             raise UsageError(f"unknown status {status!r}: use {', '.join(STATUSES)}")
     return wanted
+
