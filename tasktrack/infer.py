@@ -313,6 +313,7 @@ _NEEDS = tuple(sum(_SET_BITS[words] for words in set(sets)) for sets in _TRIGGER
 _TRIGGER_BYTES = {word.encode(): bits for word, bits in _WORD_BITS.items() if not word.startswith("#")}
 _TRIGGER_WORDS = frozenset(_TRIGGER_BYTES)
 _LETTERS = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))  # a-z kept, every other byte a blank
+_NOT_DIGITS = bytes(c for c in range(256) if not 0x30 <= c <= 0x39)
 _DIGIT_RE = re.compile(r"\d")
 _SHAPE_RE = re.compile(r"\d([-./])\d")
 _SHAPES = {"-": "#dash", ".": "#dot", "/": "#slash"}
@@ -322,7 +323,8 @@ _CANDIDATES: dict[int, tuple[int, ...]] = {}  # the words a text has (as bits) -
 
 def _candidate_rules(text: str) -> tuple[int, ...]:
     """The rules ``text`` (lowercase) can match."""
-    words = _TRIGGER_WORDS.intersection(text.encode("utf-8", "surrogatepass").translate(_LETTERS).split())
+    data = text.encode("utf-8", "surrogatepass")
+    words = _TRIGGER_WORDS.intersection(data.translate(_LETTERS).split())
     have = _BITS.get(words)
     if have is None:
         if len(_BITS) > 10_000:
@@ -331,7 +333,7 @@ def _candidate_rules(text: str) -> tuple[int, ...]:
         for word in words:
             have |= _TRIGGER_BYTES[word]
         _BITS[words] = have
-    if _DIGIT_RE.search(text):
+    if data.translate(None, _NOT_DIGITS) if text.isascii() else _DIGIT_RE.search(text):  # (\d: any digit)
         have |= _WORD_BITS["#num"]
         for char in _SHAPE_RE.findall(text):
             have |= _WORD_BITS[_SHAPES[char]]
