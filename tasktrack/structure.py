@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 _QUOTE_RE = re.compile(r"(?: {0,3}>[ \t]?)*")
 _ITEM_RE = re.compile(r"(?P<marker>[-*+]|(?P<num>\d{1,9})[.)])(?P<space>[ \t]+|$)")
-_ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPEN_RE = re.compile(r"#{1,6}(?=[ \t]|$)")
 _FENCE_RE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _HR_RE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _HR_CHARS = "-*_ \t"  # all a thematic break is made of
@@ -48,6 +48,21 @@ def frontmatter_end(lines: list[str]) -> int:
         if lines[i].rstrip() == "---":
             return i + 1
     return 0
+
+
+def _heading(text: str) -> str | None:
+    """The title of an ATX heading (``## Title ##``), or None when ``text`` is not one. The same as
+    ``(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`` matched at its start gives, stripped, without the
+    regex trying each end of the title in turn."""
+    opening = _ATX_OPEN_RE.match(text)
+    if opening is None:
+        return None
+    title = text[opening.end() :].lstrip(" \t")
+    end = len(title.rstrip(" \t"))
+    hashes = len(title.rstrip(" \t").rstrip("#"))
+    if hashes < end and hashes > 0 and title[hashes - 1] in " \t":  # a closing run of #, after a blank
+        end = len(title[:hashes].rstrip(" \t"))
+    return title[:end].strip()
 
 
 def _columns(text: str) -> tuple[int, int]:
@@ -113,8 +128,8 @@ class _Walker:
                 paragraph = False
             elif first in _NOT_FLAT:
                 break
-            elif first == "#" and (atx := _ATX_RE.match(line)) is not None:
-                heading = (atx.group(2) or "").strip()
+            elif first == "#" and (atx := _heading(line)) is not None:
+                heading = atx
                 last_item, paragraph, text = None, False, ""
             elif first in "-_=" and paragraph and last_item is None and _SETEXT_RE.match(line):
                 heading = text.strip()
@@ -215,10 +230,10 @@ class _Walker:
             self._end_paragraph()
             return None
         if starts == "#":
-            heading = _ATX_RE.match(text)
+            heading = _heading(text)
             if heading is not None:
                 self._container(col, quote)
-                self.heading = (heading.group(2) or "").strip()
+                self.heading = heading
                 self._end_paragraph()
                 return None
         if starts in "-*+_=" and self._rule_or_setext(text, col, quote):

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from tasktrack.grammar import parse_line
 from tasktrack.scanner import split_lines
-from tasktrack.structure import frontmatter_end, list_items
+from tasktrack.structure import _heading, frontmatter_end, list_items
+
+ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")  # CommonMark's ATX heading, as a regex
+
+
+@given(st.text(st.sampled_from("## \t\ta\u00a0\r\\é"), max_size=14))
+@example("# ###")
+@example("# #")
+@example("####### seven")
+@example("## Title ## ")
+def test_a_heading_is_read_as_the_regex_reads_it(text: str) -> None:
+    m = ATX_RE.match(text)
+    assert _heading(text) == (None if m is None else (m.group(2) or "").strip())
 
 
 def task_lines(text: str) -> list[int]:
