@@ -93,6 +93,7 @@ _TOKEN_START_RE = re.compile(
     "\U0001f194\U0001f3c1\U0001f4c5\U0001f4c6\U0001f501\U0001f53a-\U0001f53d\U0001f5d3\U0001f6eb]"
 )
 _BLOCK_ID_RE = re.compile(r" \^([A-Za-z0-9-]+)")
+_TASK_BODY_RE = re.compile(TASK_RE.pattern + "([ \t]*)")  # and the blanks before the body (group 5)
 
 
 class Segment(NamedTuple):
@@ -183,13 +184,15 @@ def read_fields(line: str) -> TaskFields | None:
     them read before needs none); the rest of the body is the description. Lines where that shortcut could
     read differently from the general parser (Dataview fields, a trailing field glued to a word) go through
     :func:`parse_line`."""
-    m = TASK_RE.match(line)
+    m = _TASK_BODY_RE.match(line)
     if m is None:
         return None
     if "::" in line:
         return _fields_of(parse_line(line))
-    start = m.end()
-    end = max(start, len(line.rstrip(" \t")))
+    start, body = m.span(5)  # after the checkbox; after the blanks that follow it
+    end = len(line.rstrip(" \t"))
+    if end < start:
+        end = start
     block_id = None
     caret = line.rfind(" ^", start, end)
     if caret >= 0:
@@ -197,8 +200,18 @@ def read_fields(line: str) -> TaskFields | None:
         if block is not None:
             block_id = block.group(1)
             end = caret
-    body = _skip_spaces(line, start, end)
-    tail_start = _token_bound(line, body, end)
+    if body > end:
+        body = end
+    # No token starts before tail_start: every token starts with #, @ or a character beyond ASCII.
+    tail_start = end
+    at = line.find("@", body, end)
+    if at >= 0:
+        tail_start = at
+    hashmark = line.find("#", body, tail_start)
+    if hashmark >= 0:
+        tail_start = hashmark
+    if not line[body:tail_start].isascii():
+        tail_start = body
     known = None  # the trailing tokens, when they are a run read before
     if tail_start < end and (tail_start == body or line[tail_start - 1] in " \t"):
         known = _UNDATED_TAILS.get(line[tail_start:end])  # a run _TAIL_RE matched: it matches here too
@@ -207,31 +220,31 @@ def read_fields(line: str) -> TaskFields | None:
         tail_start = end if tail is None else tail.start()
         if tail is not None and tail_start > body and line[tail_start - 1] not in " \t":
             return _fields_of(parse_line(line))
-    has_tail = tail_start < end
-    description = line[body:tail_start].rstrip(" \t") if has_tail else line[body:tail_start]
-    owners: list[str] = []
-    tags: list[str] = []
-    if "@" in description or "#" in description:
-        for tok in _tokens(line, body, tail_start):
-            if tok.lastgroup == "owner":
-                owners.append(tok.group("owner"))
-            elif tok.lastgroup == "tag":
-                tags.append(tok.group("tag"))
-    priority = "normal"
     dates: dict[str, str] = {}
-    recurrence = None
     warnings: list[str] = []
-    if has_tail:
+    if tail_start < end:
+        description = line[body:tail_start].rstrip(" \t")
         if known is None:
             known = _read_tail(line[tail_start:end], dates, warnings)
-        priority, recurrence, trailing_tags, trailing_owners = known
-        tags += trailing_tags
-        owners += trailing_owners
-    return _new(TaskFields, (m["symbol"], description, priority, dates, recurrence,
-                             tuple(dict.fromkeys(owners)) if len(owners) > 1 else tuple(owners), tuple(tags),
-                             block_id, warnings))
+        priority, recurrence, tags, owners = known
+    else:
+        description = line[body:tail_start]
+        priority, recurrence, tags, owners = _NO_TAIL
+    if "@" in description or "#" in description:
+        inline_owners: list[str] = []
+        inline_tags: list[str] = []
+        for tok in _tokens(line, body, tail_start):
+            if tok.lastgroup == "owner":
+                inline_owners.append(tok.group("owner"))
+            elif tok.lastgroup == "tag":
+                inline_tags.append(tok.group("tag"))
+        tags = (*inline_tags, *tags)
+        owners = (*inline_owners, *owners)
+    return _new(TaskFields, (m[4], description, priority, dates, recurrence,
+                             tuple(dict.fromkeys(owners)) if len(owners) > 1 else owners, tags, block_id, warnings))
 
 
+_NO_TAIL: tuple[str, None, tuple[str, ...], tuple[str, ...]] = ("normal", None, (), ())
 # Runs of trailing tokens without dates recur across a vault (the same owners, tags, priorities): each is read once.
 _UNDATED_TAILS: dict[str, tuple[str, str | None, tuple[str, ...], tuple[str, ...]]] = {}
 
@@ -261,19 +274,6 @@ def _read_tail(tail: str, dates: dict[str, str],
             _UNDATED_TAILS.clear()
         _UNDATED_TAILS[tail] = found
     return found
-
-
-def _token_bound(line: str, start: int, end: int) -> int:
-    """No token of ``line[start:end]`` starts before this (``end``: none at all). Every token starts with
-    ``#``, ``@`` or a character beyond ASCII; an ASCII description is crossed with ``str.find``."""
-    bound = end
-    at = line.find("@", start, end)
-    if at >= 0:
-        bound = at
-    hashmark = line.find("#", start, bound)
-    if hashmark >= 0:
-        bound = hashmark
-    return bound if line[start:bound].isascii() else start
 
 
 def _put_date(dates: dict[str, str], warnings: list[str], name: str, value: str) -> None:
