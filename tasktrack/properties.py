@@ -65,21 +65,21 @@ def _plain_yaml(lines: list[str]) -> dict[str, Any] | None:
     key: str | None = None
     indent: str | None = None
     for line in lines:
-        parsed = _LINES.get(line) or _remember(line)
-        if parsed.blank:
+        blank, item_indent, item_value, line_key, has_value, value = _LINES.get(line) or _remember(line)
+        if blank:
             continue
-        if parsed.item_indent is not None and key is not None:
+        if item_indent is not None and key is not None:
             if props[key] is None:
-                props[key], indent = [], parsed.item_indent
-            if parsed.item_indent != indent or parsed.item_value is _NOT_PLAIN:
+                props[key], indent = [], item_indent
+            if item_indent != indent or item_value is _NOT_PLAIN:
                 raise _NotPlain
-            props[key].append(parsed.item_value)
+            props[key].append(item_value)
             continue
-        if parsed.key is None or parsed.value is _NOT_PLAIN:
+        if line_key is None or value is _NOT_PLAIN:
             raise _NotPlain
-        key = parsed.key
-        props[key] = parsed.value
-        if parsed.has_value:
+        key = line_key
+        props[key] = value
+        if has_value:
             key = None
     return props or None
 
