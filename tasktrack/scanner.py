@@ -181,20 +181,19 @@ def scan_text(note: NoteScan, text: str, statuses: StatusMap) -> None:
     tasks: list[TaskRecord] = []
     task_lines: set[int] = set()
     item_parent: dict[int, int | None] = {}
-    for item in list_items(lines, body, last + 1):
-        item_parent[item.line] = item.parent
-        raw = lines[item.line]
+    for line, item_parent_line, heading in list_items(lines, body, last + 1):
+        item_parent[line] = item_parent_line
+        raw = lines[line]
         fields = read_fields(raw) if "[" in raw else None
         if fields is None:
             continue
-        parent = item.parent
+        parent = item_parent_line
         while parent is not None and parent not in task_lines:
             parent = item_parent.get(parent)
-        task_lines.add(item.line)
-        tasks.append(_record(item.line, raw, fields, statuses.status(fields.symbol, fields.tags), parent, item.heading,
-                             base))
+        task_lines.add(line)
+        tasks.append(_record(line, raw, fields, statuses.status(fields.symbol, fields.tags), parent, heading, base))
         if fields.warnings:
-            note.warnings.extend((item.line + 1, w) for w in fields.warnings)
+            note.warnings.extend((line + 1, w) for w in fields.warnings)
     note.tasks = tasks
 
 
@@ -214,8 +213,8 @@ def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | 
             base: date | None) -> TaskRecord:
     """The task ``raw`` on 0-based ``line`` (and its 0-based ``parent`` task line); an unfinished task
     without a due date gets the one its words imply, relative to ``base`` (the note's date)."""
-    d = fields.dates
-    description = fields.description.strip()
+    symbol, words, priority, d, recurrence, owners, tags, block_id, _warnings = fields
+    description = words.strip()
     due = d.get("due") if d else None
     inferred = None
     if due is None and base is not None and status not in FINISHED:
@@ -227,22 +226,22 @@ def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | 
         line + 1,
         raw,
         status,
-        fields.symbol,
+        symbol,
         description,
-        fields.owners,
-        PRIORITY_RANK[fields.priority],
+        owners,
+        PRIORITY_RANK[priority],
         due,
         scheduled,
         start,
         created,
         done,
         cancelled,
-        fields.recurrence,
-        fields.tags,
-        fields.block_id,
+        recurrence,
+        tags,
+        block_id,
         None if parent is None else parent + 1,
         heading,
-        identity_key(fields.description),
+        identity_key(words),
         inferred,
     ))
 
