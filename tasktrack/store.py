@@ -533,8 +533,6 @@ class _Keyed(NamedTuple):
     key: str
 
 
-_UNSET_DATES = (None,) * 7  # a task's due ... recurrence when it has none of them
-_ZERO_DATES = (0,) * 7  # ... and how its row carries that
 
 
 def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:
@@ -545,8 +543,9 @@ def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first
     tag_list, tag_keys = _list_columns(tags)
     return (
         tid, note_id, line, raw, status, symbol, description, owner_list, owner_keys, priority,
-        *(_ZERO_DATES if rec[7:14] == _UNSET_DATES else
-          (0 if value is None else value for value in (due, scheduled, start, created, done, cancelled, recurrence))),
+        0 if due is None else due, 0 if scheduled is None else scheduled, 0 if start is None else start,
+        0 if created is None else created, 0 if done is None else done, 0 if cancelled is None else cancelled,
+        0 if recurrence is None else recurrence,
         tag_list, tag_keys, 0 if block_id is None else block_id, 0 if parent is None else parent,
         0 if heading is None else heading, key, first_seen, 0 if inferred_due is None else inferred_due,
     )
