@@ -92,7 +92,8 @@ def _pickled(exc: BaseException) -> bytes:
     except Exception:  # not picklable: send its text
         data = b""
     if not data or len(data) > limit:
-        data = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"[: limit // 2]))
+        text = f"{type(exc).__name__}: {exc}".encode()[: limit // 2].decode(errors="ignore")
+        data = pickle.dumps(RuntimeError(text))
     return len(data).to_bytes(4, "little") + data
 
 

@@ -62,6 +62,15 @@ def test_an_exception_that_cannot_be_pickled_comes_back_as_its_text() -> None:
     assert no_children_left()
 
 
+def test_a_long_message_still_comes_back_whole() -> None:
+    def work(job: int) -> None:
+        raise ValueError("é" * 10_000)  # pickled, more than a pipe writes at once
+
+    with pytest.raises(RuntimeError, match=r"^ValueError: éé"), forks.forked(work, [1, 2], 2) as finished:
+        list(finished)
+    assert no_children_left()
+
+
 def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
     def work(job: int) -> None:
         if job == 2:
