@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -129,8 +130,9 @@ def split_lines(text: str) -> list[str]:
 def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
     """The note ``stat`` names; its size and mtime are taken from the file as it is read."""
     note = NoteScan(stat.path, stat.size, stat.mtime_ns, title=_stem(stat.path))
+    path = os.path.join(vault, stat.path)
     try:
-        fd = os.open(os.path.join(vault, stat.path), _O_READ)
+        fd = os.open(path, _O_READ)
         try:
             info = os.fstat(fd)
             note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
@@ -139,6 +141,10 @@ def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
             os.close(fd)
     except OSError as exc:
         note.error = f"cannot read: {exc.strerror or exc}"
+        if note.size < 0:  # named by a walk without stat: remember the file as it is, to try again once it changes
+            with suppress(OSError):
+                info = os.stat(path)
+                note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
         return note
     except UnicodeDecodeError as exc:
         note.error = f"not valid UTF-8 (byte {exc.start}); skipped"

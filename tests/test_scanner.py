@@ -306,6 +306,25 @@ def test_scan_file_reports_a_file_that_vanished(make_vault: Callable[..., Path])
     assert note.error.startswith("cannot read: ")
 
 
+def test_a_note_that_cannot_be_opened_keeps_its_size_and_mtime(make_vault: Callable[..., Path],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first scan names notes without stat; one it cannot open (say, permission denied) still gets the
+    size and mtime it has, so later syncs try it again only once it changes."""
+    vault = make_vault({"Locked.md": "- [ ] secret\n"})
+    real_open = os.open
+
+    def refuse(path: Any, flags: int, *args: Any) -> int:
+        if str(path).endswith("Locked.md"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse)
+    note = scan_file(vault, FileStat("Locked.md", -1, -1), StatusMap())
+    info = (vault / "Locked.md").stat()
+    assert (note.error, note.size, note.mtime_ns) == ("cannot read: Permission denied", info.st_size, info.st_mtime_ns)
+    assert scan_file(vault, FileStat("Gone.md", -1, -1), StatusMap()).size == -1  # nothing to stat either
+
+
 @pytest.mark.parametrize("told", [0, 5, 4999, 5000, 5001, 70_000])
 def test_a_note_is_read_whole_whatever_size_it_was_said_to_have(tmp_path: Path, told: int) -> None:
     """The size comes from the open file, but the file may still grow or shrink meanwhile."""
