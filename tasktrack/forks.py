@@ -10,7 +10,6 @@ Where ``fork`` is not the safe default (it is on Linux), ``available`` says so a
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sys
@@ -30,11 +29,12 @@ def available() -> bool:
 
 
 @contextmanager
-def forked(work: Callable[[Job], object], jobs: Sequence[Job], workers: int) -> Iterator[Iterator[int]]:
-    """Run ``work(job)`` for each of ``jobs`` in ``workers`` forked processes, which take the next job
-    as they come free. Gives an iterator of the jobs' indexes, each once the job is done, in job order.
-    An exception in a worker is raised here (the same one, if it can be pickled). On leaving, workers
-    still busy are stopped and every worker is waited for."""
+def forked(work: Callable[[Job], object], jobs: Sequence[Job], workers: int,
+           initializer: Callable[[], object] | None = None) -> Iterator[Iterator[int]]:
+    """Run ``work(job)`` for each of ``jobs`` in ``workers`` forked processes (each calling ``initializer``
+    first, if given), which take the next job as they come free. Gives an iterator of the jobs' indexes,
+    each once the job is done, in job order. An exception in a worker is raised here (the same one, if it
+    can be pickled). On leaving, workers still busy are stopped and every worker is waited for."""
     if len(jobs) * _INDEX > _ATOMIC * 8:  # all jobs are queued at once: they must fit in a pipe's buffer
         raise ValueError(f"too many jobs for one pipe: {len(jobs)}")
     todo_r, todo_w = os.pipe()
@@ -48,7 +48,7 @@ def forked(work: Callable[[Job], object], jobs: Sequence[Job], workers: int) -> 
         for _ in range(min(workers, len(jobs))):
             pid = os.fork()
             if pid == 0:
-                _worker(work, jobs, todo_r, done_w, done_r)
+                _worker(work, jobs, initializer, todo_r, done_w, done_r)
             pids.append(pid)
         os.close(done_w)
         done_w = -1
@@ -62,13 +62,15 @@ def forked(work: Callable[[Job], object], jobs: Sequence[Job], workers: int) -> 
         os.close(done_r)
 
 
-def _worker(work: Callable[[Job], object], jobs: Sequence[Job], todo: int, done: int, unused: int) -> None:
+def _worker(work: Callable[[Job], object], jobs: Sequence[Job], initializer: Callable[[], object] | None,
+            todo: int, done: int, unused: int) -> None:
     """A worker's life: take job indexes from ``todo`` until none is left, report each on ``done``.
     Never returns (``os._exit``: the parent's buffers, handlers and open files are not this process's)."""
     code = 1
     try:
         os.close(unused)
-        gc.disable()  # many small objects without cycles, in a process that exits soon
+        if initializer is not None:
+            initializer()
         while index_bytes := os.read(todo, _INDEX):
             try:
                 work(jobs[int.from_bytes(index_bytes, "little")])

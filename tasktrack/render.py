@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
@@ -50,7 +51,7 @@ def task_table(rows: Sequence[sqlite3.Row], tty: bool, today: date, width: int |
          f"{r['path']}:{r['line']}", r["description"])
         for r in rows
     ]
-    total = width or (_terminal_columns() if tty else 0)
+    total = width or (shutil.get_terminal_size((120, 24)).columns if tty else 0)
     if tty:
         where = max(18, min(40, (total - 60) // 3))  # the description gets at least twice the note's room
         cells = [c[:4] + (_cut(c[4], 16), _cut_left(c[5], where), c[6]) for c in cells]
@@ -132,8 +133,3 @@ def _prop(value: object) -> str:
         return ", ".join(str(v) for v in value)
     return str(value)
 
-
-def _terminal_columns() -> int:
-    import shutil  # only for a terminal
-
-    return shutil.get_terminal_size((120, 24)).columns

@@ -75,4 +75,3 @@ def parse_status_list(text: str) -> list[str]:
         if status not in STATUSES:
             raise UsageError(f"unknown status {status!r}: use {', '.join(STATUSES)}")
     return wanted
-

@@ -533,8 +533,6 @@ class _Keyed(NamedTuple):
     key: str
 
 
-
-
 def _task_row(tid: str, note_id: int, rec: TaskRecord, parent: str | None, first_seen: str) -> tuple[Any, ...]:
     """The values of ``TASK_COLUMNS`` (0 for a missing one: see ``_NULLABLE``)."""
     (line, raw, status, symbol, description, owners, priority, due, scheduled, start, created, done, cancelled,

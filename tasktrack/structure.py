@@ -58,9 +58,10 @@ def _heading(text: str) -> str | None:
     if opening is None:
         return None
     title = text[opening.end() :].lstrip(" \t")
-    end = len(title.rstrip(" \t"))
-    hashes = len(title.rstrip(" \t").rstrip("#"))
-    if hashes < end and hashes > 0 and title[hashes - 1] in " \t":  # a closing run of #, after a blank
+    trimmed = title.rstrip(" \t")
+    end = len(trimmed)
+    hashes = len(trimmed.rstrip("#"))
+    if 0 < hashes < end and title[hashes - 1] in " \t":  # a closing run of #, after a blank
         end = len(title[:hashes].rstrip(" \t"))
     return title[:end].strip()
 

@@ -9,14 +9,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
 from . import forks
+from .forks import Job
 from .scanner import FileStat, NoteScan, scan_file, walk_vault
 from .statuses import StatusMap
 from .store import Store, now_stamp, prepare_rows, write_chunk
-
-Job = TypeVar("Job")
 
 PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
 
@@ -86,7 +84,7 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
 def _in_workers(work: Callable[[Job], object], jobs: list[Job], workers: int) -> Iterator[Iterator[int]]:
     """Run ``work`` on each job in worker processes; gives the indexes of the jobs done, in order."""
     if forks.available():
-        with forks.forked(work, jobs, workers) as finished:
+        with forks.forked(work, jobs, workers, initializer=_start_worker) as finished:
             yield finished
         return
     from concurrent.futures import ProcessPoolExecutor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import time
@@ -36,6 +37,24 @@ def test_every_job_is_done_once_and_reported_in_order(tmp_path: Path) -> None:
             assert (tmp_path / f"{index}.txt").read_text().startswith(f"{index} by ")  # done before reported
     assert seen == jobs
     assert len({(tmp_path / f"{j}.txt").read_text().split(" by ")[1] for j in jobs}) > 1  # shared out
+    assert no_children_left()
+
+
+def test_each_worker_calls_the_initializer_before_its_jobs(tmp_path: Path) -> None:
+    def start() -> None:
+        gc.disable()
+        with open(tmp_path / f"started-{os.getpid()}", "x"):  # "x": once per worker
+            pass
+
+    def work(job: int) -> None:
+        assert not gc.isenabled() and (tmp_path / f"started-{os.getpid()}").exists()
+        (tmp_path / f"{job}.done").touch()
+
+    with forks.forked(work, list(range(6)), 2, initializer=start) as finished:
+        assert list(finished) == list(range(6))
+    assert len(list(tmp_path.glob("started-*"))) == 2
+    assert len(list(tmp_path.glob("*.done"))) == 6
+    assert gc.isenabled()  # only the workers'
     assert no_children_left()
 
 
