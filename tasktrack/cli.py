@@ -31,6 +31,8 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
 
 def open_workspace(args: argparse.Namespace, sync: bool = True) -> Workspace:
     ws = Workspace.open(getattr(args, "vault", None), getattr(args, "db", None))
+    for line in ws.recover():
+        sys.stderr.write(f"tasks: {line}\n")
     if sync:
         ws.sync()
     return ws

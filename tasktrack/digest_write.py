@@ -14,9 +14,10 @@ import re
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from . import journal
 from .errors import UsageError, WriteRefused
 from .workspace import Workspace
-from .writeback import NoteText, atomic_write
+from .writeback import NoteText
 
 BEGIN = "<!-- tasktrack:digest:begin -->"
 END = "<!-- tasktrack:digest:end -->"
@@ -98,7 +99,7 @@ def _replace(note: NoteText, start: int, end: int, lines: list[str]) -> None:
 
 
 def _append(note: NoteText, lines: list[str]) -> None:
-    ending = "\r" if any(note.endings) else ""
+    ending = note.usual_ending()
     if note.lines == [""]:  # a new or empty note: the block and a final newline
         note.lines, note.endings = [*lines, ""], [ending] * len(lines) + [""]
         return
@@ -128,7 +129,6 @@ def write_digest(ws: Workspace, day: date, block: list[str]) -> tuple[str, bool]
         new = with_block(path, old, block)
         if new == old:
             return relative, False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, new, old)
+        journal.commit(ws, "digest", [journal.NoteWrite(relative, old, new)])
         ws.refresh([relative])
     return relative, True

@@ -33,3 +33,9 @@ class WriteRefused(TaskTrackError):
     """A write-back that would not be safe: the note changed, or the line is gone."""
 
     exit_code = 6
+
+
+class WriteFailed(TaskTrackError):
+    """The system would not let a note be written (a read-only folder, a full disk): nothing was written."""
+
+    exit_code = 7

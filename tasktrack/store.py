@@ -18,7 +18,7 @@ from .errors import StoreError, UnknownTask
 from .ids import KnownTask, assign_ids, first_ids, match_tasks
 from .scanner import NoteScan, TaskRecord
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT = 10  # seconds to wait for another process's write
 PAGE_SIZE = 16384  # bigger than SQLite's default: a first scan's merge (~40 MB) takes about a fifth less time
 _FLUSH_ROWS = 5000
@@ -71,20 +71,35 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_task ON events (task_id);
 CREATE INDEX events_by_time ON events (at);
+CREATE TABLE batches (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    verb TEXT NOT NULL,
+    state TEXT NOT NULL,
+    undoes INTEGER,
+    undone INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE batch_notes (
+    batch INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    before BLOB,
+    after BLOB,
+    temp TEXT,
+    PRIMARY KEY (batch, path)
+);
+CREATE INDEX batch_notes_by_path ON batch_notes (path, batch);
 CREATE TABLE changes (
     id INTEGER PRIMARY KEY,
     batch INTEGER NOT NULL,
-    at TEXT NOT NULL,
-    verb TEXT NOT NULL,
     task_id TEXT,
     path TEXT NOT NULL,
     line INTEGER NOT NULL,
     old_lines TEXT NOT NULL,
     new_lines TEXT NOT NULL,
-    before BLOB,
-    after BLOB,
-    undone INTEGER NOT NULL DEFAULT 0
+    above TEXT,
+    below TEXT
 );
+CREATE INDEX changes_by_batch ON changes (batch);
 """
 
 TASK_COLUMNS = (
@@ -124,7 +139,11 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
+        if version in _MIGRATIONS:
+            with self.transaction():
+                _MIGRATIONS[version](self.db)
+                self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        elif version != SCHEMA_VERSION:
             self._create()
         if vault is not None:
             known = self.meta("vault")
@@ -401,6 +420,24 @@ class Store:
 
     def history(self, task_id: str) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM events WHERE task_id=? ORDER BY id", (task_id,)).fetchall()
+
+
+def _migrate_from_2(db: sqlite3.Connection) -> None:
+    """Schema 2 kept each change's note bytes in ``changes``; schema 3 journals them per batch of notes."""
+    db.execute("ALTER TABLE changes RENAME TO changes_2")
+    for statement in _SCHEMA[_SCHEMA.index("CREATE TABLE batches") :].split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("INSERT INTO batches (id, at, verb, state, undone) "
+               "SELECT batch, min(at), min(verb), 'done', max(undone) FROM changes_2 GROUP BY batch")
+    db.execute("INSERT OR IGNORE INTO batch_notes (batch, path, before, after) "
+               "SELECT batch, path, before, after FROM changes_2 WHERE after IS NOT NULL")
+    db.execute("INSERT INTO changes (id, batch, task_id, path, line, old_lines, new_lines) "
+               "SELECT id, batch, task_id, path, line, old_lines, new_lines FROM changes_2")
+    db.execute("DROP TABLE changes_2")
+
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_from_2}
 
 
 class _IdsInUse:

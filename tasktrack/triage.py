@@ -12,15 +12,15 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from . import edits
+from . import edits, journal
 from .dates import parse_when, today
 from .errors import TaskTrackError, UsageError, WriteRefused
 from .grammar import PRIORITIES, parse_line
+from .journal import LineChange, NoteWrite
 from .recurrence import next_dates
 from .statuses import PROPOSED_TAG, UNFINISHED
-from .store import now_stamp
 from .workspace import Workspace
-from .writeback import NoteText, atomic_write, find_line
+from .writeback import NoteText, find_line, read_or_none
 
 VERBS = ("accept", "reject", "done", "reopen", "start", "due", "schedule", "start-date", "priority", "assign")
 DATE_VERBS = {"due": "due", "schedule": "scheduled", "start-date": "start"}
@@ -56,6 +56,18 @@ class _Plan:
     row: sqlite3.Row
     new: list[str]
     warnings: list[str]
+    keeps: int | None  # which of the new lines keeps the task's id (None: the task's line is gone)
+
+
+@dataclass(slots=True)
+class _Staged:
+    """One note's part of a command: its new text, what changed, and which line keeps which id."""
+
+    path: str
+    note: NoteText
+    changes: list[Change] = field(default_factory=list)
+    line_changes: list[LineChange] = field(default_factory=list)
+    pins: dict[int, str] = field(default_factory=dict)
 
 
 class Triage:
@@ -118,12 +130,13 @@ class Triage:
 
     def _plan(self, verb: str, row: sqlite3.Row, edit: Callable[[sqlite3.Row], list[str]]) -> _Plan:
         new = edit(row)
+        keeps: int | None = len(new) - 1  # a recurring task's completed line comes after its next instance
         warnings = []
         if verb == "done" and _removes_line(row):
-            new = new[:-1]  # 🏁 delete: the completed line goes; a next instance stays
+            new, keeps = new[:-1], None  # 🏁 delete: the completed line goes; a next instance stays
             if self._has_children(row):
                 warnings.append(f"{row['path']}:{row['line']}: the deleted task had indented lines below it; they stay")
-        return _Plan(row, new, warnings)
+        return _Plan(row, new, warnings, keeps)
 
     def _has_children(self, row: sqlite3.Row) -> bool:
         lines = self.ws.note_lines(row["path"])
@@ -141,25 +154,32 @@ class Triage:
             by_path.setdefault(plan.row["path"], []).append(plan)
         with self.ws.lock():
             staged = [self._stage(path, group, verb) for path, group in by_path.items()]
+            changes = [c for s in staged for c in s.changes]
             if dry_run:
-                return [c for _, _, changes in staged for c in changes]
-            written = [note.encode() for note, _, _ in staged]
-            for (note, _, _), data in zip(staged, written, strict=True):
-                atomic_write(note.path, data, note.original)
-            changes = [c for _, _, cs in staged for c in cs]
-            self._record(verb, staged, written)
-            self.ws.refresh(list(by_path))
+                return changes
+            writes = [NoteWrite(s.path, s.note.original, s.note.encode()) for s in staged]
+            journal.commit(self.ws, verb, writes, [c for s in staged for c in s.line_changes])
+            self.ws.refresh(list(by_path), {s.path: s.pins for s in staged})
         return changes
 
-    def _stage(self, path: str, plans: list[_Plan], verb: str) -> tuple[NoteText, str, list[Change]]:
+    def _stage(self, path: str, plans: list[_Plan], verb: str) -> _Staged:
         note = NoteText.read(self.ws.note_path(path))
         unchanged = self._as_scanned(path, note)
-        located = [(find_line(note, p.row["line"], p.row["raw"], unchanged), p) for p in plans]
-        changes = []
-        for line, plan in sorted(located, key=lambda lp: lp[0], reverse=True):
+        located = sorted(((find_line(note, p.row["line"], p.row["raw"], unchanged), p) for p in plans),
+                         key=lambda lp: lp[0])
+        staged = _Staged(path, note)
+        for line, plan in reversed(located):  # from the bottom up: the lines above keep their numbers
             note.replace(line, plan.new)
-            changes.append(Change(plan.row["id"], path, line, plan.row["raw"], plan.new, verb, plan.warnings))
-        return note, path, changes
+            staged.changes.append(Change(plan.row["id"], path, line, plan.row["raw"], plan.new, verb, plan.warnings))
+        shift = 0
+        for line, plan in located:  # where each task's lines stand in the new text
+            first = line + shift
+            shift += len(plan.new) - 1
+            staged.line_changes.append(LineChange(plan.row["id"], path, first, [plan.row["raw"]], plan.new,
+                                                  *_neighbours(note, first, len(plan.new))))
+            if plan.keeps is not None:
+                staged.pins[first + plan.keeps] = plan.row["id"]
+        return staged
 
     def _as_scanned(self, path: str, note: NoteText) -> bool:
         """Whether the note still has the size and mtime the store read it with."""
@@ -170,80 +190,93 @@ class Triage:
             return False
         return known is not None and (known[0], known[1]) == (len(note.original or b""), mtime)
 
-    def _record(self, verb: str, staged: list[tuple[NoteText, str, list[Change]]], written: list[bytes]) -> None:
-        """Remember each change, and each note's bytes before and after, so ``undo`` can restore them."""
-        db = self.ws.store.db
-        stamp = now_stamp()
-        batch = db.execute("SELECT coalesce(max(batch), 0) + 1 FROM changes").fetchone()[0]
-        rows = []
-        for (note, path, changes), data in zip(staged, written, strict=True):
-            for i, c in enumerate(changes):
-                files = (note.original, data) if i == 0 else (None, None)
-                rows.append((batch, stamp, verb, c.task_id, path, c.line, json.dumps([c.old], ensure_ascii=False),
-                             json.dumps(c.new, ensure_ascii=False), *files))
-        db.executemany(
-            "INSERT INTO changes (batch, at, verb, task_id, path, line, old_lines, new_lines, before, after) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-
     # -- undo ---------------------------------------------------------------------------------------
 
     def undo(self, dry_run: bool = False) -> list[Change]:
-        """Revert the last change batch not undone yet. A note untouched since gets its bytes back; one
-        edited elsewhere gets its lines back if they still read as written; otherwise nothing is written."""
-        db = self.ws.store.db
-        row = db.execute("SELECT max(batch) FROM changes WHERE undone = 0").fetchone()
-        if row is None or row[0] is None:
-            raise NothingToDo("nothing to undo")
-        entries = db.execute("SELECT * FROM changes WHERE batch = ? ORDER BY id DESC", (row[0],)).fetchall()
+        """Revert the last change not undone yet. A note untouched since gets its bytes back; one edited
+        elsewhere gets its lines back if they still stand as written (a removed line goes back between
+        the lines it stood between); otherwise nothing is written. The undo is a change like any other:
+        journaled, all-or-nothing, finished by the next command if it is killed midway."""
         with self.ws.lock():
-            staged: dict[str, _UndoFile] = {}
-            changes = [self._revert(entry, staged, entries) for entry in entries]
+            if journal.pending(self.ws):
+                journal.recover(self.ws)
+            batch = journal.last_undoable(self.ws)
+            if batch is None:
+                raise NothingToDo("nothing to undo")
+            line_changes = journal.changes_of(self.ws, batch.id)
+            writes, changes, pins = [], [], {}
+            for note in journal.notes_of(self.ws, batch.id):
+                write, note_changes, pins[note.path] = self._revert(
+                    note, [c for c in line_changes if c.path == note.path])
+                writes.append(write)
+                changes += note_changes
             if dry_run:
                 return changes
-            for undo_file in staged.values():
-                atomic_write(undo_file.note.path, undo_file.data(), undo_file.note.original)
-            db.execute("UPDATE changes SET undone = 1 WHERE batch = ?", (row[0],))
-            self.ws.refresh(list(staged))
+            journal.commit(self.ws, "undo", writes, undoes=batch.id)
+            self.ws.refresh(list(pins), pins)
         return changes
 
-    def _revert(self, entry: sqlite3.Row, staged: dict[str, _UndoFile], entries: list[sqlite3.Row]) -> Change:
-        path = entry["path"]
-        old, new = json.loads(entry["old_lines"]), json.loads(entry["new_lines"])
-        change = Change(entry["task_id"], path, entry["line"], " / ".join(new) or "(removed)", old, "undo")
-        undo_file = staged.get(path)
-        if undo_file is None:
-            note = NoteText.read(self.ws.note_path(path))
-            files = next(e for e in entries if e["path"] == path and e["after"] is not None)
-            whole = bytes(files["before"]) if note.original == files["after"] else None
-            undo_file = staged[path] = _UndoFile(note, whole)
-        if undo_file.whole is None:
-            change.line = _locate_block(undo_file.note, entry["line"], new)
-            undo_file.note.splice(change.line, len(new), old)
-        return change
+    def _revert(self, done: NoteWrite,
+                line_changes: list[LineChange]) -> tuple[NoteWrite, list[Change], dict[int, str]]:
+        """The write that reverts one note, the changes it makes, and which line keeps which id."""
+        current = read_or_none(self.ws.note_path(done.path))
+        if current is None:
+            raise WriteRefused(f"{done.path} is gone; cannot undo (nothing written)")
+        whole = current == done.after
+        if not whole and not line_changes:
+            raise WriteRefused(f"{done.path} has changed since; cannot undo (nothing written)")
+        try:
+            return self._revert_lines(done, current, line_changes, whole)
+        except WriteRefused:
+            if not whole:
+                raise
+        # Untouched since, but the lines are not where they can be told apart: the bytes from before.
+        changes = [Change(c.task_id, done.path, c.line, " / ".join(c.new) or "(removed)", c.old, "undo")
+                   for c in reversed(line_changes)]
+        return NoteWrite(done.path, current, done.before), changes, {}
+
+    def _revert_lines(self, done: NoteWrite, current: bytes, line_changes: list[LineChange],
+                      whole: bool) -> tuple[NoteWrite, list[Change], dict[int, str]]:
+        note = NoteText.parse(self.ws.note_path(done.path), current)
+        changes, pins = [], {}
+        for c in reversed(line_changes):  # from the bottom up: the lines above keep their numbers
+            line = _locate_block(note, c)
+            note.splice(line, len(c.new), c.old)
+            changes.append(Change(c.task_id, done.path, line, " / ".join(c.new) or "(removed)", c.old, "undo"))
+        shift = 0
+        for c, change in zip(line_changes, reversed(changes), strict=True):
+            if c.task_id is not None:
+                pins[change.line + shift] = c.task_id
+            shift += len(c.old) - len(c.new)
+        return NoteWrite(done.path, current, done.before if whole else note.encode()), changes, pins
 
 
-@dataclass(slots=True)
-class _UndoFile:
-    note: NoteText
-    whole: bytes | None  # the note's bytes before the change, when nothing touched it since
-
-    def data(self) -> bytes:
-        return self.whole if self.whole is not None else self.note.encode()
+def _neighbours(note: NoteText, first: int, count: int) -> tuple[str | None, str | None]:
+    """The lines just above and just below ``count`` lines from 1-based ``first`` (None: none there)."""
+    above = note.lines[first - 2] if first > 1 else None
+    below = note.lines[first - 1 + count] if first - 1 + count < len(note.lines) else None
+    return above, below
 
 
-def _locate_block(note: NoteText, line: int, block: list[str]) -> int:
-    """Where the lines a change wrote still stand, unchanged; refuse otherwise."""
-    if not block:
-        if 1 <= line <= len(note.lines) + 1:
-            return line
-        raise WriteRefused(f"{note.path}: cannot undo, the note is now shorter than line {line}")
-    n = len(block)
-    if note.lines[line - 1 : line - 1 + n] == block:
-        return line
-    hits = [i + 1 for i in range(len(note.lines) - n + 1) if note.lines[i : i + n] == block]
+def _locate_block(note: NoteText, change: LineChange) -> int:
+    """Where the lines a change wrote still stand, unchanged (a removed line: the one place between the
+    lines it stood between); refuse otherwise."""
+    n = len(change.new)
+    if n:
+        starts = range(len(note.lines) - n + 1)
+        hits = [i + 1 for i in starts if note.lines[i : i + n] == change.new]
+        if change.line in hits or len(hits) == 1:
+            return change.line if change.line in hits else hits[0]
+        if len(hits) > 1:
+            hits = [h for h in hits if _neighbours(note, h, n) == (change.above, change.below)]
+            if len(hits) == 1:
+                return hits[0]
+        raise WriteRefused(f"{note.path}:{change.line}: the line has changed since; cannot undo (nothing written)")
+    hits = [i + 1 for i in range(len(note.lines) + 1) if _neighbours(note, i + 1, 0) == (change.above, change.below)]
     if len(hits) == 1:
         return hits[0]
-    raise WriteRefused(f"{note.path}:{line}: the line has changed since; cannot undo (nothing written)")
+    raise WriteRefused(f"{note.path}:{change.line}: the lines around the removed task have changed since; cannot "
+                       "undo (nothing written)")
 
 
 def _priority(value: str | None) -> str:

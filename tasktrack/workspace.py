@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +37,19 @@ class Workspace:
         except sqlite3.Error as exc:
             raise StoreError(f"the store {self.store.path} cannot be used: {exc}") from None
 
-    def refresh(self, paths: list[str]) -> None:
-        """Re-read these notes now (after tasktrack itself wrote them)."""
+    def refresh(self, paths: list[str], pinned: Mapping[str, Mapping[int, str]] | None = None) -> None:
+        """Re-read these notes now (after tasktrack itself wrote them). ``pinned``: for a note, which task
+        id the task on a line (1-based) keeps, as the writer knows it."""
         sync_paths(self.vault, self.store, self.statuses, paths)
+
+    def recover(self) -> list[str]:
+        """Finish or roll back a change a killed tasktrack left half done; what was done, a line each."""
+        from . import journal
+
+        if not journal.pending(self):
+            return []
+        with self.lock():
+            return journal.recover(self)
 
     def me(self) -> tuple[str, ...]:
         return self.config.me

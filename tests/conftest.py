@@ -54,7 +54,8 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("TASKTRACK_CONFIG", str(home / "config" / "tasktrack" / "config.toml"))
     monkeypatch.setenv("TASKTRACK_DB", str(home / "store.sqlite"))
-    for name in ("TASKTRACK_VAULT", "TASKTRACK_TODAY", "NO_COLOR"):
+    monkeypatch.setenv("TASKTRACK_SETTLE_SECONDS", "0")  # notes a test just wrote are not being written still
+    for name in ("TASKTRACK_VAULT", "TASKTRACK_TODAY", "NO_COLOR", "TASKTRACK_CRASH_AT"):
         monkeypatch.delenv(name, raising=False)
     return home
 
