@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
 from . import __version__, query, render
 from .dates import parse_when, today
-from .errors import TaskTrackError, UsageError
+from .errors import StoreError, TaskTrackError, UsageError
 from .statuses import STATUSES, parse_status_list
 from .workspace import Workspace
 
@@ -197,6 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TaskTrackError as exc:
         sys.stderr.write(f"tasks: {exc}\n")
         return exc.exit_code
+    except sqlite3.Error as exc:
+        sys.stderr.write(f"tasks: the store cannot be used ({exc}); `tasks scan --rebuild` makes it anew\n")
+        return StoreError.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("tasks: interrupted\n")
         return 130

@@ -81,6 +81,7 @@ def commit(ws: Workspace, verb: str, writes: Sequence[NoteWrite], changes: Seque
         with _write_lock(ws):
             for write in writes:
                 staged.append(_stage(ws, write))
+            crash_point("staged")
             batch = _journal(ws.store.db, verb, writes, staged, changes, undoes)
     except BaseException:
         for temp in staged:
