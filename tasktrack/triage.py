@@ -307,7 +307,7 @@ def _accept(row: sqlite3.Row) -> list[str]:
 def _reject(row: sqlite3.Row, day: str) -> str:
     if row["status"] == "cancelled":
         raise NothingToDo(f"task {row['id']} is already cancelled")
-    line = edits.set_symbol(row["raw"], "-")
+    line = edits.set_symbol(edits.remove_tag(row["raw"], PROPOSED_TAG), "-")
     line = edits.set_date(line, "done", None)
     return edits.set_date(line, "cancelled", day)
 
@@ -315,7 +315,7 @@ def _reject(row: sqlite3.Row, day: str) -> str:
 def _done(row: sqlite3.Row, day: str) -> list[str]:
     if row["status"] == "done":
         raise NothingToDo(f"task {row['id']} is already done")
-    line = edits.set_symbol(row["raw"], "x")
+    line = edits.set_symbol(edits.remove_tag(row["raw"], PROPOSED_TAG), "x")
     line = edits.set_date(edits.set_date(line, "cancelled", None), "done", day)
     if not row["recurrence"]:
         return [line]
@@ -342,7 +342,7 @@ def _removes_line(row: sqlite3.Row) -> bool:
 def _reopen(row: sqlite3.Row) -> str:
     if row["status"] in UNFINISHED and row["symbol"] == " ":
         raise NothingToDo(f"task {row['id']} is already open")
-    line = edits.set_symbol(row["raw"], " ")
+    line = edits.set_symbol(edits.remove_tag(row["raw"], PROPOSED_TAG), " ")  # a finished item is not proposed again
     return edits.set_date(edits.set_date(line, "done", None), "cancelled", None)
 
 

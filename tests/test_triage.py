@@ -88,10 +88,21 @@ def after(make_vault: MakeVault, line: str, verb: str, value: str | None = None,
         ("- [ ] Call", "start", "- [/] Call"),
         ("- [ ?] Call #proposed", "start", "- [/] Call"),
         ("- [x] Call ✅ 2026-11-21", "start", "- [/] Call"),
+        ("- [ ?] Call @Jeff #proposed", "reject", "- [-] Call @Jeff ❌ 2026-11-22"),
+        ("- [ ?] Call #proposed ⏫", "done", "- [x] Call ⏫ ✅ 2026-11-22"),
+        ("- [x] Call #proposed ✅ 2026-11-21", "reopen", "- [ ] Call"),
     ],
 )
 def test_status_verbs_write_exactly(make_vault: MakeVault, line: str, verb: str, expected: str) -> None:
     assert after(make_vault, line, verb) == expected
+
+
+def test_done_then_reopen_of_a_proposed_item_gives_an_open_task(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root, note, tid = one_line(make_vault, "- [ ?] Call Erez #proposed")
+    assert run_cli("--vault", root, "done", tid).code == 0
+    assert run_cli("--vault", root, "reopen", tid).code == 0
+    assert note.read_text() == "- [ ] Call Erez\n"
+    assert [t["status"] for t in run_cli("--vault", root, "list", "--json").json()] == ["open"]
 
 
 @pytest.mark.parametrize(
@@ -473,7 +484,7 @@ def test_undo_of_a_multi_id_batch_across_notes(make_vault: MakeVault, run_cli: R
     assert (root / "A.md").read_bytes().decode() == (
         "- [x] A1 ✅ 2026-11-22\r\n- [ ] A2 🔁 every day 📅 2026-11-23\r\n"
         "- [x] A2 🔁 every day 📅 2026-11-22 ✅ 2026-11-22\r\n")
-    assert (root / "B.md").read_bytes().decode() == "\ufeff- [x] B #proposed ✅ 2026-11-22"
+    assert (root / "B.md").read_bytes().decode() == "\ufeff- [x] B ✅ 2026-11-22"  # done: no longer proposed
     result = run_cli("--vault", root, "undo")
     assert result.code == 0 and len(result.out.splitlines()) == 3
     for name, text in notes.items():

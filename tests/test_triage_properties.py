@@ -186,12 +186,14 @@ def expectation(verb: str, value: str | None, add: bool, old: TaskLine) -> dict[
         if state == "cancelled":
             return None
         want["symbol"] = "-"
+        want["tags"] = no_proposed  # every verb that leaves the proposed state drops the tag
         want["dates"].pop("done", None)
         want["dates"]["cancelled"] = TODAY
     elif verb == "done":
         if state == "done":
             return None
         want["symbol"] = "x"
+        want["tags"] = no_proposed
         want["dates"].pop("cancelled", None)
         want["dates"]["done"] = TODAY
     elif verb in ("reopen", "start"):
@@ -201,8 +203,7 @@ def expectation(verb: str, value: str | None, add: bool, old: TaskLine) -> dict[
         want["symbol"] = " " if verb == "reopen" else "/"
         want["dates"].pop("done", None)
         want["dates"].pop("cancelled", None)
-        if verb == "start":
-            want["tags"] = no_proposed
+        want["tags"] = no_proposed
     elif verb in ("due", "schedule", "start-date"):
         name = {"due": "due", "schedule": "scheduled", "start-date": "start"}[verb]
         if len(old.field_segments(name)) == 1 and old.dates.get(name) == value:
