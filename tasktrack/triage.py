@@ -41,6 +41,7 @@ class Change:
     new: list[str]
     verb: str
     warnings: list[str] = field(default_factory=list)
+    next_id: str | None = None  # a recurring task's next instance (the task keeps its id on the completed line)
 
     def __str__(self) -> str:
         if not self.new:
@@ -160,7 +161,20 @@ class Triage:
             writes = [NoteWrite(s.path, s.note.original, s.note.encode()) for s in staged]
             journal.commit(self.ws, verb, writes, [c for s in staged for c in s.line_changes])
             self.ws.refresh(list(by_path), {s.path: s.pins for s in staged})
+            self._name_next_instances(staged)
         return changes
+
+    def _name_next_instances(self, staged: list[_Staged]) -> None:
+        """Tell each completed recurring task the id of its next instance (the line written above it)."""
+        for note in staged:
+            pinned_lines = {task_id: line for line, task_id in note.pins.items()}
+            for change in note.changes:
+                line = pinned_lines.get(change.task_id or "")
+                if len(change.new) == 2 and line is not None:
+                    row = self.ws.store.db.execute(
+                        "SELECT t.id FROM tasks t JOIN notes n ON n.id = t.note_id WHERE n.path = ? AND t.line = ?",
+                        (note.path, line - 1)).fetchone()
+                    change.next_id = None if row is None else row[0]
 
     def _stage(self, path: str, plans: list[_Plan], verb: str) -> _Staged:
         note = NoteText.read(self.ws.note_path(path))

@@ -7,9 +7,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tasktrack.errors import WriteRefused
-from tasktrack.writeback import NoteText, atomic_write, file_lock, find_line
+from tasktrack.writeback import BOM, NoteText, atomic_write, file_lock, find_line
 
 SAMPLES = [b"", b"\n", b"a", b"a\n", b"a\r\nb", b"a\r\nb\r\n", b"a\nb\r\nc\n", b"\xef\xbb\xbfa\r\n", b"\r\n\r\n",
            b"a\r", "é\n✅ x".encode()]
@@ -94,3 +96,35 @@ def test_file_lock_is_exclusive(tmp_path: Path) -> None:
     with open(lock, "a+b") as other:
         fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+
+
+_LINE = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=12)
+_ENDING = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+@st.composite
+def _notes(draw: st.DrawFn) -> bytes:
+    lines = draw(st.lists(st.tuples(_LINE, _ENDING), max_size=8))
+    last = draw(_LINE)
+    bom = draw(st.booleans())
+    return (BOM if bom else b"") + ("".join(a + b for a, b in lines) + last).encode("utf-8")
+
+
+@given(data=_notes(), pick=st.integers(0, 100), new=_LINE)
+def test_any_endings_round_trip_and_an_edit_touches_one_line(data: bytes, pick: int, new: str) -> None:
+    note = NoteText.parse(Path("n.md"), data)
+    assert note.encode() == data
+    k = pick % len(note.lines)
+    head = "".join(line + end for line, end in zip(note.lines[:k], note.endings[:k], strict=True))
+    tail = note.endings[k] + "".join(line + end for line, end in zip(note.lines[k + 1 :], note.endings[k + 1 :],
+                                                                      strict=True))
+    note.replace(k + 1, [new])
+    assert note.encode() == (BOM if note.bom else b"") + (head + new + tail).encode("utf-8")
+
+
+def test_a_lone_cr_is_a_line_break_and_is_kept() -> None:
+    note = NoteText.parse(Path("n.md"), b"# Old Mac\r- [ ] A\r- [ ] B\r")
+    assert note.lines == ["# Old Mac", "- [ ] A", "- [ ] B", ""]
+    note.replace(3, ["- [x] B"])
+    note.replace(2, ["- [ ] A2", "- [x] A"])
+    assert note.encode() == b"# Old Mac\r- [ ] A2\r- [x] A\r- [x] B\r"
