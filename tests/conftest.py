@@ -24,8 +24,8 @@ from tasktrack.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_VAULT = REPO / "fixtures" / "vault"
-SHARED = REPO.parent / "shared"
-ANCHORS = SHARED / "anchors"
+SAMPLE_VAULT = REPO / "fixtures" / "obsidian-tasks-sample-vault"  # the Obsidian Tasks demo vault (MIT)
+ORACLE = REPO / "fixtures" / "obsidian-tasks-metadata-cache-oracle"  # what real Obsidian reported for its notes
 TODAY = "2026-11-22"
 
 Notes = Mapping[str, str | bytes]
@@ -134,18 +134,7 @@ def fixture_vault(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def sample_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A session-wide writable copy of the Obsidian Tasks sample vault (never scan the original in place)."""
-    source = ANCHORS / "obsidian-tasks-sample-vault"
-    if not source.is_dir():
-        pytest.skip(f"{source} is not available")
-    return copy_tree(source, tmp_path_factory.mktemp("sample") / "Tasks-Demo")
-
-
-@pytest.fixture
-def anchors() -> Path:
-    """``../shared/anchors`` next to the repository (skips the test when it is not there)."""
-    if not ANCHORS.is_dir():
-        pytest.skip(f"{ANCHORS} is not available")
-    return ANCHORS
+    return copy_tree(SAMPLE_VAULT, tmp_path_factory.mktemp("sample") / "Tasks-Demo")
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ORACLE
 
 from tasktrack.grammar import parse_line
 from tasktrack.scanner import NoteScan, scan_text, split_lines
 from tasktrack.statuses import StatusMap
 from tasktrack.structure import frontmatter_end, list_items
 
-ORACLE = Path(__file__).resolve().parents[2] / "shared" / "anchors" / "obsidian-tasks-metadata-cache-oracle"
-CASES = sorted(ORACLE.glob("*.json")) if ORACLE.is_dir() else []
+CASES = sorted(ORACLE.glob("*.json"))
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -48,7 +48,6 @@ def task_parents(tasks: dict[int, str], parents: dict[int, int | None]) -> dict[
     return found
 
 
-@pytest.mark.skipif(not CASES, reason=f"{ORACLE} is not available")
 def test_the_oracle_is_complete() -> None:
     assert len(CASES) == 89
     items = [i for p in CASES for i in json.loads(p.read_text(encoding="utf-8"))["cachedMetadata"].get("listItems", [])]

@@ -13,10 +13,6 @@ import pytest
 
 from tasktrack.cli import main
 
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "anchors" / "obsidian-tasks-sample-vault"
-
-pytestmark = pytest.mark.skipif(not SOURCE.is_dir(), reason=f"{SOURCE} is not available")
-
 IMPOSSIBLE = "impossible date"
 
 

@@ -7,19 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ANCHORS, copy_tree
+from conftest import SAMPLE_VAULT, copy_tree
 
 from tasktrack.grammar import parse_line
 from tasktrack.triage import Triage
 from tasktrack.workspace import Workspace
 
-SCENARIOS = ANCHORS / "obsidian-tasks-sample-vault" / "Manual Testing" / "Task Toggling Scenarios"
-NOTES = sorted(p.name for p in SCENARIOS.glob("*.md")) if SCENARIOS.is_dir() else []
+SCENARIOS = SAMPLE_VAULT / "Manual Testing" / "Task Toggling Scenarios"
+NOTES = sorted(p.name for p in SCENARIOS.glob("*.md"))
 
-pytestmark = [
-    pytest.mark.usefixtures("fixed_today"),
-    pytest.mark.skipif(not NOTES, reason=f"{SCENARIOS} is not available"),
-]
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 @pytest.fixture
