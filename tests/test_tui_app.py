@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,10 +18,12 @@ from test_tui_support import (
     run_async,
     screen_text,
     settle,
+    static_text,
     table_lines,
     wait_for,
 )
 
+from tui.app import TaskTrackApp
 from tui.help import HelpScreen
 from tui.prompts import DatePrompt
 
@@ -33,6 +37,10 @@ def vault(make_vault: Callable[..., Path]) -> Path:
 
 def meeting(vault: Path) -> str:
     return (vault / MEETING).read_text(encoding="utf-8")
+
+
+def message(app: TaskTrackApp) -> str:
+    return static_text(app, "#message")
 
 
 @run_async
@@ -134,6 +142,19 @@ async def test_undo_restores_the_bytes(vault: Path) -> None:
 
 
 @run_async
+async def test_undo_keeps_the_cursor_on_the_task_it_restored(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: "Work with Morty" in cursor_line(app))
+        await pilot.press("down", "u")
+        assert await wait_for(pilot, lambda: "undone" in message(app))
+        assert "- [ ?] Follow up with Louie" in meeting(vault)
+        assert cursor_line(app).startswith(" [?]") and "Follow up with Louie" in cursor_line(app)
+
+
+@run_async
 async def test_a_refusal_is_shown_not_raised(vault: Path) -> None:
     app = make_app(vault)
     async with app.run_test(size=SIZE) as pilot:
@@ -149,6 +170,103 @@ async def test_a_refusal_is_shown_not_raised(vault: Path) -> None:
         assert app.is_running
         assert path.read_bytes() == before
         assert app.query_one("#message").has_class("error")
+
+
+@run_async
+async def test_a_refused_write_keeps_the_cursor_on_the_task_it_reread(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        path = vault / MEETING
+        path.write_text(meeting(vault).replace("Follow up with Louie", "Call Louie"), encoding="utf-8")
+        before = path.read_bytes()
+        await pilot.press("a")  # the store still has the old line: the write-back refuses
+        assert await wait_for(pilot, lambda: "Call Louie" in cursor_line(app))
+        assert path.read_bytes() == before
+        assert app.query_one("#message").has_class("error")
+        assert "the task's line has changed since it was scanned; nothing written" in message(app)
+        assert "\n" not in message(app)
+        assert "6 proposed items await triage" in screen_text(app)
+        await pilot.press("a")  # the next key acts on the same task, now read again
+        assert await wait_for(pilot, lambda: "- [ ] Call Louie and send" in meeting(vault))
+        assert await wait_for(pilot, lambda: "Work with Morty" in cursor_line(app))
+
+
+@run_async
+async def test_a_refused_write_keeps_the_selection(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space")
+        await settle(pilot)
+        selected = set(app.table.selected)
+        assert len(selected) == 2 and "Ask Morty" in cursor_line(app)
+        path = vault / MEETING
+        path.write_text(meeting(vault).replace("Work with Morty", "Work with Mortimer"), encoding="utf-8")
+        before = path.read_bytes()
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: "Mortimer" in "\n".join(table_lines(app)))
+        assert path.read_bytes() == before
+        assert "nothing written" in message(app) and app.query_one("#message").has_class("error")
+        assert app.table.selected == selected
+        assert "2 selected" in screen_text(app)
+        assert "Ask Morty" in cursor_line(app)
+
+
+@run_async
+async def test_a_note_that_cannot_be_written_gives_one_line(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    replace = os.replace
+
+    def read_only_vault(src: str, dst: str) -> None:
+        if str(dst).startswith(str(vault)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), src, None, dst)
+        replace(src, dst)
+
+    app = make_app(vault)
+    path = vault / MEETING
+    before = path.read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(os, "replace", read_only_vault)
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: message(app) != "")
+        assert message(app) == f"accept: cannot write {MEETING}: permission denied; nothing written"
+        assert app.query_one("#message").has_class("error")
+        assert path.read_bytes() == before
+        assert "Follow up with Louie" in cursor_line(app)
+        monkeypatch.undo()
+        await pilot.press("a")  # still running, and the next key acts on the same task
+        assert await wait_for(pilot, lambda: "- [ ] Follow up with Louie" in meeting(vault))
+        assert await wait_for(pilot, lambda: "Work with Morty" in cursor_line(app))
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted(["2025-12-02 Lambda sync.md", path.name])
+
+
+@run_async
+async def test_a_verb_that_does_not_apply_says_why(vault: Path,
+                                                   digest: Callable[[Path], dict[str, tuple[int, int, str]]]) -> None:
+    before = digest(vault)
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        steps = [
+            ("1", "o", "Follow up with Louie",
+             "reopen: this task is proposed; reopen is for done, cancelled, in progress or deferred tasks"),
+            ("5", "x", "Send the QBR deck",
+             "done: this task is done; done is for proposed, open, in progress or deferred tasks"),
+            ("4", "a", "Confirm the rack plan", "accept: this task is open; accept is for proposed tasks"),
+            ("4", "o", "Confirm the rack plan",
+             "reopen: this task is open; reopen is for done, cancelled, in progress or deferred tasks"),
+        ]
+        for view, key, task, why in steps:
+            await pilot.press(view)
+            await settle(pilot)
+            assert task in cursor_line(app)
+            await pilot.press(key)
+            assert await wait_for(pilot, lambda why=why: why in message(app)), key  # type: ignore[misc]
+            assert message(app) == f"{why}; nothing written"
+            assert app.query_one("#message").has_class("error")
+            assert task in cursor_line(app)
+    assert digest(vault) == before
 
 
 @run_async
