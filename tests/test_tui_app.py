@@ -15,13 +15,14 @@ from test_tui_support import (
     SIZE,
     cursor_line,
     make_app,
+    message,
     run_async,
     screen_text,
     settle,
-    static_text,
     table_lines,
     wait_for,
 )
+from textual.command import CommandList, CommandPalette
 
 from tui.app import TaskTrackApp
 from tui.help import HelpScreen
@@ -39,8 +40,13 @@ def meeting(vault: Path) -> str:
     return (vault / MEETING).read_text(encoding="utf-8")
 
 
-def message(app: TaskTrackApp) -> str:
-    return static_text(app, "#message")
+def palette_offers(app: TaskTrackApp, title: str) -> bool:
+    """The command palette is open and its highlighted command is ``title``."""
+    if not isinstance(app.screen, CommandPalette):
+        return False
+    commands = app.screen.query_one(CommandList)
+    highlighted = commands.highlighted_option
+    return highlighted is not None and str(highlighted.prompt).startswith(title)
 
 
 @run_async
@@ -65,7 +71,7 @@ async def test_accept_rewrites_the_line_and_moves_on(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         assert "- [ ] Follow up with Louie and send a relevant VAST blog. @Myself #task\n" in meeting(vault)
         lines = table_lines(app)
         assert lines[0].startswith(" [ ]") and "Follow up with Louie" in lines[0]  # updated in place
@@ -80,9 +86,9 @@ async def test_reject_and_done_write_their_dates(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("r")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "rejected" in message(app))
         await pilot.press("x")
-        await settle(pilot)
+        await settle(pilot, until=lambda: message(app).startswith("done"))
         text = meeting(vault)
         assert "- [-] Follow up with Louie and send a relevant VAST blog. @Myself #task #proposed ❌ 2026-11-22" in text
         assert "- [x] Work with Morty on NeoCloud-in-a-box user stories. @Myself ⏫ #task #proposed ✅ 2026-11-22" \
@@ -97,14 +103,12 @@ async def test_due_in_words_shows_the_date_before_it_is_set(vault: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("d")
-        await settle(pilot)
-        assert isinstance(app.screen, DatePrompt)
+        await settle(pilot, until=lambda: isinstance(app.screen, DatePrompt))
         await pilot.press(*"next friday")
-        await settle(pilot)
-        assert "Friday 2026-11-27" in str(app.screen.query_one("#date-preview").render())
+        await settle(pilot, until=lambda: "Friday 2026-11-27" in str(app.screen.query_one("#date-preview").render()))
         assert "📅" not in meeting(vault).splitlines()[17]  # nothing written before Enter
         await pilot.press("enter")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "due date set" in message(app))
         assert "- [ ?] Follow up with Louie and send a relevant VAST blog. @Myself #task #proposed 📅 2026-11-27" \
             in meeting(vault)
         assert "2026-11-27" in table_lines(app)[0]
@@ -117,11 +121,10 @@ async def test_a_date_that_is_no_date_is_refused_in_the_prompt(vault: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("d", *"blorp", "enter")
-        await settle(pilot)
-        assert isinstance(app.screen, DatePrompt)
+        await settle(pilot, until=lambda: isinstance(app.screen, DatePrompt))
         assert "not a date" in str(app.screen.query_one("#date-preview").render())
         await pilot.press("escape")
-        await settle(pilot)
+        await settle(pilot, until=lambda: not isinstance(app.screen, DatePrompt))
     assert meeting(vault) == before
 
 
@@ -132,10 +135,10 @@ async def test_undo_restores_the_bytes(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         assert (vault / MEETING).read_bytes() != before
         await pilot.press("u")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "undone" in message(app))
         assert (vault / MEETING).read_bytes() == before
         assert "undone" in screen_text(app)
         assert table_lines(app)[0].startswith(" [?]")
@@ -160,13 +163,12 @@ async def test_a_refusal_is_shown_not_raised(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("u")  # nothing to undo yet
-        await settle(pilot)
-        assert "nothing to undo" in screen_text(app)
+        await settle(pilot, until=lambda: "nothing to undo" in message(app))
         path = vault / MEETING
         path.write_text(meeting(vault).replace("Follow up with Louie", "Call Louie"), encoding="utf-8")
         before = path.read_bytes()
         await pilot.press("a")  # the store still has the old line: the write-back must refuse
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accept" in message(app))
         assert app.is_running
         assert path.read_bytes() == before
         assert app.query_one("#message").has_class("error")
@@ -275,7 +277,7 @@ async def test_selection_applies_a_verb_to_every_selected_task(vault: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("space", "space", "a")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         text = meeting(vault)
         assert "- [ ] Follow up with Louie" in text and "- [ ] Work with Morty" in text
         assert "- [ ?] Ask Morty" in text
@@ -288,9 +290,9 @@ async def test_priority_and_assign(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("p", "2")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "priority set" in message(app))
         await pilot.press("up", "w", *"Jeff", "enter")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "assigned" in message(app))
         line = next(x for x in meeting(vault).splitlines() if "Follow up with Louie" in x)
         assert "⏫" in line and "@Jeff" in line and "@Myself" not in line
         assert "@Jeff" in table_lines(app)[0]
@@ -302,20 +304,20 @@ async def test_filter_as_you_type(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("4", "slash", *"morty")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 3 and all("Morty" in r for r in rows)
         await pilot.press("enter")
         await settle(pilot)
         assert app.table.has_focus
         await pilot.press("escape", "slash", *"@Jeff")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 1 and "12PB" in rows[0]
         await pilot.press("escape")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         await pilot.press("slash", *"#azure type:customer")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 1 and "Azure engagement plan" in rows[0]
 
@@ -329,10 +331,9 @@ async def test_views_on_single_keys(vault: Path) -> None:
                     "5": "Recently done: 1 task", "6": "Waiting on others: 2 tasks"}
         for key, summary in expected.items():
             await pilot.press(key)
-            await settle(pilot)
-            assert summary in screen_text(app), key
+            await settle(pilot, until=lambda summary=summary: summary in screen_text(app))  # type: ignore[misc]
         await pilot.press("3")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "Today & overdue: 2 tasks" in screen_text(app))
         assert "2026-11-20" in table_lines(app)[0]  # overdue first
 
 
@@ -359,15 +360,13 @@ async def test_help_screen_and_palette_commands(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
+        await settle(pilot, until=lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape")
-        await settle(pilot)
+        await settle(pilot, until=lambda: not isinstance(app.screen, HelpScreen))
         await pilot.press("ctrl+p", *"acc")
-        await settle(pilot, 0.5)
-        assert app.is_running and type(app.screen).__name__ == "CommandPalette"
+        await settle(pilot, until=lambda: palette_offers(app, "Accept  (a)"))
         await pilot.press("enter")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         assert "- [ ] Follow up with Louie" in meeting(vault)  # the palette ran the verb
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for verb in ("Accept", "Reject", "Done", "Reopen", "Start", "Due", "Schedule", "Priority", "Assign", "Undo"):
@@ -384,7 +383,7 @@ async def test_keys_remapped_in_the_config(vault: Path, config_file: Callable[[s
         await settle(pilot)
         assert "- [ ?] Follow up with Louie" in meeting(vault)
         await pilot.press("y")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         assert "- [ ] Follow up with Louie" in meeting(vault)
 
 
@@ -396,7 +395,7 @@ async def test_verbs_that_cannot_apply_are_greyed_out(vault: Path) -> None:
         assert app.check_action("verb", ("accept",)) is True
         assert app.check_action("verb", ("reopen",)) is None
         await pilot.press("5")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "Recently done: 1 task" in screen_text(app))
         assert app.check_action("verb", ("accept",)) is None
         assert app.check_action("verb", ("reopen",)) is True
 
@@ -408,9 +407,9 @@ async def test_fixture_meeting_five_proposed_items(fixture_vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"path:Meetings", "enter")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         assert len([line for line in table_lines(app) if line]) == 5
         await pilot.press("a", "a", "r", "x")
-        await settle(pilot)
+        await settle(pilot, until=lambda: message(app).startswith("done"))
     lines = [x for x in note.read_text(encoding="utf-8").splitlines() if re.match(r"- \[( \?|.)\] ", x)]
     assert [x[:5] for x in lines] == ["- [ ]", "- [ ]", "- [-]", "- [x]", "- [ ?"]
