@@ -244,6 +244,25 @@ async def test_a_note_that_cannot_be_written_gives_one_line(vault: Path, monkeyp
 
 
 @run_async
+async def test_an_unexpected_failure_is_one_line_without_the_exception_type(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(src: str, dst: str) -> None:
+        raise ValueError("the disk said no")
+
+    app = make_app(vault)
+    path = vault / MEETING
+    before = path.read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(os, "replace", broken)
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: message(app) != "")
+        assert message(app) == "accept failed: the disk said no"
+        assert app.is_running and path.read_bytes() == before
+        assert "Follow up with Louie" in cursor_line(app)
+
+
+@run_async
 async def test_a_verb_that_does_not_apply_says_why(vault: Path,
                                                    digest: Callable[[Path], dict[str, tuple[int, int, str]]]) -> None:
     before = digest(vault)

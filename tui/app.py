@@ -103,7 +103,7 @@ class TaskTrackApp(BrowseApp):
         except OSError as exc:
             self.say(f"{label}: {self._cannot_write(exc, ids)}", error=True)
         except Exception as exc:  # a failed write must not take the TUI down
-            self.say(f"{label} failed: {exc or type(exc).__name__}", error=True)
+            self.say(f"{label} failed: {str(exc) or type(exc).__name__}", error=True)
         self.check_vault()
         return None
 
