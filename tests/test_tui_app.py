@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -13,13 +15,16 @@ from test_tui_support import (
     SIZE,
     cursor_line,
     make_app,
+    message,
     run_async,
     screen_text,
     settle,
     table_lines,
     wait_for,
 )
+from textual.command import CommandList, CommandPalette
 
+from tui.app import TaskTrackApp
 from tui.help import HelpScreen
 from tui.prompts import DatePrompt
 
@@ -33,6 +38,15 @@ def vault(make_vault: Callable[..., Path]) -> Path:
 
 def meeting(vault: Path) -> str:
     return (vault / MEETING).read_text(encoding="utf-8")
+
+
+def palette_offers(app: TaskTrackApp, title: str) -> bool:
+    """The command palette is open and its highlighted command is ``title``."""
+    if not isinstance(app.screen, CommandPalette):
+        return False
+    commands = app.screen.query_one(CommandList)
+    highlighted = commands.highlighted_option
+    return highlighted is not None and str(highlighted.prompt).startswith(title)
 
 
 @run_async
@@ -57,7 +71,7 @@ async def test_accept_rewrites_the_line_and_moves_on(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         assert "- [ ] Follow up with Louie and send a relevant VAST blog. @Myself #task\n" in meeting(vault)
         lines = table_lines(app)
         assert lines[0].startswith(" [ ]") and "Follow up with Louie" in lines[0]  # updated in place
@@ -72,9 +86,9 @@ async def test_reject_and_done_write_their_dates(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("r")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "rejected" in message(app))
         await pilot.press("x")
-        await settle(pilot)
+        await settle(pilot, until=lambda: message(app).startswith("done"))
         text = meeting(vault)
         assert "- [-] Follow up with Louie and send a relevant VAST blog. @Myself #task ❌ 2026-11-22" in text
         assert "- [x] Work with Morty on NeoCloud-in-a-box user stories. @Myself ⏫ #task ✅ 2026-11-22" in text
@@ -88,14 +102,12 @@ async def test_due_in_words_shows_the_date_before_it_is_set(vault: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("d")
-        await settle(pilot)
-        assert isinstance(app.screen, DatePrompt)
+        await settle(pilot, until=lambda: isinstance(app.screen, DatePrompt))
         await pilot.press(*"next friday")
-        await settle(pilot)
-        assert "Friday 2026-11-27" in str(app.screen.query_one("#date-preview").render())
+        await settle(pilot, until=lambda: "Friday 2026-11-27" in str(app.screen.query_one("#date-preview").render()))
         assert "📅" not in meeting(vault).splitlines()[17]  # nothing written before Enter
         await pilot.press("enter")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "due date set" in message(app))
         assert "- [ ?] Follow up with Louie and send a relevant VAST blog. @Myself #task #proposed 📅 2026-11-27" \
             in meeting(vault)
         assert "2026-11-27" in table_lines(app)[0]
@@ -108,11 +120,10 @@ async def test_a_date_that_is_no_date_is_refused_in_the_prompt(vault: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("d", *"blorp", "enter")
-        await settle(pilot)
-        assert isinstance(app.screen, DatePrompt)
+        await settle(pilot, until=lambda: isinstance(app.screen, DatePrompt))
         assert "not a date" in str(app.screen.query_one("#date-preview").render())
         await pilot.press("escape")
-        await settle(pilot)
+        await settle(pilot, until=lambda: not isinstance(app.screen, DatePrompt))
     assert meeting(vault) == before
 
 
@@ -123,13 +134,26 @@ async def test_undo_restores_the_bytes(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         assert (vault / MEETING).read_bytes() != before
         await pilot.press("u")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "undone" in message(app))
         assert (vault / MEETING).read_bytes() == before
         assert "undone" in screen_text(app)
         assert table_lines(app)[0].startswith(" [?]")
+
+
+@run_async
+async def test_undo_keeps_the_cursor_on_the_task_it_restored(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: "Work with Morty" in cursor_line(app))
+        await pilot.press("down", "u")
+        assert await wait_for(pilot, lambda: "undone" in message(app))
+        assert "- [ ?] Follow up with Louie" in meeting(vault)
+        assert cursor_line(app).startswith(" [?]") and "Follow up with Louie" in cursor_line(app)
 
 
 @run_async
@@ -138,16 +162,131 @@ async def test_a_refusal_is_shown_not_raised(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("u")  # nothing to undo yet
-        await settle(pilot)
-        assert "nothing to undo" in screen_text(app)
+        await settle(pilot, until=lambda: "nothing to undo" in message(app))
         path = vault / MEETING
         path.write_text(meeting(vault).replace("Follow up with Louie", "Call Louie"), encoding="utf-8")
         before = path.read_bytes()
         await pilot.press("a")  # the store still has the old line: the write-back must refuse
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accept" in message(app))
         assert app.is_running
         assert path.read_bytes() == before
         assert app.query_one("#message").has_class("error")
+
+
+@run_async
+async def test_a_refused_write_keeps_the_cursor_on_the_task_it_reread(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        path = vault / MEETING
+        path.write_text(meeting(vault).replace("Follow up with Louie", "Call Louie"), encoding="utf-8")
+        before = path.read_bytes()
+        await pilot.press("a")  # the store still has the old line: the write-back refuses
+        assert await wait_for(pilot, lambda: "Call Louie" in cursor_line(app))
+        assert path.read_bytes() == before
+        assert app.query_one("#message").has_class("error")
+        assert "the task's line has changed since it was scanned; nothing written" in message(app)
+        assert "\n" not in message(app)
+        assert "6 proposed items await triage" in screen_text(app)
+        await pilot.press("a")  # the next key acts on the same task, now read again
+        assert await wait_for(pilot, lambda: "- [ ] Call Louie and send" in meeting(vault))
+        assert await wait_for(pilot, lambda: "Work with Morty" in cursor_line(app))
+
+
+@run_async
+async def test_a_refused_write_keeps_the_selection(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space")
+        await settle(pilot)
+        selected = set(app.table.selected)
+        assert len(selected) == 2 and "Ask Morty" in cursor_line(app)
+        path = vault / MEETING
+        path.write_text(meeting(vault).replace("Work with Morty", "Work with Mortimer"), encoding="utf-8")
+        before = path.read_bytes()
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: "Mortimer" in "\n".join(table_lines(app)))
+        assert path.read_bytes() == before
+        assert "nothing written" in message(app) and app.query_one("#message").has_class("error")
+        assert app.table.selected == selected
+        assert "2 selected" in screen_text(app)
+        assert "Ask Morty" in cursor_line(app)
+
+
+@run_async
+async def test_a_note_that_cannot_be_written_gives_one_line(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    replace = os.replace
+
+    def read_only_vault(src: str, dst: str) -> None:
+        if str(dst).startswith(str(vault)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), src, None, dst)
+        replace(src, dst)
+
+    app = make_app(vault)
+    path = vault / MEETING
+    before = path.read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(os, "replace", read_only_vault)
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: message(app) != "")
+        assert message(app) == f"accept: cannot write {MEETING}: permission denied; nothing written"
+        assert app.query_one("#message").has_class("error")
+        assert path.read_bytes() == before
+        assert "Follow up with Louie" in cursor_line(app)
+        monkeypatch.undo()
+        await pilot.press("a")  # still running, and the next key acts on the same task
+        assert await wait_for(pilot, lambda: "- [ ] Follow up with Louie" in meeting(vault))
+        assert await wait_for(pilot, lambda: "Work with Morty" in cursor_line(app))
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted(["2025-12-02 Lambda sync.md", path.name])
+
+
+@run_async
+async def test_an_unexpected_failure_is_one_line_without_the_exception_type(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(src: str, dst: str) -> None:
+        raise ValueError("the disk said no")
+
+    app = make_app(vault)
+    path = vault / MEETING
+    before = path.read_bytes()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(os, "replace", broken)
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: message(app) != "")
+        assert message(app) == "accept failed: the disk said no"
+        assert app.is_running and path.read_bytes() == before
+        assert "Follow up with Louie" in cursor_line(app)
+
+
+@run_async
+async def test_a_verb_that_does_not_apply_says_why(vault: Path,
+                                                   digest: Callable[[Path], dict[str, tuple[int, int, str]]]) -> None:
+    before = digest(vault)
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        steps = [
+            ("1", "o", "Follow up with Louie",
+             "reopen: this task is proposed; reopen is for done, cancelled, in progress or deferred tasks"),
+            ("5", "x", "Send the QBR deck",
+             "done: this task is done; done is for proposed, open, in progress or deferred tasks"),
+            ("4", "a", "Confirm the rack plan", "accept: this task is open; accept is for proposed tasks"),
+            ("4", "o", "Confirm the rack plan",
+             "reopen: this task is open; reopen is for done, cancelled, in progress or deferred tasks"),
+        ]
+        for view, key, task, why in steps:
+            await pilot.press(view)
+            await settle(pilot)
+            assert task in cursor_line(app)
+            await pilot.press(key)
+            assert await wait_for(pilot, lambda why=why: why in message(app)), key  # type: ignore[misc]
+            assert message(app) == f"{why}; nothing written"
+            assert app.query_one("#message").has_class("error")
+            assert task in cursor_line(app)
+    assert digest(vault) == before
 
 
 @run_async
@@ -156,7 +295,7 @@ async def test_selection_applies_a_verb_to_every_selected_task(vault: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("space", "space", "a")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         text = meeting(vault)
         assert "- [ ] Follow up with Louie" in text and "- [ ] Work with Morty" in text
         assert "- [ ?] Ask Morty" in text
@@ -169,9 +308,9 @@ async def test_priority_and_assign(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("p", "2")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "priority set" in message(app))
         await pilot.press("up", "w", *"Jeff", "enter")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "assigned" in message(app))
         line = next(x for x in meeting(vault).splitlines() if "Follow up with Louie" in x)
         assert "⏫" in line and "@Jeff" in line and "@Myself" not in line
         assert "@Jeff" in table_lines(app)[0]
@@ -183,20 +322,20 @@ async def test_filter_as_you_type(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("4", "slash", *"morty")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 3 and all("Morty" in r for r in rows)
         await pilot.press("enter")
         await settle(pilot)
         assert app.table.has_focus
         await pilot.press("escape", "slash", *"@Jeff")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 1 and "12PB" in rows[0]
         await pilot.press("escape")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         await pilot.press("slash", *"#azure type:customer")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 1 and "Azure engagement plan" in rows[0]
 
@@ -210,10 +349,9 @@ async def test_views_on_single_keys(vault: Path) -> None:
                     "5": "Recently done: 1 task", "6": "Waiting on others: 2 tasks"}
         for key, summary in expected.items():
             await pilot.press(key)
-            await settle(pilot)
-            assert summary in screen_text(app), key
+            await settle(pilot, until=lambda summary=summary: summary in screen_text(app))  # type: ignore[misc]
         await pilot.press("3")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "Today & overdue: 2 tasks" in screen_text(app))
         assert "2026-11-20" in table_lines(app)[0]  # overdue first
 
 
@@ -240,15 +378,13 @@ async def test_help_screen_and_palette_commands(vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
+        await settle(pilot, until=lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape")
-        await settle(pilot)
+        await settle(pilot, until=lambda: not isinstance(app.screen, HelpScreen))
         await pilot.press("ctrl+p", *"acc")
-        await settle(pilot, 0.5)
-        assert app.is_running and type(app.screen).__name__ == "CommandPalette"
+        await settle(pilot, until=lambda: palette_offers(app, "Accept  (a)"))
         await pilot.press("enter")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         assert "- [ ] Follow up with Louie" in meeting(vault)  # the palette ran the verb
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for verb in ("Accept", "Reject", "Done", "Reopen", "Start", "Due", "Schedule", "Priority", "Assign", "Undo"):
@@ -265,7 +401,7 @@ async def test_keys_remapped_in_the_config(vault: Path, config_file: Callable[[s
         await settle(pilot)
         assert "- [ ?] Follow up with Louie" in meeting(vault)
         await pilot.press("y")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "accepted" in message(app))
         assert "- [ ] Follow up with Louie" in meeting(vault)
 
 
@@ -277,7 +413,7 @@ async def test_verbs_that_cannot_apply_are_greyed_out(vault: Path) -> None:
         assert app.check_action("verb", ("accept",)) is True
         assert app.check_action("verb", ("reopen",)) is None
         await pilot.press("5")
-        await settle(pilot)
+        await settle(pilot, until=lambda: "Recently done: 1 task" in screen_text(app))
         assert app.check_action("verb", ("accept",)) is None
         assert app.check_action("verb", ("reopen",)) is True
 
@@ -289,9 +425,9 @@ async def test_fixture_meeting_five_proposed_items(fixture_vault: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"path:Meetings", "enter")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         assert len([line for line in table_lines(app) if line]) == 5
         await pilot.press("a", "a", "r", "x")
-        await settle(pilot)
+        await settle(pilot, until=lambda: message(app).startswith("done"))
     lines = [x for x in note.read_text(encoding="utf-8").splitlines() if re.match(r"- \[( \?|.)\] ", x)]
     assert [x[:5] for x in lines] == ["- [ ]", "- [ ]", "- [-]", "- [x]", "- [ ?"]

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tasktrack.workspace import Workspace
 from tui.app import TaskTrackApp
+from tui.views import parse_filter
 
 MEETING = "Meetings/2025-12-19 Microsoft strategy and SCO prep.md"
 NOTES: dict[str, str] = {
@@ -83,23 +84,43 @@ def make_app(vault: Path, live: float | None = None) -> TaskTrackApp:
     return TaskTrackApp(ws, live_interval=live)
 
 
-async def settle(pilot: Pilot[None], delay: float = 0.12) -> None:
-    """Let key presses, workers and the detail pane's timer finish."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def wait_for(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Let key presses and workers run until ``check`` holds (False if it still does not after ``timeout`` s)."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
-    while loop.time() < end:
+    while True:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
         if check():
             return True
-        await pilot.pause(0.05)
-    return check()
+        if loop.time() > end:
+            return False
+
+
+async def settle(pilot: Pilot[None], until: Callable[[], bool] | None = None, timeout: float = 5.0) -> None:
+    """Wait until the filter typed is applied, the detail pane shows the task under the cursor, and ``until``."""
+    app = pilot.app
+    assert isinstance(app, TaskTrackApp)
+
+    def steady() -> bool:
+        return filter_applied(app) and detail_shows_cursor(app) and (until is None or until())
+
+    assert await wait_for(pilot, steady, timeout), f"the screen did not settle:\n{screen_text(app)}"
+
+
+def filter_applied(app: TaskTrackApp) -> bool:
+    return app.typed == parse_filter(app.query_one("#filter", Input).value, app.context.me)
+
+
+def detail_shows_cursor(app: TaskTrackApp) -> bool:
+    row = app.table.current()
+    if row is None:
+        return "No task here." in static_text(app, "#detail-note")
+    return f"id {row['id']}" in static_text(app, "#detail-fields")
+
+
+def message(app: TaskTrackApp) -> str:
+    return static_text(app, "#message")
 
 
 def table_lines(app: TaskTrackApp) -> list[str]:

@@ -202,9 +202,12 @@ class BrowseApp(App[None]):
             self.refresh_bindings()
 
     def show_detail(self) -> None:
+        pane = self.query_one_optional(DetailPane)
+        if pane is None:  # the app is closing
+            return
         row = self.table.current()
         lines = self.ws.note_lines(row["path"]) if row is not None else []
-        self.query_one(DetailPane).show(row, lines)
+        pane.show(row, lines)
 
     @on(TaskTable.PageMissing)
     def page_missing(self) -> None:

@@ -30,8 +30,21 @@ def allowed(verb: str, row: sqlite3.Row | None, selection: bool) -> bool | None:
         return True
     if row is None:
         return None
+    return True if not_applicable(verb, row) is None else None
+
+
+def not_applicable(verb: str, row: sqlite3.Row) -> str | None:
+    """Why the verb does not apply to the task, in one line; None when it does."""
     statuses = APPLIES_TO.get(verb)
-    return True if statuses is None or row["status"] in statuses else None
+    if statuses is None or row["status"] in statuses:
+        return None
+    names = [status_name(status) for status in statuses]
+    kinds = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"{verb}: this task is {status_name(row['status'])}; {verb} is for {kinds} tasks; nothing written"
+
+
+def status_name(status: str) -> str:
+    return status.replace("_", " ")
 
 
 def describe_changes(verb: str, changes: Sequence[Change]) -> str:
