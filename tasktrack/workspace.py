@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,9 +37,10 @@ class Workspace:
         except sqlite3.Error as exc:
             raise StoreError(f"the store {self.store.path} cannot be used: {exc}") from None
 
-    def refresh(self, paths: list[str]) -> None:
-        """Re-read these notes now (after tasktrack itself wrote them)."""
-        sync_paths(self.vault, self.store, self.statuses, paths)
+    def refresh(self, paths: list[str], pinned: Mapping[str, Mapping[int, str]] | None = None) -> None:
+        """Re-read these notes now (after tasktrack itself wrote them). ``pinned``: for a note, {1-based line
+        of its new text: the id the task on that line keeps} (see ``sync.sync_paths``)."""
+        sync_paths(self.vault, self.store, self.statuses, paths, pinned)
 
     def me(self) -> tuple[str, ...]:
         return self.config.me
