@@ -8,6 +8,7 @@ in a changed note are matched to the ones the store had for it, and a matched ta
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
@@ -64,18 +65,17 @@ def match_tasks(old: Sequence[KnownTask], new: Sequence[TaskRecord],
     """For each index of ``new`` (in line order), the old task (in line order) it continues, if any.
 
     ``pinned`` ({1-based line of the new text: id}) comes from the writer, which knows which line holds which
-    task: such a line takes that id, if the note had it. The others are paired in steps, each with the tasks
-    left by the one before: the same line (it may have moved); then the same task but for what a triage verb
-    changes (status, dates, priority, owners, ``#proposed``); then the same words; then, at the same line,
-    similar words. Within a step, tasks alike are paired in line order, so that they move the least (lines
-    added or removed around them keep their ids, identical lines keep their order), and two tasks that
-    differ in a field the step compares never trade ids."""
+    task: such a line takes that id, if the note had it, and tells how far the lines below it moved. The
+    others are paired in steps, each with the tasks the one before left: the same line (it may have moved);
+    then the same task but for what a triage verb changes (status, dates, priority, owners, ``#proposed``);
+    then the same words; then, at the same line, similar words. Within a step, tasks alike are paired in
+    line order, so that they move the least (lines added or removed around them keep their ids, identical
+    lines keep their order), and two tasks that differ in a field the step compares never trade ids."""
     matched: dict[int, KnownTask] = {}
-    if pinned:
-        _pin(matched, old, new, pinned)
+    moved = _where_moved(_pin(matched, old, new, pinned) if pinned else [])
     for same in (_raw, shape, _words):
-        _pair_alike(matched, old, new, same)
-    _pair_reworded(matched, old, new)
+        _pair_alike(matched, old, new, same, moved)
+    _pair_reworded(matched, old, new, moved)
     return matched
 
 
@@ -95,19 +95,37 @@ def _words(task: _Task) -> str:
 
 
 def _pin(matched: dict[int, KnownTask], old: Sequence[KnownTask], new: Sequence[TaskRecord],
-         pinned: Mapping[int, str]) -> None:
+         pinned: Mapping[int, str]) -> list[tuple[int, int]]:
+    """Match the pinned lines; their (old line, new line)."""
     by_id = {k.id: k for k in old}
     by_line = {rec.line: i for i, rec in enumerate(new)}
+    moves = []
     for line, task_id in pinned.items():
         known = by_id.pop(task_id, None)
         i = by_line.get(line)
         if known is not None and i is not None:
             matched[i] = known
+            moves.append((known.line, line))
+    return moves
+
+
+def _where_moved(moves: list[tuple[int, int]]) -> Callable[[int], int]:
+    """Where an old line is expected in the new text: as far down (or up) as the nearest pinned line at or
+    above it moved (a writer adds or removes lines only at the tasks it changes, all of which it pins)."""
+    moves.sort()
+    olds = [line for line, _ in moves]
+
+    def moved(line: int) -> int:
+        at = bisect_right(olds, line) - 1
+        return line if at < 0 else line + moves[at][1] - moves[at][0]
+
+    return moved
 
 
 def _pair_alike(matched: dict[int, KnownTask], old: Sequence[KnownTask], new: Sequence[TaskRecord],
-                same: Callable[[_Task], Hashable]) -> None:
-    """Pair the tasks left whose ``same`` is equal, in line order, as many as can be (see ``_align``)."""
+                same: Callable[[_Task], Hashable], moved: Callable[[int], int]) -> None:
+    """Pair the tasks left whose ``same`` is equal, in line order, as many as can be (see ``_align``; an old
+    task is taken to be at the line ``moved`` gives)."""
     taken = {k.id for k in matched.values()}
     olds: dict[Hashable, list[KnownTask]] = {}
     for known in old:
@@ -119,7 +137,7 @@ def _pair_alike(matched: dict[int, KnownTask], old: Sequence[KnownTask], new: Se
             news.setdefault(value, []).append(i)
     for value, indexes in news.items():
         group = olds[value]
-        for a, b in _align([k.line for k in group], [new[i].line for i in indexes]):
+        for a, b in _align([moved(k.line) for k in group], [new[i].line for i in indexes]):
             matched[indexes[b]] = group[a]
 
 
@@ -155,10 +173,11 @@ def _align(olds: Sequence[int], news: Sequence[int]) -> list[tuple[int, int]]:
 _ALIGN_CELLS = 250_000
 
 
-def _pair_reworded(matched: dict[int, KnownTask], old: Sequence[KnownTask], new: Sequence[TaskRecord]) -> None:
-    """A task left at the same line as an old one left, with similar words, continues it."""
+def _pair_reworded(matched: dict[int, KnownTask], old: Sequence[KnownTask], new: Sequence[TaskRecord],
+                   moved: Callable[[int], int]) -> None:
+    """A task left at the line an old one left is at (see ``moved``), with similar words, continues it."""
     taken = {k.id for k in matched.values()}
-    by_line = {k.line: k for k in old if k.id not in taken}
+    by_line = {moved(k.line): k for k in old if k.id not in taken}
     for i, rec in enumerate(new):
         known = by_line.get(rec.line)
         if known is not None and i not in matched and _similar(known.key, rec.key):

@@ -118,6 +118,21 @@ def test_a_pinned_line_keeps_the_id_and_the_line_inserted_above_gets_a_new_one(
     assert after[new] == ("N.md", 2, "open", "Weekly review", "every week", "2026-11-27")
 
 
+def test_pins_tell_where_the_unpinned_tasks_below_them_moved(make_vault: MakeVault,
+                                                              open_ws: Callable[[Path], Workspace]) -> None:
+    """Three recurring tasks completed, each with its next instance above it: the line identical to the
+    third stays the task below them, though that next instance is nearer its old line."""
+    ws = open_ws(make_vault({"N.md": "- [ ] B 🔁 every week\n- [ ] C 🔁 every week\n"
+                                     "- [ ] A 🔁 every week\n- [ ] A 🔁 every week\n"}))
+    b, c, a1, a2 = tasks_by_id(ws)
+    rewrite(ws, "N.md", "- [ ] B 🔁 every week\n- [x] B 🔁 every week ✅ 2026-11-22\n"
+                        "- [ ] C 🔁 every week\n- [x] C 🔁 every week ✅ 2026-11-22\n"
+                        "- [ ] A 🔁 every week\n- [x] A 🔁 every week ✅ 2026-11-22\n- [ ] A 🔁 every week\n",
+            {"N.md": {2: b, 4: c, 6: a1}})
+    after = tasks_by_id(ws)
+    assert [after[i][1:3] for i in (b, c, a1, a2)] == [(2, "done"), (4, "done"), (6, "done"), (7, "open")]
+
+
 def test_a_pin_wins_over_an_exact_line_match(make_vault: MakeVault, open_ws: Callable[[Path], Workspace]) -> None:
     ws = open_ws(make_vault({"N.md": "- [ ] Call Bob\n"}))
     (call,) = tasks_by_id(ws)
