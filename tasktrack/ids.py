@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from .scanner import TaskRecord
 from .statuses import PROPOSED_TAG
@@ -20,7 +20,7 @@ _PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)  # 10 bits -> two ch
 
 
 class KnownTask(NamedTuple):
-    """A task the store had for a note, with the fields that tell it from another with the same words."""
+    """A task the store had for a note: its id, and the fields that tell it from another with the same words."""
 
     id: str
     line: int
@@ -28,29 +28,25 @@ class KnownTask(NamedTuple):
     key: str
     status: str
     first_seen: str
-    recurrence: str | None = None
+    symbol: str = " "
+    owners: tuple[str, ...] = ()
+    priority: int = 0
+    due: str | None = None
+    scheduled: str | None = None
+    start: str | None = None
     created: str | None = None
+    done: str | None = None
+    cancelled: str | None = None
+    recurrence: str | None = None
     tags: tuple[str, ...] = ()
     block_id: str | None = None
 
 
-class _Task(Protocol):
-    """What matching reads of a task, old (``KnownTask``) or new (``TaskRecord``)."""
-
-    @property
-    def line(self) -> int: ...
-    @property
-    def raw(self) -> str: ...
-    @property
-    def key(self) -> str: ...
-    @property
-    def recurrence(self) -> str | None: ...
-    @property
-    def created(self) -> str | None: ...
-    @property
-    def tags(self) -> tuple[str, ...]: ...
-    @property
-    def block_id(self) -> str | None: ...
+_Task = KnownTask | TaskRecord
+# The fields of a task line each kind of triage verb changes: a status (with its dates, and accept and start
+# drop #proposed), a date (a recurring task's next instance has new dates too), the priority, the owners.
+_CHANGED_BY = {"status": ("symbol", "done", "cancelled"), "dates": ("due", "scheduled", "start"),
+               "priority": ("priority",), "owners": ("owners",)}
 
 
 def make_id(path: str, key: str, occurrence: int, salt: int = 0) -> str:
@@ -67,23 +63,32 @@ def match_tasks(old: Sequence[KnownTask], new: Sequence[TaskRecord],
     ``pinned`` ({1-based line of the new text: id}) comes from the writer, which knows which line holds which
     task: such a line takes that id, if the note had it, and tells how far the lines below it moved. The
     others are paired in steps, each with the tasks the one before left: the same line (it may have moved);
-    then the same task but for what a triage verb changes (status, dates, priority, owners, ``#proposed``);
-    then the same words; then, at the same line, similar words. Within a step, tasks alike are paired in
-    line order, so that they move the least (lines added or removed around them keep their ids, identical
-    lines keep their order), and two tasks that differ in a field the step compares never trade ids."""
+    then the same task but for the fields one kind of triage verb changes (see ``_CHANGED_BY``), one kind
+    after the other; then the same but for all of those; then the same words; then, at the same line,
+    similar words. Within a step, tasks alike are paired in line order, so that they move the least (lines
+    added or removed around them keep their ids, identical lines keep their order), and two tasks that
+    differ in a field the step compares never trade ids."""
     matched: dict[int, KnownTask] = {}
     moved = _where_moved(_pin(matched, old, new, pinned) if pinned else [])
-    for same in (_raw, shape, _words):
+    steps = [_raw, *(_alike_but((kind,)) for kind in _CHANGED_BY), _alike_but(tuple(_CHANGED_BY)), _words]
+    for same in steps:
         _pair_alike(matched, old, new, same, moved)
     _pair_reworded(matched, old, new, moved)
     return matched
 
 
-def shape(task: _Task) -> tuple[object, ...]:
-    """What a task is apart from the fields a triage verb changes: its words, recurrence, created date,
-    tags but ``#proposed``, block id, and the indent and list marker before its checkbox."""
-    tags = tuple(t for t in task.tags if t.casefold() != PROPOSED_TAG)
-    return task.key, task.recurrence, task.created, tags, task.block_id, task.raw[: task.raw.find("[")]
+def _alike_but(kinds: tuple[str, ...]) -> Callable[[_Task], Hashable]:
+    """What tells a task from another but the fields the ``kinds`` of verbs change (see ``_CHANGED_BY``): the
+    rest of its fields, and the indent and list marker before its checkbox."""
+    compared = [name for kind, names in _CHANGED_BY.items() if kind not in kinds for name in names]
+    drop_proposed = "status" in kinds
+
+    def alike(task: _Task) -> Hashable:
+        tags = tuple(t for t in task.tags if t.casefold() != PROPOSED_TAG) if drop_proposed else task.tags
+        return (task.key, task.recurrence, task.created, task.block_id, tags, task.raw[: task.raw.find("[")],
+                *(getattr(task, name) for name in compared))
+
+    return alike
 
 
 def _raw(task: _Task) -> str:

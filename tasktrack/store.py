@@ -324,12 +324,9 @@ class Store:
 
     def _known(self, note_id: int) -> list[KnownTask]:
         rows = self.db.execute(
-            "SELECT id, line, raw, key, status, first_seen, recurrence, created, tags, block_id FROM tasks "
-            "WHERE note_id=? ORDER BY line", (note_id,)
-        )
-        return [KnownTask(tid, line, raw, key, status, first_seen, recurrence, created, tuple(json.loads(tags)),
-                          block_id)
-                for tid, line, raw, key, status, first_seen, recurrence, created, tags, block_id in rows]
+            f"SELECT {', '.join(KnownTask._fields)} FROM tasks WHERE note_id=? ORDER BY line", (note_id,))
+        return [KnownTask(**{**row, "owners": tuple(json.loads(row["owners"])), "tags": tuple(json.loads(row["tags"]))})
+                for row in map(dict, rows)]
 
     def _put_tasks(self, note_id: int, scan: NoteScan, old: list[KnownTask], batch: _Batch,
                    pinned: Mapping[int, str] | None = None) -> int:

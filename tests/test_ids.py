@@ -78,6 +78,17 @@ def test_done_on_two_same_worded_recurring_tasks_keeps_each_id_on_its_own_rule(
     assert after[monthly][4] == "every month"
 
 
+@pytest.mark.usefixtures("fixed_today")
+def test_done_on_same_worded_recurring_tasks_that_differ_in_priority_keeps_each_id_on_its_completed_line(
+        make_vault: MakeVault, open_ws: Callable[[Path], Workspace]) -> None:
+    ws = open_ws(make_vault({"N.md": f"{WEEKLY}\n- [ ] Weekly review ⏫ 🔁 every week 📅 2026-11-20\n"}))
+    normal, high = tasks_by_id(ws)
+    Triage(ws).run("done", [normal, high])
+    raws = {r[0]: (r[1], r[2]) for r in ws.store.db.execute("SELECT id, line, raw FROM tasks")}
+    assert raws[normal] == (2, "- [x] Weekly review 🔁 every week 📅 2026-11-20 ✅ 2026-11-22")
+    assert raws[high] == (4, "- [x] Weekly review ⏫ 🔁 every week 📅 2026-11-20 ✅ 2026-11-22")
+
+
 def test_same_worded_tasks_that_differ_in_status_and_swap_places_keep_their_ids(
         make_vault: MakeVault, open_ws: Callable[[Path], Workspace]) -> None:
     ws = open_ws(make_vault({"N.md": "- [x] Call Bob\n- [ ] Call Bob\n"}))
