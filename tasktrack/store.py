@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -230,9 +230,11 @@ class Store:
         """Make the next sync read every note again (ids, first-seen dates and history are kept)."""
         self.db.execute("UPDATE notes SET size = -1")
 
-    def apply(self, scans: Iterable[NoteScan], deleted: Sequence[str], stamp: str | None = None) -> int:
+    def apply(self, scans: Iterable[NoteScan], deleted: Sequence[str], stamp: str | None = None,
+              pinned: Mapping[str, Mapping[int, str]] | None = None) -> int:
         """Write changed notes and drop deleted ones, in one transaction; return how many tasks changed.
-        Rows are gathered first and inserted in bulk (a first scan writes tens of thousands)."""
+        Rows are gathered first and inserted in bulk (a first scan writes tens of thousands). ``pinned``:
+        for a note, {1-based line: the id of the task the writer put there} (see ``ids.match_tasks``)."""
         stamp = stamp or now_stamp()
         batch = _Batch(stamp, _IdsInUse(self.db))
         changes = 0
@@ -249,7 +251,7 @@ class Store:
                     old: list[KnownTask] = []
                 else:
                     old = self._replace_note(note_id, scan)
-                changes += self._put_tasks(note_id, scan, old, batch)
+                changes += self._put_tasks(note_id, scan, old, batch, (pinned or {}).get(scan.path))
                 if len(batch.tasks) >= _FLUSH_ROWS:
                     self._flush(batch)  # write while the scan workers go on reading
             self._flush(batch)
@@ -341,16 +343,17 @@ class Store:
 
     def _known(self, note_id: int) -> list[KnownTask]:
         rows = self.db.execute(
-            "SELECT id, line, raw, key, status, first_seen FROM tasks WHERE note_id=? ORDER BY line", (note_id,)
-        )
-        return [KnownTask(*r) for r in rows]
+            f"SELECT {', '.join(KnownTask._fields)} FROM tasks WHERE note_id=? ORDER BY line", (note_id,))
+        return [KnownTask(**{**row, "owners": tuple(json.loads(row["owners"])), "tags": tuple(json.loads(row["tags"]))})
+                for row in map(dict, rows)]
 
-    def _put_tasks(self, note_id: int, scan: NoteScan, old: list[KnownTask], batch: _Batch) -> int:
+    def _put_tasks(self, note_id: int, scan: NoteScan, old: list[KnownTask], batch: _Batch,
+                   pinned: Mapping[int, str] | None = None) -> int:
         if scan.rows is not None:
             if any(row[0] in batch.used for row in scan.rows):
                 _reassign_ids(scan, batch.used.__contains__)
             return self._put_prepared(note_id, scan, batch)
-        matched = match_tasks(old, scan.tasks) if old else {}
+        matched = match_tasks(old, scan.tasks, pinned) if old else {}
         batch.used.release(k.id for k in old)
         ids = assign_ids(scan.path, scan.tasks, matched, batch.used.__contains__)
         batch.used.add(ids)

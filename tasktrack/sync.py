@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -130,8 +130,11 @@ def _noting(scans: Iterable[NoteScan], read: list[str]) -> Iterator[NoteScan]:
         yield scan
 
 
-def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[str]) -> None:
-    """Re-read the given notes now (after a write), whatever their mtime says."""
+def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[str],
+               pinned: Mapping[str, Mapping[int, str]] | None = None) -> None:
+    """Re-read the given notes now (after a write), whatever their mtime says. ``pinned``: for a note the
+    writer knows, {1-based line of its new text: the id of the task on that line}; each such task keeps
+    that id (if the note had it before), the others are matched as on any rescan."""
     stats = []
     deleted = []
     for path in paths:
@@ -141,7 +144,7 @@ def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[s
             deleted.append(path)
             continue
         stats.append(FileStat(path, st.st_size, st.st_mtime_ns))
-    store.apply(read_notes(vault, stats, statuses), deleted)
+    store.apply(read_notes(vault, stats, statuses), deleted, pinned=pinned)
 
 
 def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap,

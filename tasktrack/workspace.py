@@ -38,9 +38,9 @@ class Workspace:
             raise StoreError(f"the store {self.store.path} cannot be used: {exc}") from None
 
     def refresh(self, paths: list[str], pinned: Mapping[str, Mapping[int, str]] | None = None) -> None:
-        """Re-read these notes now (after tasktrack itself wrote them). ``pinned``: for a note, which task
-        id the task on a line (1-based) keeps, as the writer knows it."""
-        sync_paths(self.vault, self.store, self.statuses, paths)
+        """Re-read these notes now (after tasktrack itself wrote them). ``pinned``: for a note, {1-based line
+        of its new text: the id the task on that line keeps} (see ``sync.sync_paths``)."""
+        sync_paths(self.vault, self.store, self.statuses, paths, pinned)
 
     def recover(self) -> list[str]:
         """Finish or roll back a change a killed tasktrack left half done; what was done, a line each."""
