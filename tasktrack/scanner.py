@@ -120,11 +120,10 @@ def decode_note(data: bytes) -> str:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines without their endings (LF or CRLF)."""
-    lines = text.split("\n")
+    """Lines without their endings, as Obsidian reads them: CRLF, LF and a lone CR each end a line."""
     if "\r" in text:
-        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
-    return lines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
 
 
 def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:

@@ -107,7 +107,20 @@ def test_decode_note() -> None:
 def test_split_lines() -> None:
     assert split_lines("a\r\nb\nc\r\n") == ["a", "b", "c", ""]
     assert split_lines("a\nb") == ["a", "b"]
-    assert split_lines("a\rb\r\n") == ["a\rb", ""]
+    assert split_lines("a\rb\r\n") == ["a", "b", ""]
+    assert split_lines("a\r\rb\n\rc\r\r\n") == ["a", "", "b", "", "c", "", ""]
+
+
+def test_bare_cr_line_endings_are_line_breaks(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"Old Mac.md": b"---\rtitle: Classic\r---\r# Head\r\r- [ ] First\r- [x] Second\r\n"
+                                      b"\t- [ ] Child\rText\r"})
+    listed = run_cli("--vault", vault, "list", "--all", "--json").json()
+    assert [(t["line"], t["description"], t["heading"], t["note_title"], t["status"]) for t in listed] == [
+        (6, "First", "Head", "Classic", "open"),
+        (7, "Second", "Head", "Classic", "done"),
+        (8, "Child", "Head", "Classic", "open"),
+    ]
+    assert [t["parent"] for t in listed] == [None, None, listed[1]["id"]]
 
 
 def test_bom_and_crlf(make_vault: Callable[..., Path], tmp_path: Path) -> None:
