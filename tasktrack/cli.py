@@ -10,7 +10,7 @@ from . import __version__, query, render
 from .dates import parse_when, today
 from .errors import TaskTrackError, UsageError
 from .statuses import STATUSES, parse_status_list
-from .workspace import Workspace
+from .workspace import Workspace, unreadable_notice
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler, str]] = {}
@@ -111,13 +111,16 @@ def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
 def run_list(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     filters = list_filters(args, ws)
+    unreadable = ws.unreadable()
+    if unreadable:
+        sys.stderr.write(f"tasks: {unreadable_notice(len(unreadable))}\n")
     out = sys.stdout
     if args.json:
         out.writelines(query.json_lines(ws.store.db, filters))
         return 0
     rows = ws.tasks(filters)
     tty = out.isatty()
-    for line in render.task_table(rows, tty, today()):
+    for line in render.task_table(rows, tty, today(), flagged={path for path, _ in unreadable}):
         out.write(line + "\n")
     if tty:
         out.write(render.paint(f"{len(rows)} task{'s' * (len(rows) != 1)}", "2", render.use_color(tty)) + "\n")

@@ -66,8 +66,9 @@ class NoteScan:
     note_date: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)
     tasks: list[TaskRecord] = field(default_factory=list)
-    warnings: list[tuple[int | None, str]] = field(default_factory=list)
-    error: str | None = None
+    warnings: list[tuple[int | None, str]] = field(default_factory=list)  # (1-based line or None, message)
+    error: str | None = None  # the note could not be read (it has no tasks)
+    partial: bool = False  # not valid UTF-8: read with replacement characters (its warning comes first)
     rows: list[tuple[Any, ...]] | None = None  # a new note's store rows, made where it was read (store.prepare_rows)
 
 
@@ -112,11 +113,25 @@ def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[s
     return notes
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def decode_note(data: bytes) -> str:
     """UTF-8 text without a BOM; raises ``UnicodeDecodeError`` for anything else."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    return data.decode("utf-8")
+    return data.removeprefix(_BOM).decode("utf-8")
+
+
+def _decode_as_obsidian(note: NoteScan, data: bytes) -> str:
+    """The note's text as Obsidian shows it: a byte that is not UTF-8 becomes U+FFFD (the note is then
+    marked ``partial``, with a warning)."""
+    try:
+        return decode_note(data)
+    except UnicodeDecodeError as exc:
+        at = exc.start + (len(_BOM) if data.startswith(_BOM) else 0)
+        note.partial = True
+        note.warnings.insert(0, (None, f"not valid UTF-8 (byte {at}): read with replacement characters; "
+                                       "tasktrack will not write to this note"))
+        return data.removeprefix(_BOM).decode("utf-8", errors="replace")
 
 
 def split_lines(text: str) -> list[str]:
@@ -135,7 +150,7 @@ def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
         try:
             info = os.fstat(fd)
             note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
-            text = decode_note(_read_all(fd, info.st_size))
+            data = _read_all(fd, info.st_size)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -145,10 +160,7 @@ def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
                 info = os.stat(path)
                 note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
         return note
-    except UnicodeDecodeError as exc:
-        note.error = f"not valid UTF-8 (byte {exc.start}); skipped"
-        return note
-    scan_text(note, text, statuses)
+    scan_text(note, _decode_as_obsidian(note, data), statuses)
     return note
 
 

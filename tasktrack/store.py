@@ -18,7 +18,7 @@ from .errors import StoreError, UnknownTask
 from .ids import KnownTask, assign_ids, first_ids, match_tasks
 from .scanner import NoteScan, TaskRecord
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT = 10  # seconds to wait for another process's write
 PAGE_SIZE = 16384  # bigger than SQLite's default: a first scan's merge (~40 MB) takes about a fifth less time
 _FLUSH_ROWS = 5000
@@ -34,7 +34,8 @@ CREATE TABLE notes (
     note_date TEXT,
     properties TEXT NOT NULL DEFAULT '{}',
     warnings TEXT NOT NULL DEFAULT '[]',
-    error TEXT
+    error TEXT,
+    partial INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE tasks (
     id TEXT PRIMARY KEY,
@@ -87,6 +88,9 @@ CREATE TABLE changes (
 );
 """
 
+# The columns of a notes row that ``_note_values`` gives, in its order (path and id come apart).
+NOTE_COLUMNS = "size, mtime_ns, title, note_date, properties, warnings, error, partial"
+_NOTE_VALUES = ", ".join("?" * len(NOTE_COLUMNS.split(", ")))
 TASK_COLUMNS = (
     "id, note_id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, "
     "start, created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, first_seen, "
@@ -256,8 +260,7 @@ class Store:
                        "(SELECT path FROM main.notes))")
             db.execute("DELETE FROM chunk.notes WHERE path IN (SELECT path FROM main.notes)")
         offset = int(db.execute("SELECT coalesce(max(id), 0) FROM main.notes").fetchone()[0])
-        db.execute("INSERT INTO main.notes (id, size, mtime_ns, title, note_date, properties, warnings, error, path) "
-                   "SELECT id + ?, size, mtime_ns, title, note_date, properties, warnings, error, path "
+        db.execute(f"INSERT INTO main.notes (id, {NOTE_COLUMNS}, path) SELECT id + ?, {NOTE_COLUMNS}, path "
                    "FROM chunk.notes ORDER BY id", (offset,))
         columns = TASK_COLUMNS.replace("note_id", "note_id + :offset").replace("first_seen", ":stamp")
         insert = f"INSERT INTO main.tasks ({TASK_COLUMNS}) SELECT {columns} FROM chunk.tasks ORDER BY rowid"
@@ -293,17 +296,15 @@ class Store:
             db.executemany(f"INSERT INTO chunk.tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})", scan.rows)
 
     def _replace_note(self, note_id: int, scan: NoteScan) -> list[KnownTask]:
-        self.db.execute(
-            "UPDATE notes SET size=?, mtime_ns=?, title=?, note_date=?, properties=?, warnings=?, error=? "
-            "WHERE id=?", (*_note_values(scan), note_id))
+        self.db.execute(f"UPDATE notes SET ({NOTE_COLUMNS}) = ({_NOTE_VALUES}) WHERE id=?",
+                        (*_note_values(scan), note_id))
         old = self._known(note_id)
         self.db.execute("DELETE FROM tasks WHERE note_id=?", (note_id,))
         return old
 
     def _flush(self, batch: _Batch) -> None:
-        self.db.executemany(
-            "INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path, id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.notes)
+        self.db.executemany(f"INSERT INTO notes ({NOTE_COLUMNS}, path, id) VALUES ({_NOTE_VALUES}, ?, ?)",
+                            batch.notes)
         self.db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})", batch.tasks)
         self._events(batch.events)
         batch.notes.clear()
@@ -386,6 +387,11 @@ class Store:
             found.extend((path, line, msg) for line, msg in json.loads(warnings))
         return found
 
+    def unreadable(self) -> list[tuple[str, str]]:
+        """The notes that could not be read, or only with replacement characters, as (path, message)."""
+        return [(path, error or json.loads(warnings)[0][1]) for path, error, warnings in self.db.execute(
+            "SELECT path, error, warnings FROM notes WHERE error IS NOT NULL OR partial ORDER BY path")]
+
     def resolve_id(self, prefix: str) -> str:
         """The full id for ``prefix`` (at least 4 characters, unique)."""
         wanted = prefix.strip().lower()
@@ -447,9 +453,10 @@ class _Batch:
 
 
 def _note_values(scan: NoteScan) -> tuple[Any, ...]:
+    """The values of ``NOTE_COLUMNS`` for the note ``scan``."""
     return (
         scan.size, scan.mtime_ns, scan.title, scan.note_date, _to_json(scan.properties),
-        _to_json(scan.warnings) if scan.warnings else "[]", scan.error,
+        _to_json(scan.warnings) if scan.warnings else "[]", scan.error, int(scan.partial),
     )
 
 
@@ -505,12 +512,10 @@ def write_chunk(chunk: Path, scans: Sequence[NoteScan]) -> None:
         db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
-        db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, size, mtime_ns, title, note_date, properties, "
-                   "warnings, error, path)")
+        db.execute(f"CREATE TABLE notes (id INTEGER PRIMARY KEY, {NOTE_COLUMNS}, path)")
         db.execute(f"CREATE TABLE tasks ({TASK_COLUMNS})")
         db.execute("BEGIN")
-        db.executemany("INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path, id) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany(f"INSERT INTO notes ({NOTE_COLUMNS}, path, id) VALUES ({_NOTE_VALUES}, ?, ?)",
                        [(*_note_values(scan), scan.path, i) for i, scan in enumerate(scans, 1)])
         db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})",
                        chain.from_iterable(scan.rows or () for scan in scans))

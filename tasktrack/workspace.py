@@ -15,6 +15,11 @@ from .store import Store
 from .sync import SyncReport, sync, sync_paths
 
 
+def unreadable_notice(count: int) -> str:
+    """The one line that says notes could not be read fully (``tasks list``, the digest)."""
+    return f"{count} note{'s' * (count != 1)} could not be read fully: `tasks scan` lists them"
+
+
 @dataclass
 class Workspace:
     vault: Path
@@ -39,6 +44,10 @@ class Workspace:
     def refresh(self, paths: list[str]) -> None:
         """Re-read these notes now (after tasktrack itself wrote them)."""
         sync_paths(self.vault, self.store, self.statuses, paths)
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        """The notes that could not be read fully, as (path, message): see ``Store.unreadable``."""
+        return self.store.unreadable()
 
     def me(self) -> tuple[str, ...]:
         return self.config.me

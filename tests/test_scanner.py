@@ -138,20 +138,90 @@ def test_bom_and_crlf(make_vault: Callable[..., Path], tmp_path: Path) -> None:
     ]
 
 
-def test_not_utf8_is_reported_and_skipped(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
-    vault = make_vault({
+NOT_UTF8 = ("not valid UTF-8 (byte {}): read with replacement characters; tasktrack will not write to this note")
+
+
+def latin1_vault(make_vault: Callable[..., Path]) -> Path:
+    return make_vault({
         "Good.md": "- [ ] Readable task\n",
-        "Legacy/Latin-1.md": "- [ ] Caf\u00e9 task\n".encode("latin-1"),
+        "Legacy/Latin-1.md": "- [ ] Caf\u00e9 task\n- [ ] Second\n".encode("latin-1"),
     })
+
+
+def test_not_utf8_is_read_with_replacement_characters(make_vault: Callable[..., Path],
+                                                      run_cli: Callable[..., Any]) -> None:
+    vault = latin1_vault(make_vault)
     result = run_cli("--vault", vault, "scan")
     assert result.code == 0
     assert result.err == ""
-    assert "notes  1 (2 read now, 0 gone)" in result.out_lines
-    assert "tasks  1" in result.out_lines
+    assert "notes  2 (2 read now, 0 gone)" in result.out_lines
+    assert "tasks  3" in result.out_lines
     assert "warnings  1" in result.out_lines
-    assert "  Legacy/Latin-1.md: not valid UTF-8 (byte 9); skipped" in result.out_lines
-    listed = run_cli("--vault", vault, "list", "--json").json()
-    assert [t["path"] for t in listed] == ["Good.md"]
+    assert f"  Legacy/Latin-1.md: {NOT_UTF8.format(9)}" in result.out_lines
+    listed = run_cli("--vault", vault, "list", "--json")
+    assert listed.err == "tasks: 1 note could not be read fully: `tasks scan` lists them\n"
+    tasks = sorted(listed.json(), key=lambda t: (t["path"], t["line"]))
+    assert [(t["path"], t["line"], t["description"]) for t in tasks] == [
+        ("Good.md", 1, "Readable task"),
+        ("Legacy/Latin-1.md", 1, "Caf\ufffd task"),
+        ("Legacy/Latin-1.md", 2, "Second"),
+    ]
+    assert list(tasks[1]) == list(tasks[0])  # the same keys
+
+
+def test_list_marks_tasks_of_a_note_read_with_replacement(make_vault: Callable[..., Path],
+                                                          run_cli: Callable[..., Any]) -> None:
+    vault = latin1_vault(make_vault)
+    result = run_cli("--vault", vault, "list", "--sort", "path")
+    assert result.err == "tasks: 1 note could not be read fully: `tasks scan` lists them\n"
+    rows = [line.split("  ")[-1] for line in result.out_lines[1:]]
+    assert rows == ["Readable task", "\u26a0 Caf\ufffd task", "\u26a0 Second"]
+
+
+def test_a_bom_counts_in_the_bad_byte_offset(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Bom.md": b"\xef\xbb\xbf- [ ] caf\xe9\n"})
+    note = scan_file(vault, next(iter(walk_vault(vault))), StatusMap())
+    assert (note.error, note.partial, note.warnings) == (None, True, [(None, NOT_UTF8.format(12))])
+    assert [t.description for t in note.tasks] == ["caf\ufffd"]
+
+
+def test_unreadable_lists_notes_not_read_fully(make_vault: Callable[..., Path], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = latin1_vault(make_vault)
+    (vault / "Locked.md").write_text("- [ ] secret\n", encoding="utf-8")
+    refuse_to_open(monkeypatch, "Locked.md")
+    ws = open_ws(vault, tmp_path)
+    ws.sync()
+    assert ws.unreadable() == [("Legacy/Latin-1.md", NOT_UTF8.format(9)),
+                               ("Locked.md", "cannot read: Permission denied")]
+    flags = ws.store.db.execute("SELECT path, partial FROM notes ORDER BY path").fetchall()
+    assert [tuple(r) for r in flags] == [("Good.md", 0), ("Legacy/Latin-1.md", 1), ("Locked.md", 0)]
+    ws.close()
+
+
+def test_list_says_how_many_notes_could_not_be_read(make_vault: Callable[..., Path], run_cli: Callable[..., Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = latin1_vault(make_vault)
+    (vault / "Locked.md").write_text("- [ ] secret\n", encoding="utf-8")
+    refuse_to_open(monkeypatch, "Locked.md")
+    for args in (["list"], ["list", "--json"]):
+        assert run_cli("--vault", vault, *args).err == (
+            "tasks: 2 notes could not be read fully: `tasks scan` lists them\n")
+    (vault / "Legacy/Latin-1.md").unlink()
+    monkeypatch.undo()
+    assert run_cli("--vault", vault, "list").err == ""
+
+
+def refuse_to_open(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Opening the note ``name`` fails as if permission were denied (tests run as root, where chmod cannot)."""
+    real_open = os.open
+
+    def refuse(path: Any, flags: int, *args: Any) -> int:
+        if str(path).endswith(name):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse)
 
 
 def test_broken_yaml_warns_and_tasks_still_count(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
@@ -291,11 +361,12 @@ def test_deleting_every_note_drops_every_task(make_vault: Callable[..., Path], r
     assert run_cli("--vault", vault, "list", "--all", "--json").json() == []
 
 
-def test_a_file_becoming_unreadable_drops_its_tasks(make_vault: Callable[..., Path],
-                                                    run_cli: Callable[..., Any]) -> None:
+def test_a_file_becoming_unreadable_drops_its_tasks(make_vault: Callable[..., Path], run_cli: Callable[..., Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     vault = make_vault({"A.md": "- [ ] a\n", "B.md": "- [ ] b\n"})
     assert len(run_cli("--vault", vault, "list", "--json").json()) == 2
-    (vault / "A.md").write_bytes(b"- [ ] \xff\xfe broken\n")
+    (vault / "A.md").write_text("- [ ] a\n- [ ] more\n", encoding="utf-8")
+    refuse_to_open(monkeypatch, "A.md")
     assert [t["path"] for t in run_cli("--vault", vault, "list", "--json").json()] == ["B.md"]
 
 

@@ -57,7 +57,7 @@ def tasks_by_path(store: Store) -> list[tuple[Any, ...]]:
 
 def notes_by_path(store: Store) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in store.db.execute(
-        "SELECT path, size, mtime_ns, title, note_date, properties, warnings, error FROM notes ORDER BY path")]
+        "SELECT path, size, mtime_ns, title, note_date, properties, warnings, error, partial FROM notes ORDER BY path")]
 
 
 def first_seen_events(store: Store) -> list[tuple[Any, ...]]:
