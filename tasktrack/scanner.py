@@ -69,6 +69,7 @@ class NoteScan:
     warnings: list[tuple[int | None, str]] = field(default_factory=list)  # (1-based line or None, message)
     error: str | None = None  # the note could not be read (it has no tasks)
     partial: bool = False  # not valid UTF-8: read with replacement characters (its warning comes first)
+    tail: bytes | None = None  # the last TAIL_BYTES bytes of the file as read (None: it could not be read)
     rows: list[tuple[Any, ...]] | None = None  # a new note's store rows, made where it was read (store.prepare_rows)
 
 
@@ -114,6 +115,7 @@ def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[s
 
 
 _BOM = b"\xef\xbb\xbf"
+TAIL_BYTES = 64  # how much of a note's end the store keeps, to tell whether it still ends the same
 
 
 def decode_note(data: bytes) -> str:
@@ -160,6 +162,7 @@ def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
                 info = os.stat(path)
                 note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
         return note
+    note.tail = data[-TAIL_BYTES:]
     scan_text(note, _decode_as_obsidian(note, data), statuses)
     return note
 

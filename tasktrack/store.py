@@ -35,7 +35,8 @@ CREATE TABLE notes (
     properties TEXT NOT NULL DEFAULT '{}',
     warnings TEXT NOT NULL DEFAULT '[]',
     error TEXT,
-    partial INTEGER NOT NULL DEFAULT 0
+    partial INTEGER NOT NULL DEFAULT 0,
+    tail BLOB
 );
 CREATE TABLE tasks (
     id TEXT PRIMARY KEY,
@@ -89,7 +90,7 @@ CREATE TABLE changes (
 """
 
 # The columns of a notes row that ``_note_values`` gives, in its order (path and id come apart).
-NOTE_COLUMNS = "size, mtime_ns, title, note_date, properties, warnings, error, partial"
+NOTE_COLUMNS = "size, mtime_ns, title, note_date, properties, warnings, error, partial, tail"
 _NOTE_VALUES = ", ".join("?" * len(NOTE_COLUMNS.split(", ")))
 TASK_COLUMNS = (
     "id, note_id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, "
@@ -456,7 +457,7 @@ def _note_values(scan: NoteScan) -> tuple[Any, ...]:
     """The values of ``NOTE_COLUMNS`` for the note ``scan``."""
     return (
         scan.size, scan.mtime_ns, scan.title, scan.note_date, _to_json(scan.properties),
-        _to_json(scan.warnings) if scan.warnings else "[]", scan.error, int(scan.partial),
+        _to_json(scan.warnings) if scan.warnings else "[]", scan.error, int(scan.partial), scan.tail,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ def tasks_by_path(store: Store) -> list[tuple[Any, ...]]:
 
 def notes_by_path(store: Store) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in store.db.execute(
-        "SELECT path, size, mtime_ns, title, note_date, properties, warnings, error, partial FROM notes ORDER BY path")]
+        "SELECT path, size, mtime_ns, title, note_date, properties, warnings, error, partial, tail FROM notes "
+        "ORDER BY path")]
 
 
 def first_seen_events(store: Store) -> list[tuple[Any, ...]]:
@@ -333,3 +335,20 @@ def test_jobs_cover_every_note_once_and_end_small(count: int) -> None:
         assert max(len(p) for p in parts[big:]) <= len(parts[0]) // 4 + 1
         assert 15 <= len(parts) <= 30
         assert 8 <= len(parts) - big <= 12
+
+
+@pytest.mark.parametrize("parallel_from", [10**9, 2], ids=["one process", "worker chunks"])
+def test_the_store_keeps_the_last_64_bytes_of_each_note(make_vault: Callable[..., Path], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, parallel_from: int) -> None:
+    long = "- [ ] Long note\n" + "".join(f"line {n} ✅\n" for n in range(20))
+    vault = make_vault({"Long.md": long, "Short.md": b"\xef\xbb\xbf- [ ] short\r\n", "Bad.md": b"x\xff",
+                        "Empty.md": ""})
+    store = synced(vault, tmp_path / "s.sqlite", parallel_from, monkeypatch)
+    tails = dict(store.db.execute("SELECT path, tail FROM notes").fetchall())
+    assert tails == {"Long.md": long.encode()[-64:], "Short.md": b"\xef\xbb\xbf- [ ] short\r\n", "Bad.md": b"x\xff",
+                     "Empty.md": b""}
+    (vault / "Short.md").write_bytes(b"- [ ] changed, and now long enough to be cut: " + b"0123456789" * 3)
+    sync(vault, store, StatusMap())
+    tail = store.db.execute("SELECT tail FROM notes WHERE path = 'Short.md'").fetchone()[0]
+    assert tail == b"d, and now long enough to be cut: 012345678901234567890123456789"
+    store.close()
