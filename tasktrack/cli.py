@@ -49,7 +49,10 @@ def run_scan(args: argparse.Namespace) -> int:
     counts = ws.store.counts()
     out = sys.stdout
     out.write(f"vault  {ws.vault}\nstore  {ws.store.path}\n")
-    out.write(f"notes  {ws.store.note_count()} ({len(report.read)} read now, {len(report.deleted)} gone)\n")
+    failed = ws.store.failed_paths()
+    read_now = sum(path not in failed for path in report.read)
+    unreadable = f", {len(failed)} unreadable" if failed else ""
+    out.write(f"notes  {ws.store.note_count()} ({read_now} read now, {len(report.deleted)} gone{unreadable})\n")
     out.write(f"tasks  {sum(counts.values())}\n")
     for status in STATUSES:
         if counts.get(status):

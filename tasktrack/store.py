@@ -210,7 +210,10 @@ class Store:
     # -- sync ---------------------------------------------------------------------------------------
 
     def note_stats(self) -> dict[str, tuple[int, int]]:
-        return {p: (s, m) for p, s, m in self.db.execute("SELECT path, size, mtime_ns FROM notes")}
+        """Each note's size and mtime as last read; a note that could not be read has size -1, so that every
+        sync tries it again (such notes are few, and may become readable without changing)."""
+        return {p: (s, m) for p, s, m in self.db.execute(
+            "SELECT path, CASE WHEN error IS NULL THEN size ELSE -1 END, mtime_ns FROM notes")}
 
     def forget_stats(self) -> None:
         """Make the next sync read every note again (ids, first-seen dates and history are kept)."""
@@ -376,6 +379,10 @@ class Store:
 
     def note_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM notes WHERE error IS NULL").fetchone()[0])
+
+    def failed_paths(self) -> set[str]:
+        """The notes that could not be read (they have no tasks)."""
+        return {r[0] for r in self.db.execute("SELECT path FROM notes WHERE error IS NOT NULL")}
 
     def problems(self) -> list[tuple[str, int | None, str]]:
         """Every warning and unreadable note, as (path, line, message)."""

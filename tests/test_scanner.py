@@ -212,6 +212,21 @@ def test_list_says_how_many_notes_could_not_be_read(make_vault: Callable[..., Pa
     assert run_cli("--vault", vault, "list").err == ""
 
 
+def test_a_note_that_could_not_be_opened_is_tried_again_on_every_sync(make_vault: Callable[..., Path],
+                                                                     run_cli: Callable[..., Any],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"A.md": "- [ ] a\n", "B.md": "- [ ] b\n", "Locked.md": "- [ ] secret\n"})
+    refuse_to_open(monkeypatch, "Locked.md")
+    first = run_cli("--vault", vault, "scan").out_lines
+    assert first[2] == "notes  2 (2 read now, 0 gone, 1 unreadable)"
+    assert "  Locked.md: cannot read: Permission denied" in first
+    assert run_cli("--vault", vault, "scan").out_lines[2] == "notes  2 (0 read now, 0 gone, 1 unreadable)"
+    monkeypatch.undo()  # readable again, with the same size and mtime
+    listed = run_cli("--vault", vault, "list", "--json")
+    assert (listed.err, sorted(t["path"] for t in listed.json())) == ("", ["A.md", "B.md", "Locked.md"])
+    assert run_cli("--vault", vault, "scan").out_lines[2:4] == ["notes  3 (0 read now, 0 gone)", "tasks  3"]
+
+
 def refuse_to_open(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """Opening the note ``name`` fails as if permission were denied (tests run as root, where chmod cannot)."""
     real_open = os.open
