@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -443,3 +445,36 @@ def test_walking_without_stat_names_the_same_notes(fixture_vault: Path) -> None:
     note = scan_file(fixture_vault, named[0], StatusMap())
     info = (fixture_vault / named[0].path).stat()
     assert (note.size, note.mtime_ns) == (info.st_size, info.st_mtime_ns)
+
+
+def _laughs(levels: int = 9, width: int = 9) -> str:
+    """The "billion laughs": each level a list of ``width`` aliases of the level before (9**9 values)."""
+    names = "abcdefghijklmnop"
+    lines = [f"a: &a [{', '.join(['lol'] * width)}]"]
+    lines += [f"{names[n]}: &{names[n]} [{', '.join([f'*{names[n - 1]}'] * width)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_broken_yaml_and_the_scan_stays_fast(make_vault: Callable[..., Path],
+                                                                  run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    small = "---\naccount: &acc Contoso\ncustomer: *acc\nbase: &b {x: 1}\nmore:\n  <<: *b\n  y: 2\n---\n- [ ] x\n"
+    vault = make_vault({"Bomb.md": f"---\n{_laughs()}---\n- [ ] Still counted\n", "Small aliases.md": small})
+    env = {**os.environ, "TASKTRACK_DB": str(tmp_path / "bomb.sqlite")}
+    done = subprocess.run([sys.executable, "-m", "tasktrack", "--vault", str(vault), "scan"], env=env,
+                          capture_output=True, text=True, timeout=20)
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert "tasks  2" in lines
+    assert ("  Bomb.md:6: frontmatter YAML is broken (its aliases expand to more than 10000 values); "
+            "its tasks still count") in lines
+    listed = run_cli("--vault", vault, "list", "--json", "--sort", "path").json()
+    assert [t["properties"] for t in listed] == [
+        {}, {"account": "Contoso", "customer": "Contoso", "base": {"x": 1}, "more": {"x": 1, "y": 2}}]
+
+
+@pytest.mark.parametrize("yaml_text", ["a: &a [*a]\n", "a: &a {b: *a}\n", "a: &a [x, [y, *a]]\n"])
+def test_frontmatter_that_contains_itself_is_broken_yaml(yaml_text: str) -> None:
+    note = scan(f"---\n{yaml_text}---\n- [ ] Still counted\n")
+    assert note.properties == {}
+    assert note.warnings == [(2, "frontmatter YAML is broken (a value contains itself); its tasks still count")]
+    assert [t.description for t in note.tasks] == ["Still counted"]
