@@ -58,10 +58,13 @@ def run_scan(args: argparse.Namespace) -> int:
         if counts.get(status):
             out.write(f"  {status:<12}{counts[status]:>7}\n")
     problems = ws.store.problems()
-    if problems:
-        out.write(f"warnings  {len(problems)}\n")
+    skipped = report.skipped.warnings()
+    if problems or skipped:
+        out.write(f"warnings  {len(problems) + len(skipped)}\n")
         for path, line, message in problems:
             out.write(f"  {path}{'' if line is None else f':{line}'}: {message}\n")
+        for message in skipped:
+            out.write(f"  {message}\n")
     return 0
 
 

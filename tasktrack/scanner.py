@@ -73,11 +73,49 @@ class NoteScan:
     rows: list[tuple[Any, ...]] | None = None  # a new note's store rows, made where it was read (store.prepare_rows)
 
 
-def walk_vault(vault: Path, stat: bool = True) -> Iterator[FileStat]:
+@dataclass(slots=True)
+class Skipped:
+    """What a walk of the vault left out that the user should hear about (``tasks scan`` says it)."""
+
+    bad_names: list[str] = field(default_factory=list)  # notes and folders whose names are not UTF-8 (as bytes)
+    outside_links: list[str] = field(default_factory=list)  # links to notes and folders outside the vault
+
+    def warnings(self) -> list[str]:
+        found = []
+        if self.bad_names:
+            one = len(self.bad_names) == 1
+            found.append(f"{_counted(len(self.bad_names), 'file name')} {'is' if one else 'are'} not valid UTF-8 "
+                         f"and {'was' if one else 'were'} skipped: {', '.join(sorted(self.bad_names))}")
+        if self.outside_links:
+            one = len(self.outside_links) == 1
+            found.append(f"{_counted(len(self.outside_links), 'link')} point{'s' * one} outside the vault and "
+                         f"{'was' if one else 'were'} not followed: {', '.join(sorted(self.outside_links))}")
+        return found
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+@dataclass(slots=True)
+class _Walk:
+    """One walk of a vault: where it is, what it follows, what it skipped."""
+
+    root: str  # the vault, its links resolved
+    stat: bool
+    follow_external_links: bool
+    skipped: Skipped
+
+
+def walk_vault(vault: Path, stat: bool = True, follow_external_links: bool = False,
+               skipped: Skipped | None = None) -> Iterator[FileStat]:
     """Every ``.md`` note below ``vault``: hidden folders (``.obsidian``, ``.trash``) are skipped, and
-    symlinked folders are followed once (a link back up the tree does not loop). With ``stat=False`` the
-    notes are only named (size and mtime -1; ``scan_file`` reads them from the open file), which is faster
-    when nothing is known about them yet."""
+    symlinked folders are followed once (a link back up the tree does not loop). Links to notes or folders
+    outside the vault are followed only with ``follow_external_links``; names that are not valid UTF-8
+    are skipped. Both are recorded in ``skipped``. With ``stat=False`` the notes are only named (size and
+    mtime -1; ``scan_file`` reads them from the open file), which is faster when nothing is known about
+    them yet."""
+    walk = _Walk(os.path.realpath(vault), stat, follow_external_links, Skipped() if skipped is None else skipped)
     seen: set[tuple[int, int]] = set()
     stack: list[tuple[str, str]] = [(os.fspath(vault), "")]
     while stack:
@@ -90,28 +128,49 @@ def walk_vault(vault: Path, stat: bool = True) -> Iterator[FileStat]:
             entries = list(os.scandir(folder))
         except OSError:
             continue
-        yield from _folder_notes(entries, rel, stack, stat)
+        yield from _folder_notes(entries, rel, stack, walk)
 
 
 def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[str, str]],
-                  stat: bool) -> list[FileStat]:
+                  walk: _Walk) -> list[FileStat]:
     notes = []
     for entry in entries:
         name = entry.name
         if name[:1] == ".":
             continue
         try:
-            if entry.is_dir():
+            folder = entry.is_dir()
+            if not folder and not (name.endswith(".md") and entry.is_file()):
+                continue
+            if not _wanted(entry, rel, walk):
+                continue
+            if folder:
                 stack.append((entry.path, f"{rel}{name}/"))
-            elif name.endswith(".md") and entry.is_file():
-                if stat:
-                    st = entry.stat()
-                    notes.append(_new(FileStat, (rel + name, st.st_size, st.st_mtime_ns)))
-                else:
-                    notes.append(_new(FileStat, (rel + name, -1, -1)))
+            elif walk.stat:
+                st = entry.stat()
+                notes.append(_new(FileStat, (rel + name, st.st_size, st.st_mtime_ns)))
+            else:
+                notes.append(_new(FileStat, (rel + name, -1, -1)))
         except OSError:
             continue
     return notes
+
+
+def _wanted(entry: os.DirEntry[str], rel: str, walk: _Walk) -> bool:
+    """False for a note or folder with a name that is not UTF-8 (the store could not hold its path), and
+    for a link out of the vault (unless those are followed); each recorded in ``walk.skipped``."""
+    if not entry.name.isascii():
+        try:
+            entry.name.encode("utf-8")
+        except UnicodeEncodeError:  # os.scandir gives undecodable bytes as surrogates
+            walk.skipped.bad_names.append(repr(os.fsencode(rel + entry.name)))
+            return False
+    if entry.is_symlink() and not walk.follow_external_links:
+        target = os.path.realpath(entry.path)
+        if os.path.commonpath((walk.root, target)) != walk.root:
+            walk.skipped.outside_links.append(rel + entry.name)
+            return False
+    return True
 
 
 _BOM = b"\xef\xbb\xbf"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import forks
 from .forks import Job
-from .scanner import FileStat, NoteScan, scan_file, walk_vault
+from .scanner import FileStat, NoteScan, Skipped, scan_file, walk_vault
 from .statuses import StatusMap
 from .store import Store, now_stamp, prepare_rows, write_chunk
 
@@ -25,18 +25,21 @@ class SyncReport:
     read: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     changed_tasks: int = 0
+    skipped: Skipped = field(default_factory=Skipped)  # names and links the walk of the vault left out
 
 
-def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) -> SyncReport:
+def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False,
+         follow_external_links: bool = False) -> SyncReport:
     fingerprint = statuses.fingerprint()
     if rebuild or store.meta("statuses") != fingerprint:
         store.forget_stats()
         store.set_meta("statuses", fingerprint)
     known = store.note_stats()
-    files = {f.path: f for f in walk_vault(vault, stat=bool(known))}  # an empty store needs only the names
-    stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
+    skipped = Skipped()
+    files = {f.path: f for f in walk_vault(vault, bool(known), follow_external_links, skipped)}  # an empty
+    stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]  # store needs only the names
     deleted = [p for p in known if p not in files]
-    report = SyncReport(notes=len(files), deleted=deleted)
+    report = SyncReport(notes=len(files), deleted=deleted, skipped=skipped)
     if not stale and not deleted:
         return report
     new = [f for f in stale if f.path not in known]

@@ -37,7 +37,8 @@ class Workspace:
 
     def sync(self, rebuild: bool = False) -> SyncReport:
         try:
-            return sync(self.vault, self.store, self.statuses, rebuild=rebuild)
+            return sync(self.vault, self.store, self.statuses, rebuild=rebuild,
+                        follow_external_links=self.config.follow_external_links)
         except sqlite3.Error as exc:
             raise StoreError(f"the store {self.store.path} cannot be used: {exc}") from None
 

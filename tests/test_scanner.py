@@ -74,7 +74,7 @@ def test_walk_follows_a_symlinked_folder_once(make_vault: Callable[..., Path], t
     vault = make_vault({"Inbox.md": "- [ ] a"})
     os.symlink(outside, vault / "Linked")
     os.symlink(outside / "Sub", vault / "Again")
-    paths = note_paths(vault)
+    paths = sorted(f.path for f in walk_vault(vault, follow_external_links=True))
     assert len(paths) == 2
     assert "Inbox.md" in paths
     assert {"Again/Shared.md", "Linked/Sub/Shared.md"} & set(paths)
@@ -478,3 +478,78 @@ def test_frontmatter_that_contains_itself_is_broken_yaml(yaml_text: str) -> None
     assert note.properties == {}
     assert note.warnings == [(2, "frontmatter YAML is broken (a value contains itself); its tasks still count")]
     assert [t.description for t in note.tasks] == ["Still counted"]
+
+
+# -- hostile file names and links ---------------------------------------------------------------
+
+
+def _bad_names_vault(make_vault: Callable[..., Path]) -> Path:
+    vault = make_vault({"Good.md": "- [ ] Readable task 📅 2026-11-22\n"})
+    root = os.fsencode(vault)
+    with open(os.path.join(root, b"bad\xff.md"), "wb") as f:
+        f.write(b"- [ ] hidden by its name\n")
+    os.mkdir(os.path.join(root, b"folder\xfe"))
+    with open(os.path.join(root, b"folder\xfe", b"Inside.md"), "wb") as f:
+        f.write(b"- [ ] inside a badly named folder\n")
+    with open(os.path.join(root, b"picture\xff.png"), "wb") as f:
+        f.write(b"not a note")
+    return vault
+
+
+def test_names_that_are_not_utf8_are_skipped_with_one_warning(make_vault: Callable[..., Path],
+                                                              run_cli: Callable[..., Any]) -> None:
+    vault = _bad_names_vault(make_vault)
+    scanned = run_cli("--vault", vault, "scan")
+    assert (scanned.code, scanned.err) == (0, "")
+    assert scanned.out_lines[2:] == [
+        "notes  1 (1 read now, 0 gone)", "tasks  1", "  open              1", "warnings  1",
+        "  2 file names are not valid UTF-8 and were skipped: b'bad\\xff.md', b'folder\\xfe'"]
+    for args in (["list"], ["list", "--all", "--json"], ["digest"], ["digest", "--format", "json"], ["scan"]):
+        result = run_cli("--vault", vault, *args)
+        assert (result.code, result.err) == (0, ""), args
+    assert [t["path"] for t in run_cli("--vault", vault, "list", "--json").json()] == ["Good.md"]
+
+
+def test_one_name_that_is_not_utf8_is_said_in_the_singular(make_vault: Callable[..., Path],
+                                                           run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"Sub/Good.md": "- [ ] fine\n"})
+    with open(os.path.join(os.fsencode(vault), b"Sub", b"caf\xe9.md"), "wb") as f:
+        f.write(b"- [ ] x\n")
+    assert run_cli("--vault", vault, "scan").out_lines[-1] == (
+        "  1 file name is not valid UTF-8 and was skipped: b'Sub/caf\\xe9.md'")
+
+
+def _linked_vault(make_vault: Callable[..., Path], tmp_path: Path) -> Path:
+    vault = make_vault({"Inside/Plan.md": "- [ ] inside\n"})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "Elsewhere.md").write_text("- [ ] from outside\n", encoding="utf-8")
+    os.symlink(outside, vault / "Linked folder")
+    os.symlink(outside / "Elsewhere.md", vault / "Linked note.md")
+    os.symlink(vault / "Inside" / "Plan.md", vault / "Alias.md")  # stays in the vault: followed
+    os.symlink(outside / "Elsewhere.md", vault / "Linked text.txt")  # not a note: not a concern
+    return vault
+
+
+def test_links_out_of_the_vault_are_followed_only_when_the_config_says_so(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path,
+        config_file: Callable[[str], Path]) -> None:
+    vault = _linked_vault(make_vault, tmp_path)
+    scanned = run_cli("--vault", vault, "scan")
+    assert scanned.out_lines[-2:] == [
+        "warnings  1", "  2 links point outside the vault and were not followed: Linked folder, Linked note.md"]
+    paths = sorted(t["path"] for t in run_cli("--vault", vault, "list", "--json").json())
+    assert paths == ["Alias.md", "Inside/Plan.md"]
+    config_file("follow_external_links = true\n")
+    scanned = run_cli("--vault", vault, "scan")
+    assert "warnings" not in scanned.out
+    paths = sorted(t["path"] for t in run_cli("--vault", vault, "list", "--json").json())
+    assert paths == ["Alias.md", "Inside/Plan.md", "Linked folder/Elsewhere.md", "Linked note.md"]
+
+
+def test_one_link_out_of_the_vault_is_said_in_the_singular(make_vault: Callable[..., Path],
+                                                           run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    vault = make_vault({"A.md": "- [ ] a\n"})
+    os.symlink("/usr", vault / "usr")
+    assert run_cli("--vault", vault, "scan").out_lines[-1] == (
+        "  1 link points outside the vault and was not followed: usr")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -296,3 +297,16 @@ async def test_fixture_meeting_five_proposed_items(fixture_vault: Path) -> None:
         await settle(pilot)
     lines = [x for x in note.read_text(encoding="utf-8").splitlines() if re.match(r"- \[( \?|.)\] ", x)]
     assert [x[:5] for x in lines] == ["- [ ]", "- [ ]", "- [-]", "- [x]", "- [ ?"]
+
+
+@run_async
+async def test_starts_and_rescans_in_a_vault_with_a_file_name_that_is_not_utf8(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault(NOTES)
+    with open(os.path.join(os.fsencode(vault), b"bad\xff.md"), "wb") as f:
+        f.write(b"- [ ?] hidden by its name #proposed\n")
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert "Inbox (6)" in screen_text(app)
