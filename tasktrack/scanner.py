@@ -18,9 +18,10 @@ from .statuses import StatusMap
 from .structure import frontmatter_end, list_items
 
 _FILE_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_KEY_DROP_RE = re.compile(
-    r"(?:(?<!\S)#[^\s!@#$%^&*(),.?\":{}|<>]+|(?<![^\s(\[{\"'])@\w(?:[\w.'-]*\w)?|[\[(][^\])]*::[^\])]*[\])])"
-)
+# What ``identity_key`` drops: tags, owners, and inline fields (``[...::...]`` or ``(...::...)``, ended by
+# the first ``]`` or ``)``). Tags and owners are matched by this regex; fields by ``_field_end``.
+_TAG_OR_OWNER_RE = re.compile(r"(?<!\S)#[^\s!@#$%^&*(),.?\":{}|<>]+|(?<![^\s(\[{\"'])@\w(?:[\w.'-]*\w)?")
+_KEY_DROP_START_RE = re.compile(r"[#@\[(]")
 
 
 _new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (one per note, one per task)
@@ -328,10 +329,53 @@ def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | 
 def identity_key(description: str) -> str:
     """What a task *is*, for stable ids: its words without tags, owners and inline fields."""
     if "#" in description or "@" in description or "::" in description:
-        description = _KEY_DROP_RE.sub(" ", description)
+        description = _drop_tags_owners_fields(description)
     elif description.isprintable() and "  " not in description and description[:1] != " " != description[-1:]:
         return description.casefold()  # single spaces only (no other blank is printable): already joined
     return " ".join(description.split()).casefold()
+
+
+def _drop_tags_owners_fields(text: str) -> str:
+    """``text`` with each tag, owner and inline field (see ``_TAG_OR_OWNER_RE``) replaced by a space, left
+    to right, in time linear in its length (however many brackets are never closed)."""
+    parts: list[str] = []
+    kept = pos = 0
+    ends = _FieldEnds(text)
+    while (start := _KEY_DROP_START_RE.search(text, pos)) is not None:
+        at = start.start()
+        if text[at] in "[(":
+            end = ends.after(at)
+        else:
+            token = _TAG_OR_OWNER_RE.match(text, at)
+            end = None if token is None else token.end()
+        if end is None:
+            pos = at + 1
+            continue
+        parts += (text[kept:at], " ")
+        kept = pos = end
+    parts.append(text[kept:])
+    return "".join(parts)
+
+
+class _FieldEnds:
+    """Where an inline field opened at a ``[`` or ``(`` ends: after the first ``]`` or ``)`` that follows,
+    if a ``::`` comes before it. The next of each is looked up again only once passed, so a whole line
+    costs one look at each character, however many brackets it opens."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.next = {"]": -1, ")": -1, "::": -1}
+
+    def after(self, opener: int) -> int | None:
+        found = self.next
+        for mark, at in found.items():
+            if at <= opener:
+                at = self.text.find(mark, opener + 1)
+                found[mark] = len(self.text) if at < 0 else at
+        closer = min(found["]"], found[")"])
+        if closer == len(self.text) or found["::"] + 2 > closer:
+            return None
+        return closer + 1
 
 
 def _read_frontmatter(note: NoteScan, yaml_lines: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -553,3 +554,25 @@ def test_one_link_out_of_the_vault_is_said_in_the_singular(make_vault: Callable[
     os.symlink("/usr", vault / "usr")
     assert run_cli("--vault", vault, "scan").out_lines[-1] == (
         "  1 link points outside the vault and was not followed: usr")
+
+
+# -- lines built to be slow ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["[due:: ", "(due:: ", "[x:: ", "[due:: 2026-01-01 ["])
+def test_a_megabyte_of_unclosed_fields_scans_fast(unit: str, make_vault: Callable[..., Path],
+                                                  tmp_path: Path) -> None:
+    """Each unclosed ``[key:: `` once made the reader look to the end of the line again (a 56 KB line took
+    seconds; a megabyte, hours). The subprocess's timeout is generous: the scan takes well under a second."""
+    line = "- [ ] Task " + unit * (1_000_000 // len(unit))
+    vault = make_vault({"Slow.md": f"# Head\n{line}\n- [ ] after #tag @Ann [due:: 2026-12-01]\n"})
+    env = {**os.environ, "TASKTRACK_DB": str(tmp_path / "slow.sqlite")}
+    code = ("import json, sys; from tasktrack.cli import main; main(sys.argv[1:])")
+    done = subprocess.run([sys.executable, "-c", code, "--vault", str(vault), "list", "--json"], env=env,
+                          capture_output=True, text=True, timeout=20)
+    assert (done.returncode, done.stderr) == (0, "")
+    tasks = sorted(json.loads(done.stdout), key=lambda t: t["line"])
+    assert [(t["line"], t["heading"]) for t in tasks] == [(2, "Head"), (3, "Head")]
+    assert tasks[0]["description"] == line[6:].strip()
+    assert (tasks[1]["description"], tasks[1]["due"], tasks[1]["tags"], tasks[1]["owners"]) == (
+        "after", "2026-12-01", ["#tag"], ["Ann"])
