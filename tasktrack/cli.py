@@ -11,7 +11,7 @@ from . import __version__, query, render
 from .dates import parse_when, today
 from .errors import StoreError, TaskTrackError, UsageError
 from .statuses import STATUSES, parse_status_list
-from .workspace import Workspace
+from .workspace import Workspace, unreadable_notice
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler, str]] = {}
@@ -52,16 +52,22 @@ def run_scan(args: argparse.Namespace) -> int:
     counts = ws.store.counts()
     out = sys.stdout
     out.write(f"vault  {ws.vault}\nstore  {ws.store.path}\n")
-    out.write(f"notes  {ws.store.note_count()} ({len(report.read)} read now, {len(report.deleted)} gone)\n")
+    failed = ws.store.failed_paths()
+    read_now = sum(path not in failed for path in report.read)
+    unreadable = f", {len(failed)} unreadable" if failed else ""
+    out.write(f"notes  {ws.store.note_count()} ({read_now} read now, {len(report.deleted)} gone{unreadable})\n")
     out.write(f"tasks  {sum(counts.values())}\n")
     for status in STATUSES:
         if counts.get(status):
             out.write(f"  {status:<12}{counts[status]:>7}\n")
     problems = ws.store.problems()
-    if problems:
-        out.write(f"warnings  {len(problems)}\n")
+    skipped = report.skipped.warnings()
+    if problems or skipped:
+        out.write(f"warnings  {len(problems) + len(skipped)}\n")
         for path, line, message in problems:
             out.write(f"  {path}{'' if line is None else f':{line}'}: {message}\n")
+        for message in skipped:
+            out.write(f"  {message}\n")
     return 0
 
 
@@ -114,13 +120,16 @@ def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
 def run_list(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     filters = list_filters(args, ws)
+    unreadable = ws.unreadable()
+    if unreadable:
+        sys.stderr.write(f"tasks: {unreadable_notice(len(unreadable))}\n")
     out = sys.stdout
     if args.json:
         out.writelines(query.json_lines(ws.store.db, filters))
         return 0
     rows = ws.tasks(filters)
     tty = out.isatty()
-    for line in render.task_table(rows, tty, today()):
+    for line in render.task_table(rows, tty, today(), flagged={path for path, _ in unreadable}):
         out.write(line + "\n")
     if tty:
         out.write(render.paint(f"{len(rows)} task{'s' * (len(rows) != 1)}", "2", render.use_color(tty)) + "\n")

@@ -14,13 +14,14 @@ from .errors import UsageError, VaultNotFound
 
 @dataclass(slots=True)
 class Config:
-    """``config.toml``: ``vault = "..."``, ``me = ["Myself", ...]``, ``[statuses]`` symbol = status,
-    ``[keys]`` action = key (for the TUI)."""
+    """``config.toml``: ``vault = "..."``, ``me = ["Myself", ...]``, ``follow_external_links = true|false``,
+    ``[statuses]`` symbol = status, ``[keys]`` action = key (for the TUI)."""
 
     me: tuple[str, ...] = ("Myself",)
     vault: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
+    follow_external_links: bool = False  # scan notes and folders that links lead to outside the vault
     path: Path | None = None
 
 
@@ -63,7 +64,11 @@ def _config_from(data: dict[str, Any], path: Path) -> Config:
     statuses = {str(k): str(v) for k, v in dict(data.get("statuses", {})).items()}
     keys = {str(k): str(v) for k, v in dict(data.get("keys", {})).items()}
     vault = data.get("vault")
-    return Config(me=names, vault=str(vault) if vault else None, statuses=statuses, keys=keys, path=path)
+    follow = data.get("follow_external_links", False)
+    if not isinstance(follow, bool):
+        raise UsageError(f"config {path}: `follow_external_links` must be true or false")
+    return Config(me=names, vault=str(vault) if vault else None, statuses=statuses, keys=keys,
+                  follow_external_links=follow, path=path)
 
 
 def resolve_vault(explicit: str | None, config: Config, cwd: Path | None = None) -> Path:

@@ -77,6 +77,7 @@ class Digest:
     owners: list[str]
     group_by: str | None
     sections: dict[str, list[Item]] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)  # the notes that could not be read fully
 
     def counts(self) -> dict[str, int]:
         return {key: len(self.sections.get(key, [])) for key, _ in SECTIONS}
@@ -125,6 +126,7 @@ def build(ws: Workspace, options: Options, remember: bool = True) -> Digest:
         _group(result, options.group_by)
     if remember:
         _remember(ws, options.day, history)
+    result.unreadable = [path for path, _ in ws.unreadable()]
     return result
 
 
@@ -302,6 +304,7 @@ def as_json(result: Digest) -> dict[str, Any]:
         "counts": result.counts(),
         "nothing": not sections,
         "sections": sections,
+        "unreadable": result.unreadable,
     }
 
 

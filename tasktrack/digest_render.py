@@ -9,6 +9,7 @@ from __future__ import annotations
 from .digest import Digest, Item
 from .grammar import PRIORITIES, parse_line
 from .render import PRIORITY_MARK
+from .workspace import unreadable_notice
 
 _COUNT_WORDS = {
     "overdue": "overdue",
@@ -36,22 +37,27 @@ def summary(d: Digest) -> str:
 
 def markdown(d: Digest) -> list[str]:
     if not d.filled():
-        return [nothing_line(d)]
+        return [nothing_line(d), *_unreadable(d)]
     lines = [f"**Tasks digest {d.day.isoformat()}** · {summary(d)}"]
     for key, title, items in d.filled():
         lines += ["", f"**{title}** ({_section_count(d, key, items)})"]
         lines += _listed(items, d.group_by, markdown=True)
-    return [_not_a_task(line) for line in lines]
+    return [_not_a_task(line) for line in lines + _unreadable(d)]
 
 
 def text(d: Digest) -> list[str]:
     if not d.filled():
-        return [nothing_line(d)]
+        return [nothing_line(d), *_unreadable(d)]
     lines = [f"Tasks digest {d.day.isoformat()}: {summary(d)}"]
     for key, title, items in d.filled():
         lines += ["", f"{title} ({_section_count(d, key, items)})"]
         lines += _listed(items, d.group_by, markdown=False)
-    return lines
+    return lines + _unreadable(d)
+
+
+def _unreadable(d: Digest) -> list[str]:
+    """A blank line and the line that says notes could not be read fully, when some could not."""
+    return ["", unreadable_notice(len(d.unreadable))] if d.unreadable else []
 
 
 def _section_count(d: Digest, key: str, items: list[Item]) -> str:

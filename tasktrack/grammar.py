@@ -321,12 +321,16 @@ def _parse_body(task: TaskLine, start: int) -> None:
 
 
 def _tokens(line: str, start: int, end: int) -> list[re.Match[str]]:
-    """``_TOKEN_RE.finditer(line, start, end)``, but trying a match only where a token can start."""
+    """``_TOKEN_RE.finditer(line, start, end)``, but trying a match only where a token can start, and at a
+    ``[`` or ``(`` only when a ``]`` or ``)`` follows: a Dataview field needs one (else each unclosed
+    ``[due::`` would be read to the end of the line, which made long lines take quadratic time). Where the
+    closer follows, a field that starts matches there, up to it."""
     found = []
     after = start
+    closes = {"[": line.rfind("]", start, end), "(": line.rfind(")", start, end)}
     for candidate in _TOKEN_START_RE.finditer(line, start, end):
         pos = candidate.start()
-        if pos < after:
+        if pos < after or closes.get(line[pos], end) < pos:
             continue
         tok = _TOKEN_RE.match(line, pos, end)
         if tok is not None:
@@ -473,7 +477,7 @@ def body_tokens(task: TaskLine, group: str) -> list[re.Match[str]]:
     """The tags (``tag``), owners (``owner``) or Dataview owner fields (``dv_owner``) anywhere in the body."""
     start, end = content_bounds(task)
     found = []
-    for tok in _TOKEN_RE.finditer(task.text, start, end):
+    for tok in _tokens(task.text, start, end):
         kind = tok.lastgroup
         if kind in ("dv_value", "dvp_value"):
             kind = "dv_owner" if (tok.group("dv_key") or tok.group("dvp_key")) == "owner" else "field"

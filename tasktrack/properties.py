@@ -9,8 +9,12 @@ several times faster, which keeps a first scan of a large vault short.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 _KEY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(.*?))?[ \t]*")
 _ITEM_RE = re.compile(r"( *)-[ \t]+(.*?)[ \t]*")
@@ -21,6 +25,7 @@ _BOOLS = {"yes": True, "Yes": True, "YES": True, "true": True, "True": True, "TR
           "On": True, "ON": True, "no": False, "No": False, "NO": False, "false": False, "False": False,
           "FALSE": False, "off": False, "Off": False, "OFF": False}
 _NULLS = ("null", "Null", "NULL", "~")
+MOST_ALIASED = 10_000  # values YAML aliases may add to frontmatter (a few hundred bytes of them can make billions)
 
 
 class _NotPlain(Exception):
@@ -47,17 +52,63 @@ def read_properties(lines: list[str]) -> Any:
 
 
 def _full_yaml(yaml_text: str) -> Any:
+    """What ``yaml.load`` with python-frontmatter's (safe) loader gives, once the document is known to
+    stay small when its aliases are expanded, and not to contain itself."""
     import yaml
-    from frontmatter.default_handlers import YAMLHandler
+    from frontmatter.default_handlers import SafeLoader
 
+    loader = SafeLoader(yaml_text)
     try:
-        return YAMLHandler().load(yaml_text)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise BrokenYAML(mark.line + 2 if mark is not None else 1,
                          getattr(exc, "problem", None) or "cannot be parsed") from None
     except ValueError as exc:  # e.g. a date that does not exist: 2023-02-30
         raise BrokenYAML(1, str(exc)) from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: Node) -> None:
+    """``BrokenYAML`` when the document ``root`` holds itself, or when its aliases would make it more than
+    ``MOST_ALIASED`` values bigger than it is written. Each node is visited once (aliases share nodes)."""
+    sizes: dict[int, int] = {}  # a node's size with its aliases expanded, once known
+    on_path = {id(root)}
+    frames: list[tuple[Node, Iterator[Node], list[int]]] = [(root, _children(root), [1])]
+    while frames:
+        node, children, size = frames[-1]
+        child = next(children, None)
+        if child is None:
+            frames.pop()
+            on_path.discard(id(node))
+            sizes[id(node)] = size[0]
+            if size[0] - len(sizes) > MOST_ALIASED:
+                raise BrokenYAML(node.start_mark.line + 2,
+                                 f"its aliases expand to more than {MOST_ALIASED} values")
+            if frames:
+                frames[-1][2][0] += size[0]
+        elif id(child) in on_path:
+            raise BrokenYAML(child.start_mark.line + 2, "a value contains itself")
+        elif id(child) in sizes:
+            size[0] += sizes[id(child)]
+        else:
+            on_path.add(id(child))
+            frames.append((child, _children(child), [1]))
+
+
+def _children(node: Node) -> Iterator[Node]:
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        return iter(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return (part for pair in node.value for part in pair)
+    return iter(())
 
 
 def _plain_yaml(lines: list[str]) -> dict[str, Any] | None:

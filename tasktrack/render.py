@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from .grammar import PRIORITIES
@@ -14,6 +14,7 @@ from .grammar import PRIORITIES
 PRIORITY_MARK = {"highest": "🔺", "high": "⏫", "medium": "🔼", "normal": "", "low": "🔽", "lowest": "⏬"}
 STATUS_COLOR = {"proposed": "35", "open": "0", "in_progress": "33", "deferred": "2", "done": "32",
                 "cancelled": "2;9", "non_task": "2"}
+FLAG = "\u26a0"  # before the description of a task whose note was not read fully
 
 
 def use_color(stream_isatty: bool) -> bool:
@@ -43,12 +44,14 @@ def _due(row: sqlite3.Row) -> str:
     return f"~{inferred}" if inferred else str(row["due"] or "")
 
 
-def task_table(rows: Sequence[sqlite3.Row], tty: bool, today: date, width: int | None = None) -> list[str]:
-    """One header line and one line per task; on a terminal, cut to the screen width and coloured."""
+def task_table(rows: Sequence[sqlite3.Row], tty: bool, today: date, width: int | None = None,
+               flagged: Collection[str] = ()) -> list[str]:
+    """One header line and one line per task; on a terminal, cut to the screen width and coloured. Tasks of
+    the notes in ``flagged`` (not read fully) have ``⚠`` before their description."""
     headers = ("ID", "STATUS", "PRI", "DUE", "OWNERS", "WHERE", "DESCRIPTION")
     cells = [
         (r["id"], r["status"], _priority_word(r), _due(r), _owners(r),
-         f"{r['path']}:{r['line']}", r["description"])
+         f"{r['path']}:{r['line']}", f"{FLAG} {r['description']}" if r["path"] in flagged else r["description"])
         for r in rows
     ]
     total = width or (shutil.get_terminal_size((120, 24)).columns if tty else 0)

@@ -18,9 +18,10 @@ from .statuses import StatusMap
 from .structure import frontmatter_end, list_items
 
 _FILE_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_KEY_DROP_RE = re.compile(
-    r"(?:(?<!\S)#[^\s!@#$%^&*(),.?\":{}|<>]+|(?<![^\s(\[{\"'])@\w(?:[\w.'-]*\w)?|[\[(][^\])]*::[^\])]*[\])])"
-)
+# What ``identity_key`` drops: tags, owners, and inline fields (``[...::...]`` or ``(...::...)``, ended by
+# the first ``]`` or ``)``). Tags and owners are matched by this regex; fields by ``_field_end``.
+_TAG_OR_OWNER_RE = re.compile(r"(?<!\S)#[^\s!@#$%^&*(),.?\":{}|<>]+|(?<![^\s(\[{\"'])@\w(?:[\w.'-]*\w)?")
+_KEY_DROP_START_RE = re.compile(r"[#@\[(]")
 
 
 _new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (one per note, one per task)
@@ -66,16 +67,56 @@ class NoteScan:
     note_date: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)
     tasks: list[TaskRecord] = field(default_factory=list)
-    warnings: list[tuple[int | None, str]] = field(default_factory=list)
-    error: str | None = None
+    warnings: list[tuple[int | None, str]] = field(default_factory=list)  # (1-based line or None, message)
+    error: str | None = None  # the note could not be read (it has no tasks)
+    partial: bool = False  # not valid UTF-8: read with replacement characters (its warning comes first)
+    tail: bytes | None = None  # the last TAIL_BYTES bytes of the file as read (None: it could not be read)
     rows: list[tuple[Any, ...]] | None = None  # a new note's store rows, made where it was read (store.prepare_rows)
 
 
-def walk_vault(vault: Path, stat: bool = True) -> Iterator[FileStat]:
+@dataclass(slots=True)
+class Skipped:
+    """What a walk of the vault left out that the user should hear about (``tasks scan`` says it)."""
+
+    bad_names: list[str] = field(default_factory=list)  # notes and folders whose names are not UTF-8 (as bytes)
+    outside_links: list[str] = field(default_factory=list)  # links to notes and folders outside the vault
+
+    def warnings(self) -> list[str]:
+        found = []
+        if self.bad_names:
+            one = len(self.bad_names) == 1
+            found.append(f"{_counted(len(self.bad_names), 'file name')} {'is' if one else 'are'} not valid UTF-8 "
+                         f"and {'was' if one else 'were'} skipped: {', '.join(sorted(self.bad_names))}")
+        if self.outside_links:
+            one = len(self.outside_links) == 1
+            found.append(f"{_counted(len(self.outside_links), 'link')} point{'s' * one} outside the vault and "
+                         f"{'was' if one else 'were'} not followed: {', '.join(sorted(self.outside_links))}")
+        return found
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+@dataclass(slots=True)
+class _Walk:
+    """One walk of a vault: where it is, what it follows, what it skipped."""
+
+    root: str  # the vault, its links resolved
+    stat: bool
+    follow_external_links: bool
+    skipped: Skipped
+
+
+def walk_vault(vault: Path, stat: bool = True, follow_external_links: bool = False,
+               skipped: Skipped | None = None) -> Iterator[FileStat]:
     """Every ``.md`` note below ``vault``: hidden folders (``.obsidian``, ``.trash``) are skipped, and
-    symlinked folders are followed once (a link back up the tree does not loop). With ``stat=False`` the
-    notes are only named (size and mtime -1; ``scan_file`` reads them from the open file), which is faster
-    when nothing is known about them yet."""
+    symlinked folders are followed once (a link back up the tree does not loop). Links to notes or folders
+    outside the vault are followed only with ``follow_external_links``; names that are not valid UTF-8
+    are skipped. Both are recorded in ``skipped``. With ``stat=False`` the notes are only named (size and
+    mtime -1; ``scan_file`` reads them from the open file), which is faster when nothing is known about
+    them yet."""
+    walk = _Walk(os.path.realpath(vault), stat, follow_external_links, Skipped() if skipped is None else skipped)
     seen: set[tuple[int, int]] = set()
     stack: list[tuple[str, str]] = [(os.fspath(vault), "")]
     while stack:
@@ -88,43 +129,78 @@ def walk_vault(vault: Path, stat: bool = True) -> Iterator[FileStat]:
             entries = list(os.scandir(folder))
         except OSError:
             continue
-        yield from _folder_notes(entries, rel, stack, stat)
+        yield from _folder_notes(entries, rel, stack, walk)
 
 
 def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[str, str]],
-                  stat: bool) -> list[FileStat]:
+                  walk: _Walk) -> list[FileStat]:
     notes = []
     for entry in entries:
         name = entry.name
         if name[:1] == ".":
             continue
         try:
-            if entry.is_dir():
+            folder = entry.is_dir()
+            if not folder and not (name.endswith(".md") and entry.is_file()):
+                continue
+            if not _wanted(entry, rel, walk):
+                continue
+            if folder:
                 stack.append((entry.path, f"{rel}{name}/"))
-            elif name.endswith(".md") and entry.is_file():
-                if stat:
-                    st = entry.stat()
-                    notes.append(_new(FileStat, (rel + name, st.st_size, st.st_mtime_ns)))
-                else:
-                    notes.append(_new(FileStat, (rel + name, -1, -1)))
+            elif walk.stat:
+                st = entry.stat()
+                notes.append(_new(FileStat, (rel + name, st.st_size, st.st_mtime_ns)))
+            else:
+                notes.append(_new(FileStat, (rel + name, -1, -1)))
         except OSError:
             continue
     return notes
 
 
+def _wanted(entry: os.DirEntry[str], rel: str, walk: _Walk) -> bool:
+    """False for a note or folder with a name that is not UTF-8 (the store could not hold its path), and
+    for a link out of the vault (unless those are followed); each recorded in ``walk.skipped``."""
+    if not entry.name.isascii():
+        try:
+            entry.name.encode("utf-8")
+        except UnicodeEncodeError:  # os.scandir gives undecodable bytes as surrogates
+            walk.skipped.bad_names.append(repr(os.fsencode(rel + entry.name)))
+            return False
+    if entry.is_symlink() and not walk.follow_external_links:
+        target = os.path.realpath(entry.path)
+        if os.path.commonpath((walk.root, target)) != walk.root:
+            walk.skipped.outside_links.append(rel + entry.name)
+            return False
+    return True
+
+
+_BOM = b"\xef\xbb\xbf"
+TAIL_BYTES = 64  # how much of a note's end the store keeps, to tell whether it still ends the same
+
+
 def decode_note(data: bytes) -> str:
     """UTF-8 text without a BOM; raises ``UnicodeDecodeError`` for anything else."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    return data.decode("utf-8")
+    return data.removeprefix(_BOM).decode("utf-8")
+
+
+def _decode_as_obsidian(note: NoteScan, data: bytes) -> str:
+    """The note's text as Obsidian shows it: a byte that is not UTF-8 becomes U+FFFD (the note is then
+    marked ``partial``, with a warning)."""
+    try:
+        return decode_note(data)
+    except UnicodeDecodeError as exc:
+        at = exc.start + (len(_BOM) if data.startswith(_BOM) else 0)
+        note.partial = True
+        note.warnings.insert(0, (None, f"not valid UTF-8 (byte {at}): read with replacement characters; "
+                                       "tasktrack will not write to this note"))
+        return data.removeprefix(_BOM).decode("utf-8", errors="replace")
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines without their endings (LF or CRLF)."""
-    lines = text.split("\n")
+    """Lines without their endings, as Obsidian reads them: CRLF, LF and a lone CR each end a line."""
     if "\r" in text:
-        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
-    return lines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
 
 
 def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
@@ -136,7 +212,7 @@ def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
         try:
             info = os.fstat(fd)
             note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
-            text = decode_note(_read_all(fd, info.st_size))
+            data = _read_all(fd, info.st_size)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -146,10 +222,8 @@ def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
                 info = os.stat(path)
                 note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
         return note
-    except UnicodeDecodeError as exc:
-        note.error = f"not valid UTF-8 (byte {exc.start}); skipped"
-        return note
-    scan_text(note, text, statuses)
+    note.tail = data[-TAIL_BYTES:]
+    scan_text(note, _decode_as_obsidian(note, data), statuses)
     return note
 
 
@@ -255,10 +329,53 @@ def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | 
 def identity_key(description: str) -> str:
     """What a task *is*, for stable ids: its words without tags, owners and inline fields."""
     if "#" in description or "@" in description or "::" in description:
-        description = _KEY_DROP_RE.sub(" ", description)
+        description = _drop_tags_owners_fields(description)
     elif description.isprintable() and "  " not in description and description[:1] != " " != description[-1:]:
         return description.casefold()  # single spaces only (no other blank is printable): already joined
     return " ".join(description.split()).casefold()
+
+
+def _drop_tags_owners_fields(text: str) -> str:
+    """``text`` with each tag, owner and inline field (see ``_TAG_OR_OWNER_RE``) replaced by a space, left
+    to right, in time linear in its length (however many brackets are never closed)."""
+    parts: list[str] = []
+    kept = pos = 0
+    ends = _FieldEnds(text)
+    while (start := _KEY_DROP_START_RE.search(text, pos)) is not None:
+        at = start.start()
+        if text[at] in "[(":
+            end = ends.after(at)
+        else:
+            token = _TAG_OR_OWNER_RE.match(text, at)
+            end = None if token is None else token.end()
+        if end is None:
+            pos = at + 1
+            continue
+        parts += (text[kept:at], " ")
+        kept = pos = end
+    parts.append(text[kept:])
+    return "".join(parts)
+
+
+class _FieldEnds:
+    """Where an inline field opened at a ``[`` or ``(`` ends: after the first ``]`` or ``)`` that follows,
+    if a ``::`` comes before it. The next of each is looked up again only once passed, so a whole line
+    costs one look at each character, however many brackets it opens."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.next = {"]": -1, ")": -1, "::": -1}
+
+    def after(self, opener: int) -> int | None:
+        found = self.next
+        for mark, at in found.items():
+            if at <= opener:
+                at = self.text.find(mark, opener + 1)
+                found[mark] = len(self.text) if at < 0 else at
+        closer = min(found["]"], found[")"])
+        if closer == len(self.text) or found["::"] + 2 > closer:
+            return None
+        return closer + 1
 
 
 def _read_frontmatter(note: NoteScan, yaml_lines: list[str]) -> None:

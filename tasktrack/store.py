@@ -34,7 +34,9 @@ CREATE TABLE notes (
     note_date TEXT,
     properties TEXT NOT NULL DEFAULT '{}',
     warnings TEXT NOT NULL DEFAULT '[]',
-    error TEXT
+    error TEXT,
+    partial INTEGER NOT NULL DEFAULT 0,
+    tail BLOB
 );
 CREATE TABLE tasks (
     id TEXT PRIMARY KEY,
@@ -102,6 +104,9 @@ CREATE TABLE changes (
 CREATE INDEX changes_by_batch ON changes (batch);
 """
 
+# The columns of a notes row that ``_note_values`` gives, in its order (path and id come apart).
+NOTE_COLUMNS = "size, mtime_ns, title, note_date, properties, warnings, error, partial, tail"
+_NOTE_VALUES = ", ".join("?" * len(NOTE_COLUMNS.split(", ")))
 TASK_COLUMNS = (
     "id, note_id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, "
     "start, created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, first_seen, "
@@ -224,7 +229,10 @@ class Store:
     # -- sync ---------------------------------------------------------------------------------------
 
     def note_stats(self) -> dict[str, tuple[int, int]]:
-        return {p: (s, m) for p, s, m in self.db.execute("SELECT path, size, mtime_ns FROM notes")}
+        """Each note's size and mtime as last read; a note that could not be read has size -1, so that every
+        sync tries it again (such notes are few, and may become readable without changing)."""
+        return {p: (s, m) for p, s, m in self.db.execute(
+            "SELECT path, CASE WHEN error IS NULL THEN size ELSE -1 END, mtime_ns FROM notes")}
 
     def forget_stats(self) -> None:
         """Make the next sync read every note again (ids, first-seen dates and history are kept)."""
@@ -277,8 +285,7 @@ class Store:
                        "(SELECT path FROM main.notes))")
             db.execute("DELETE FROM chunk.notes WHERE path IN (SELECT path FROM main.notes)")
         offset = int(db.execute("SELECT coalesce(max(id), 0) FROM main.notes").fetchone()[0])
-        db.execute("INSERT INTO main.notes (id, size, mtime_ns, title, note_date, properties, warnings, error, path) "
-                   "SELECT id + ?, size, mtime_ns, title, note_date, properties, warnings, error, path "
+        db.execute(f"INSERT INTO main.notes (id, {NOTE_COLUMNS}, path) SELECT id + ?, {NOTE_COLUMNS}, path "
                    "FROM chunk.notes ORDER BY id", (offset,))
         columns = TASK_COLUMNS.replace("note_id", "note_id + :offset").replace("first_seen", ":stamp")
         insert = f"INSERT INTO main.tasks ({TASK_COLUMNS}) SELECT {columns} FROM chunk.tasks ORDER BY rowid"
@@ -314,17 +321,15 @@ class Store:
             db.executemany(f"INSERT INTO chunk.tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})", scan.rows)
 
     def _replace_note(self, note_id: int, scan: NoteScan) -> list[KnownTask]:
-        self.db.execute(
-            "UPDATE notes SET size=?, mtime_ns=?, title=?, note_date=?, properties=?, warnings=?, error=? "
-            "WHERE id=?", (*_note_values(scan), note_id))
+        self.db.execute(f"UPDATE notes SET ({NOTE_COLUMNS}) = ({_NOTE_VALUES}) WHERE id=?",
+                        (*_note_values(scan), note_id))
         old = self._known(note_id)
         self.db.execute("DELETE FROM tasks WHERE note_id=?", (note_id,))
         return old
 
     def _flush(self, batch: _Batch) -> None:
-        self.db.executemany(
-            "INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path, id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.notes)
+        self.db.executemany(f"INSERT INTO notes ({NOTE_COLUMNS}, path, id) VALUES ({_NOTE_VALUES}, ?, ?)",
+                            batch.notes)
         self.db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})", batch.tasks)
         self._events(batch.events)
         batch.notes.clear()
@@ -397,6 +402,10 @@ class Store:
     def note_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM notes WHERE error IS NULL").fetchone()[0])
 
+    def failed_paths(self) -> set[str]:
+        """The notes that could not be read (they have no tasks)."""
+        return {r[0] for r in self.db.execute("SELECT path FROM notes WHERE error IS NOT NULL")}
+
     def problems(self) -> list[tuple[str, int | None, str]]:
         """Every warning and unreadable note, as (path, line, message)."""
         found: list[tuple[str, int | None, str]] = []
@@ -407,6 +416,11 @@ class Store:
                 found.append((path, None, error))
             found.extend((path, line, msg) for line, msg in json.loads(warnings))
         return found
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        """The notes that could not be read, or only with replacement characters, as (path, message)."""
+        return [(path, error or json.loads(warnings)[0][1]) for path, error, warnings in self.db.execute(
+            "SELECT path, error, warnings FROM notes WHERE error IS NOT NULL OR partial ORDER BY path")]
 
     def resolve_id(self, prefix: str) -> str:
         """The full id for ``prefix`` (at least 4 characters, unique)."""
@@ -426,7 +440,8 @@ class Store:
 
 
 def _migrate_from_2(db: sqlite3.Connection) -> None:
-    """Schema 2 kept each change's note bytes in ``changes``; schema 3 journals them per batch of notes."""
+    """Schema 2 kept each change's note bytes in ``changes``; schema 3 journals them per batch of notes, and
+    keeps whether a note was read fully and how it ended."""
     db.execute("ALTER TABLE changes RENAME TO changes_2")
     for statement in _SCHEMA[_SCHEMA.index("CREATE TABLE batches") :].split(";"):
         if statement.strip():
@@ -438,6 +453,9 @@ def _migrate_from_2(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO changes (id, batch, task_id, path, line, old_lines, new_lines) "
                "SELECT id, batch, task_id, path, line, old_lines, new_lines FROM changes_2")
     db.execute("DROP TABLE changes_2")
+    db.execute("ALTER TABLE notes ADD COLUMN partial INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE notes ADD COLUMN tail BLOB")
+    db.execute("UPDATE notes SET size = -1")  # read every note again, for what schema 3 keeps of it
 
 
 _MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_from_2}
@@ -487,9 +505,10 @@ class _Batch:
 
 
 def _note_values(scan: NoteScan) -> tuple[Any, ...]:
+    """The values of ``NOTE_COLUMNS`` for the note ``scan``."""
     return (
         scan.size, scan.mtime_ns, scan.title, scan.note_date, _to_json(scan.properties),
-        _to_json(scan.warnings) if scan.warnings else "[]", scan.error,
+        _to_json(scan.warnings) if scan.warnings else "[]", scan.error, int(scan.partial), scan.tail,
     )
 
 
@@ -545,12 +564,10 @@ def write_chunk(chunk: Path, scans: Sequence[NoteScan]) -> None:
         db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
-        db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, size, mtime_ns, title, note_date, properties, "
-                   "warnings, error, path)")
+        db.execute(f"CREATE TABLE notes (id INTEGER PRIMARY KEY, {NOTE_COLUMNS}, path)")
         db.execute(f"CREATE TABLE tasks ({TASK_COLUMNS})")
         db.execute("BEGIN")
-        db.executemany("INSERT INTO notes (size, mtime_ns, title, note_date, properties, warnings, error, path, id) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany(f"INSERT INTO notes ({NOTE_COLUMNS}, path, id) VALUES ({_NOTE_VALUES}, ?, ?)",
                        [(*_note_values(scan), scan.path, i) for i, scan in enumerate(scans, 1)])
         db.executemany(f"INSERT INTO tasks ({TASK_COLUMNS}) VALUES ({TASK_VALUES})",
                        chain.from_iterable(scan.rows or () for scan in scans))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+import signal
+import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,11 +15,13 @@ from pathlib import Path
 
 from . import forks
 from .forks import Job
-from .scanner import FileStat, NoteScan, scan_file, walk_vault
+from .scanner import FileStat, NoteScan, Skipped, scan_file, walk_vault
 from .statuses import StatusMap
 from .store import Store, now_stamp, prepare_rows, write_chunk
 
 PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
+SCAN_FOLDER = "tasktrack-scan-"  # a first scan's temporary folder: SCAN_FOLDER, its pid, "-", a random part
+_PR_SET_PDEATHSIG = 1  # Linux prctl: the signal a process gets when the thread that started it ends
 
 
 @dataclass(slots=True)
@@ -25,18 +30,21 @@ class SyncReport:
     read: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     changed_tasks: int = 0
+    skipped: Skipped = field(default_factory=Skipped)  # names and links the walk of the vault left out
 
 
-def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False) -> SyncReport:
+def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False,
+         follow_external_links: bool = False) -> SyncReport:
     fingerprint = statuses.fingerprint()
     if rebuild or store.meta("statuses") != fingerprint:
         store.forget_stats()
         store.set_meta("statuses", fingerprint)
     known = store.note_stats()
-    files = {f.path: f for f in walk_vault(vault, stat=bool(known))}  # an empty store needs only the names
-    stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
+    skipped = Skipped()
+    files = {f.path: f for f in walk_vault(vault, bool(known), follow_external_links, skipped)}  # an empty
+    stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]  # store needs only the names
     deleted = [p for p in known if p not in files]
-    report = SyncReport(notes=len(files), deleted=deleted)
+    report = SyncReport(notes=len(files), deleted=deleted, skipped=skipped)
     if not stale and not deleted:
         return report
     new = [f for f in stale if f.path not in known]
@@ -62,7 +70,8 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
     workers = _workers()
     added = 0
     taken: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="tasktrack-scan-") as folder:
+    _remove_leftovers(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=f"{SCAN_FOLDER}{os.getpid()}-") as folder:
         parts, big = _parts(stats, workers)
         jobs = [(Path(folder) / f"{n}.sqlite", part) for n, part in enumerate(parts)]
         stamp = now_stamp()
@@ -80,23 +89,49 @@ def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[Fi
     return added, taken
 
 
+def _remove_leftovers(temp: Path) -> None:
+    """Remove the folders that first scans killed midway left in ``temp`` (their process is gone)."""
+    for folder in temp.glob(f"{SCAN_FOLDER}*-*"):
+        pid = folder.name[len(SCAN_FOLDER) :].partition("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 @contextmanager
 def _in_workers(work: Callable[[Job], object], jobs: list[Job], workers: int) -> Iterator[Iterator[int]]:
     """Run ``work`` on each job in worker processes; gives the indexes of the jobs done, in order."""
+    start = partial(_start_worker, os.getpid())
     if forks.available():
-        with forks.forked(work, jobs, workers, initializer=_start_worker) as finished:
+        with forks.forked(work, jobs, workers, initializer=start) as finished:
             yield finished
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=start) as pool:
         yield (index for index, _ in enumerate(pool.map(work, jobs)))
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     """A worker reads notes into many small objects that hold no reference cycles, and exits soon after:
-    Python's cycle collector would only keep walking them."""
+    Python's cycle collector would only keep walking them. It dies with ``parent``, the process that
+    started it: left running, a killed scan's workers would go on holding its output open."""
     gc.disable()
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before this worker could ask to die with it
+        os._exit(1)
 
 
 def _parts(stats: list[FileStat], workers: int) -> tuple[list[list[FileStat]], int]:
@@ -161,7 +196,7 @@ def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap,
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(16, len(stats) // (workers * 16))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=partial(_start_worker, os.getpid())) as pool:
         yield from pool.map(read, jobs, chunksize=chunk)
 
 

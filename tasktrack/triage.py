@@ -181,6 +181,8 @@ class Triage:
         unchanged = self._as_scanned(path, note)
         located = sorted(((find_line(note, p.row["line"], p.row["raw"], unchanged), p) for p in plans),
                          key=lambda lp: lp[0])
+        if not unchanged:
+            self._check_ending(path, note)
         staged = _Staged(path, note)
         for line, plan in reversed(located):  # from the bottom up: the lines above keep their numbers
             note.replace(line, plan.new)
@@ -197,12 +199,26 @@ class Triage:
 
     def _as_scanned(self, path: str, note: NoteText) -> bool:
         """Whether the note still has the size and mtime the store read it with."""
-        known = self.ws.store.db.execute("SELECT size, mtime_ns FROM notes WHERE path = ?", (path,)).fetchone()
+        known = self._scanned(path)
         try:
             mtime = os.stat(note.path).st_mtime_ns
         except OSError:
             return False
-        return known is not None and (known[0], known[1]) == (len(note.original or b""), mtime)
+        return known is not None and (known["size"], known["mtime_ns"]) == (len(note.original or b""), mtime)
+
+    def _check_ending(self, path: str, note: NoteText) -> None:
+        """A note changed since it was read must still end with the last line it had then: else another
+        program may be halfway through writing it."""
+        known = self._scanned(path)
+        if known is not None and known["tail"] is not None and \
+                not (note.original or b"").endswith(_last_line(bytes(known["tail"]))):
+            raise WriteRefused(f"{path} no longer ends as it did when it was read (another program may still be "
+                               "writing it); nothing written (run `tasks scan`)")
+
+    def _scanned(self, path: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.ws.store.db.execute(
+            "SELECT size, mtime_ns, tail FROM notes WHERE path = ?", (path,)).fetchone()
+        return row
 
     # -- undo ---------------------------------------------------------------------------------------
 
@@ -263,6 +279,13 @@ class Triage:
                 pins[change.line + shift] = c.task_id
             shift += len(c.old) - len(c.new)
         return NoteWrite(done.path, current, done.before if whole else note.encode()), changes, pins
+
+
+def _last_line(tail: bytes) -> bytes:
+    """The end of a note's text from the start of its last line that is not blank (all of ``tail``, the
+    note's last bytes, when that line is longer)."""
+    body = tail.rstrip(b"\r\n")
+    return tail[max(body.rfind(b"\n"), body.rfind(b"\r")) + 1 :]
 
 
 def _neighbours(note: NoteText, first: int, count: int) -> tuple[str | None, str | None]:

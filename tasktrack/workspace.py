@@ -16,6 +16,11 @@ from .store import Store
 from .sync import SyncReport, sync, sync_paths
 
 
+def unreadable_notice(count: int) -> str:
+    """The one line that says notes could not be read fully (``tasks list``, the digest)."""
+    return f"{count} note{'s' * (count != 1)} could not be read fully: `tasks scan` lists them"
+
+
 @dataclass
 class Workspace:
     vault: Path
@@ -33,7 +38,8 @@ class Workspace:
 
     def sync(self, rebuild: bool = False) -> SyncReport:
         try:
-            return sync(self.vault, self.store, self.statuses, rebuild=rebuild)
+            return sync(self.vault, self.store, self.statuses, rebuild=rebuild,
+                        follow_external_links=self.config.follow_external_links)
         except sqlite3.Error as exc:
             raise StoreError(f"the store {self.store.path} cannot be used: {exc}") from None
 
@@ -50,6 +56,10 @@ class Workspace:
             return []
         with self.lock():
             return journal.recover(self)
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        """The notes that could not be read fully, as (path, message): see ``Store.unreadable``."""
+        return self.store.unreadable()
 
     def me(self) -> tuple[str, ...]:
         return self.config.me

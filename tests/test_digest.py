@@ -290,3 +290,29 @@ def test_write_refuses_a_broken_block(vault: Path, run_cli: Run) -> None:
     result = run_cli("--vault", vault, "digest", "--write")
     assert result.code != 0 and "marker" in result.err
     assert note.read_text("utf-8") == f"{BEGIN}\nhalf a block\n"
+
+
+def test_the_digest_says_when_notes_could_not_be_read_fully(make_vault: Callable[..., Path], run_cli: Run,
+                                                            today: str) -> None:
+    vault = make_vault({"Launch.md": LAUNCH, "Old/Latin.md": b"- [ ] Caf\xe9 \xf0\x9f\x93\x85 2026-11-22\n"})
+    notice = "2 notes could not be read fully: `tasks scan` lists them"
+    (vault / "Old/Other.md").write_bytes(b"\xff\n")
+    text = run_cli("--vault", vault, "digest", "--format", "text").out_lines
+    assert text[-2:] == ["", notice]
+    assert "  Caf\ufffd · due 2026-11-22 · Old/Latin.md:1" in text
+    assert run_cli("--vault", vault, "digest").out_lines[-2:] == ["", notice]
+    data = run_cli("--vault", vault, "digest", "--format", "json").json()
+    assert data["unreadable"] == ["Old/Latin.md", "Old/Other.md"]
+
+
+def test_a_digest_of_nothing_still_says_when_notes_could_not_be_read(make_vault: Callable[..., Path],
+                                                                     run_cli: Run, today: str) -> None:
+    vault = make_vault({"Bad.md": b"caf\xe9\n"})
+    assert run_cli("--vault", vault, "digest", "--format", "text").out_lines[1:] == [
+        "", "1 note could not be read fully: `tasks scan` lists them"]
+    assert run_cli("--vault", vault, "digest", "--format", "json").json()["unreadable"] == ["Bad.md"]
+
+
+def test_a_digest_of_readable_notes_has_no_unreadable_line(vault: Path, run_cli: Run) -> None:
+    assert run_cli("--vault", vault, "digest", "--format", "json").json()["unreadable"] == []
+    assert "could not be read" not in run_cli("--vault", vault, "digest").out

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,7 +75,7 @@ def test_walk_follows_a_symlinked_folder_once(make_vault: Callable[..., Path], t
     vault = make_vault({"Inbox.md": "- [ ] a"})
     os.symlink(outside, vault / "Linked")
     os.symlink(outside / "Sub", vault / "Again")
-    paths = note_paths(vault)
+    paths = sorted(f.path for f in walk_vault(vault, follow_external_links=True))
     assert len(paths) == 2
     assert "Inbox.md" in paths
     assert {"Again/Shared.md", "Linked/Sub/Shared.md"} & set(paths)
@@ -107,7 +110,20 @@ def test_decode_note() -> None:
 def test_split_lines() -> None:
     assert split_lines("a\r\nb\nc\r\n") == ["a", "b", "c", ""]
     assert split_lines("a\nb") == ["a", "b"]
-    assert split_lines("a\rb\r\n") == ["a\rb", ""]
+    assert split_lines("a\rb\r\n") == ["a", "b", ""]
+    assert split_lines("a\r\rb\n\rc\r\r\n") == ["a", "", "b", "", "c", "", ""]
+
+
+def test_bare_cr_line_endings_are_line_breaks(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"Old Mac.md": b"---\rtitle: Classic\r---\r# Head\r\r- [ ] First\r- [x] Second\r\n"
+                                      b"\t- [ ] Child\rText\r"})
+    listed = run_cli("--vault", vault, "list", "--all", "--json").json()
+    assert [(t["line"], t["description"], t["heading"], t["note_title"], t["status"]) for t in listed] == [
+        (6, "First", "Head", "Classic", "open"),
+        (7, "Second", "Head", "Classic", "done"),
+        (8, "Child", "Head", "Classic", "open"),
+    ]
+    assert [t["parent"] for t in listed] == [None, None, listed[1]["id"]]
 
 
 def test_bom_and_crlf(make_vault: Callable[..., Path], tmp_path: Path) -> None:
@@ -125,20 +141,105 @@ def test_bom_and_crlf(make_vault: Callable[..., Path], tmp_path: Path) -> None:
     ]
 
 
-def test_not_utf8_is_reported_and_skipped(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
-    vault = make_vault({
+NOT_UTF8 = ("not valid UTF-8 (byte {}): read with replacement characters; tasktrack will not write to this note")
+
+
+def latin1_vault(make_vault: Callable[..., Path]) -> Path:
+    return make_vault({
         "Good.md": "- [ ] Readable task\n",
-        "Legacy/Latin-1.md": "- [ ] Caf\u00e9 task\n".encode("latin-1"),
+        "Legacy/Latin-1.md": "- [ ] Caf\u00e9 task\n- [ ] Second\n".encode("latin-1"),
     })
+
+
+def test_not_utf8_is_read_with_replacement_characters(make_vault: Callable[..., Path],
+                                                      run_cli: Callable[..., Any]) -> None:
+    vault = latin1_vault(make_vault)
     result = run_cli("--vault", vault, "scan")
     assert result.code == 0
     assert result.err == ""
-    assert "notes  1 (2 read now, 0 gone)" in result.out_lines
-    assert "tasks  1" in result.out_lines
+    assert "notes  2 (2 read now, 0 gone)" in result.out_lines
+    assert "tasks  3" in result.out_lines
     assert "warnings  1" in result.out_lines
-    assert "  Legacy/Latin-1.md: not valid UTF-8 (byte 9); skipped" in result.out_lines
-    listed = run_cli("--vault", vault, "list", "--json").json()
-    assert [t["path"] for t in listed] == ["Good.md"]
+    assert f"  Legacy/Latin-1.md: {NOT_UTF8.format(9)}" in result.out_lines
+    listed = run_cli("--vault", vault, "list", "--json")
+    assert listed.err == "tasks: 1 note could not be read fully: `tasks scan` lists them\n"
+    tasks = sorted(listed.json(), key=lambda t: (t["path"], t["line"]))
+    assert [(t["path"], t["line"], t["description"]) for t in tasks] == [
+        ("Good.md", 1, "Readable task"),
+        ("Legacy/Latin-1.md", 1, "Caf\ufffd task"),
+        ("Legacy/Latin-1.md", 2, "Second"),
+    ]
+    assert list(tasks[1]) == list(tasks[0])  # the same keys
+
+
+def test_list_marks_tasks_of_a_note_read_with_replacement(make_vault: Callable[..., Path],
+                                                          run_cli: Callable[..., Any]) -> None:
+    vault = latin1_vault(make_vault)
+    result = run_cli("--vault", vault, "list", "--sort", "path")
+    assert result.err == "tasks: 1 note could not be read fully: `tasks scan` lists them\n"
+    rows = [line.split("  ")[-1] for line in result.out_lines[1:]]
+    assert rows == ["Readable task", "\u26a0 Caf\ufffd task", "\u26a0 Second"]
+
+
+def test_a_bom_counts_in_the_bad_byte_offset(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({"Bom.md": b"\xef\xbb\xbf- [ ] caf\xe9\n"})
+    note = scan_file(vault, next(iter(walk_vault(vault))), StatusMap())
+    assert (note.error, note.partial, note.warnings) == (None, True, [(None, NOT_UTF8.format(12))])
+    assert [t.description for t in note.tasks] == ["caf\ufffd"]
+
+
+def test_unreadable_lists_notes_not_read_fully(make_vault: Callable[..., Path], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = latin1_vault(make_vault)
+    (vault / "Locked.md").write_text("- [ ] secret\n", encoding="utf-8")
+    refuse_to_open(monkeypatch, "Locked.md")
+    ws = open_ws(vault, tmp_path)
+    ws.sync()
+    assert ws.unreadable() == [("Legacy/Latin-1.md", NOT_UTF8.format(9)),
+                               ("Locked.md", "cannot read: Permission denied")]
+    flags = ws.store.db.execute("SELECT path, partial FROM notes ORDER BY path").fetchall()
+    assert [tuple(r) for r in flags] == [("Good.md", 0), ("Legacy/Latin-1.md", 1), ("Locked.md", 0)]
+    ws.close()
+
+
+def test_list_says_how_many_notes_could_not_be_read(make_vault: Callable[..., Path], run_cli: Callable[..., Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = latin1_vault(make_vault)
+    (vault / "Locked.md").write_text("- [ ] secret\n", encoding="utf-8")
+    refuse_to_open(monkeypatch, "Locked.md")
+    for args in (["list"], ["list", "--json"]):
+        assert run_cli("--vault", vault, *args).err == (
+            "tasks: 2 notes could not be read fully: `tasks scan` lists them\n")
+    (vault / "Legacy/Latin-1.md").unlink()
+    monkeypatch.undo()
+    assert run_cli("--vault", vault, "list").err == ""
+
+
+def test_a_note_that_could_not_be_opened_is_tried_again_on_every_sync(make_vault: Callable[..., Path],
+                                                                     run_cli: Callable[..., Any],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"A.md": "- [ ] a\n", "B.md": "- [ ] b\n", "Locked.md": "- [ ] secret\n"})
+    refuse_to_open(monkeypatch, "Locked.md")
+    first = run_cli("--vault", vault, "scan").out_lines
+    assert first[2] == "notes  2 (2 read now, 0 gone, 1 unreadable)"
+    assert "  Locked.md: cannot read: Permission denied" in first
+    assert run_cli("--vault", vault, "scan").out_lines[2] == "notes  2 (0 read now, 0 gone, 1 unreadable)"
+    monkeypatch.undo()  # readable again, with the same size and mtime
+    listed = run_cli("--vault", vault, "list", "--json")
+    assert (listed.err, sorted(t["path"] for t in listed.json())) == ("", ["A.md", "B.md", "Locked.md"])
+    assert run_cli("--vault", vault, "scan").out_lines[2:4] == ["notes  3 (0 read now, 0 gone)", "tasks  3"]
+
+
+def refuse_to_open(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Opening the note ``name`` fails as if permission were denied (tests run as root, where chmod cannot)."""
+    real_open = os.open
+
+    def refuse(path: Any, flags: int, *args: Any) -> int:
+        if str(path).endswith(name):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse)
 
 
 def test_broken_yaml_warns_and_tasks_still_count(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
@@ -278,11 +379,12 @@ def test_deleting_every_note_drops_every_task(make_vault: Callable[..., Path], r
     assert run_cli("--vault", vault, "list", "--all", "--json").json() == []
 
 
-def test_a_file_becoming_unreadable_drops_its_tasks(make_vault: Callable[..., Path],
-                                                    run_cli: Callable[..., Any]) -> None:
+def test_a_file_becoming_unreadable_drops_its_tasks(make_vault: Callable[..., Path], run_cli: Callable[..., Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     vault = make_vault({"A.md": "- [ ] a\n", "B.md": "- [ ] b\n"})
     assert len(run_cli("--vault", vault, "list", "--json").json()) == 2
-    (vault / "A.md").write_bytes(b"- [ ] \xff\xfe broken\n")
+    (vault / "A.md").write_text("- [ ] a\n- [ ] more\n", encoding="utf-8")
+    refuse_to_open(monkeypatch, "A.md")
     assert [t["path"] for t in run_cli("--vault", vault, "list", "--json").json()] == ["B.md"]
 
 
@@ -344,3 +446,133 @@ def test_walking_without_stat_names_the_same_notes(fixture_vault: Path) -> None:
     note = scan_file(fixture_vault, named[0], StatusMap())
     info = (fixture_vault / named[0].path).stat()
     assert (note.size, note.mtime_ns) == (info.st_size, info.st_mtime_ns)
+
+
+def _laughs(levels: int = 9, width: int = 9) -> str:
+    """The "billion laughs": each level a list of ``width`` aliases of the level before (9**9 values)."""
+    names = "abcdefghijklmnop"
+    lines = [f"a: &a [{', '.join(['lol'] * width)}]"]
+    lines += [f"{names[n]}: &{names[n]} [{', '.join([f'*{names[n - 1]}'] * width)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_broken_yaml_and_the_scan_stays_fast(make_vault: Callable[..., Path],
+                                                                  run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    small = "---\naccount: &acc Contoso\ncustomer: *acc\nbase: &b {x: 1}\nmore:\n  <<: *b\n  y: 2\n---\n- [ ] x\n"
+    vault = make_vault({"Bomb.md": f"---\n{_laughs()}---\n- [ ] Still counted\n", "Small aliases.md": small})
+    env = {**os.environ, "TASKTRACK_DB": str(tmp_path / "bomb.sqlite")}
+    done = subprocess.run([sys.executable, "-m", "tasktrack", "--vault", str(vault), "scan"], env=env,
+                          capture_output=True, text=True, timeout=20)
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert "tasks  2" in lines
+    assert ("  Bomb.md:6: frontmatter YAML is broken (its aliases expand to more than 10000 values); "
+            "its tasks still count") in lines
+    listed = run_cli("--vault", vault, "list", "--json", "--sort", "path").json()
+    assert [t["properties"] for t in listed] == [
+        {}, {"account": "Contoso", "customer": "Contoso", "base": {"x": 1}, "more": {"x": 1, "y": 2}}]
+
+
+@pytest.mark.parametrize("yaml_text", ["a: &a [*a]\n", "a: &a {b: *a}\n", "a: &a [x, [y, *a]]\n"])
+def test_frontmatter_that_contains_itself_is_broken_yaml(yaml_text: str) -> None:
+    note = scan(f"---\n{yaml_text}---\n- [ ] Still counted\n")
+    assert note.properties == {}
+    assert note.warnings == [(2, "frontmatter YAML is broken (a value contains itself); its tasks still count")]
+    assert [t.description for t in note.tasks] == ["Still counted"]
+
+
+# -- hostile file names and links ---------------------------------------------------------------
+
+
+def _bad_names_vault(make_vault: Callable[..., Path]) -> Path:
+    vault = make_vault({"Good.md": "- [ ] Readable task 📅 2026-11-22\n"})
+    root = os.fsencode(vault)
+    with open(os.path.join(root, b"bad\xff.md"), "wb") as f:
+        f.write(b"- [ ] hidden by its name\n")
+    os.mkdir(os.path.join(root, b"folder\xfe"))
+    with open(os.path.join(root, b"folder\xfe", b"Inside.md"), "wb") as f:
+        f.write(b"- [ ] inside a badly named folder\n")
+    with open(os.path.join(root, b"picture\xff.png"), "wb") as f:
+        f.write(b"not a note")
+    return vault
+
+
+def test_names_that_are_not_utf8_are_skipped_with_one_warning(make_vault: Callable[..., Path],
+                                                              run_cli: Callable[..., Any]) -> None:
+    vault = _bad_names_vault(make_vault)
+    scanned = run_cli("--vault", vault, "scan")
+    assert (scanned.code, scanned.err) == (0, "")
+    assert scanned.out_lines[2:] == [
+        "notes  1 (1 read now, 0 gone)", "tasks  1", "  open              1", "warnings  1",
+        "  2 file names are not valid UTF-8 and were skipped: b'bad\\xff.md', b'folder\\xfe'"]
+    for args in (["list"], ["list", "--all", "--json"], ["digest"], ["digest", "--format", "json"], ["scan"]):
+        result = run_cli("--vault", vault, *args)
+        assert (result.code, result.err) == (0, ""), args
+    assert [t["path"] for t in run_cli("--vault", vault, "list", "--json").json()] == ["Good.md"]
+
+
+def test_one_name_that_is_not_utf8_is_said_in_the_singular(make_vault: Callable[..., Path],
+                                                           run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"Sub/Good.md": "- [ ] fine\n"})
+    with open(os.path.join(os.fsencode(vault), b"Sub", b"caf\xe9.md"), "wb") as f:
+        f.write(b"- [ ] x\n")
+    assert run_cli("--vault", vault, "scan").out_lines[-1] == (
+        "  1 file name is not valid UTF-8 and was skipped: b'Sub/caf\\xe9.md'")
+
+
+def _linked_vault(make_vault: Callable[..., Path], tmp_path: Path) -> Path:
+    vault = make_vault({"Inside/Plan.md": "- [ ] inside\n"})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "Elsewhere.md").write_text("- [ ] from outside\n", encoding="utf-8")
+    os.symlink(outside, vault / "Linked folder")
+    os.symlink(outside / "Elsewhere.md", vault / "Linked note.md")
+    os.symlink(vault / "Inside" / "Plan.md", vault / "Alias.md")  # stays in the vault: followed
+    os.symlink(outside / "Elsewhere.md", vault / "Linked text.txt")  # not a note: not a concern
+    return vault
+
+
+def test_links_out_of_the_vault_are_followed_only_when_the_config_says_so(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Any], tmp_path: Path,
+        config_file: Callable[[str], Path]) -> None:
+    vault = _linked_vault(make_vault, tmp_path)
+    scanned = run_cli("--vault", vault, "scan")
+    assert scanned.out_lines[-2:] == [
+        "warnings  1", "  2 links point outside the vault and were not followed: Linked folder, Linked note.md"]
+    paths = sorted(t["path"] for t in run_cli("--vault", vault, "list", "--json").json())
+    assert paths == ["Alias.md", "Inside/Plan.md"]
+    config_file("follow_external_links = true\n")
+    scanned = run_cli("--vault", vault, "scan")
+    assert "warnings" not in scanned.out
+    paths = sorted(t["path"] for t in run_cli("--vault", vault, "list", "--json").json())
+    assert paths == ["Alias.md", "Inside/Plan.md", "Linked folder/Elsewhere.md", "Linked note.md"]
+
+
+def test_one_link_out_of_the_vault_is_said_in_the_singular(make_vault: Callable[..., Path],
+                                                           run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    vault = make_vault({"A.md": "- [ ] a\n"})
+    os.symlink("/usr", vault / "usr")
+    assert run_cli("--vault", vault, "scan").out_lines[-1] == (
+        "  1 link points outside the vault and was not followed: usr")
+
+
+# -- lines built to be slow ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["[due:: ", "(due:: ", "[x:: ", "[due:: 2026-01-01 ["])
+def test_a_megabyte_of_unclosed_fields_scans_fast(unit: str, make_vault: Callable[..., Path],
+                                                  tmp_path: Path) -> None:
+    """Each unclosed ``[key:: `` once made the reader look to the end of the line again (a 56 KB line took
+    seconds; a megabyte, hours). The subprocess's timeout is generous: the scan takes well under a second."""
+    line = "- [ ] Task " + unit * (1_000_000 // len(unit))
+    vault = make_vault({"Slow.md": f"# Head\n{line}\n- [ ] after #tag @Ann [due:: 2026-12-01]\n"})
+    env = {**os.environ, "TASKTRACK_DB": str(tmp_path / "slow.sqlite")}
+    code = ("import json, sys; from tasktrack.cli import main; main(sys.argv[1:])")
+    done = subprocess.run([sys.executable, "-c", code, "--vault", str(vault), "list", "--json"], env=env,
+                          capture_output=True, text=True, timeout=20)
+    assert (done.returncode, done.stderr) == (0, "")
+    tasks = sorted(json.loads(done.stdout), key=lambda t: t["line"])
+    assert [(t["line"], t["heading"]) for t in tasks] == [(2, "Head"), (3, "Head")]
+    assert tasks[0]["description"] == line[6:].strip()
+    assert (tasks[1]["description"], tasks[1]["due"], tasks[1]["tags"], tasks[1]["owners"]) == (
+        "after", "2026-12-01", ["#tag"], ["Ann"])

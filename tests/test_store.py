@@ -376,3 +376,17 @@ def test_a_new_store_has_big_pages_and_an_old_one_keeps_its_own(tmp_path: Path) 
         assert old.note_stats() == {}
     finally:
         old.close()
+
+
+def test_a_schema_2_store_is_migrated_and_keeps_its_ids_and_undo_history(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Any], fixed_today: str) -> None:
+    stores = Path(__file__).resolve().parents[1] / "fixtures" / "stores"
+    vault = make_vault({"Note.md": (stores / "schema-2-note.md").read_bytes()})
+    old = sqlite3.connect(os.environ["TASKTRACK_DB"])
+    old.executescript((stores / "schema-2.sql").read_text(encoding="utf-8").replace("@VAULT@", str(vault)))
+    old.close()
+    listed = run_cli("--vault", vault, "list", "--all", "--json").json()
+    assert [(t["id"], t["status"]) for t in listed] == [("czdrfec", "done"), ("a2vrzcs", "open")]
+    assert run_cli("--vault", vault, "undo").code == 0
+    assert (vault / "Note.md").read_bytes() == b"- [ ] Call Erez\n- [ ] Send the deck\n"
+    assert run_cli("--vault", vault, "undo").code == 1  # nothing older

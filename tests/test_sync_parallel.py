@@ -4,11 +4,17 @@ parents, inferred dates and first-seen events."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from conftest import FIXTURE_VAULT, copy_tree
@@ -57,7 +63,8 @@ def tasks_by_path(store: Store) -> list[tuple[Any, ...]]:
 
 def notes_by_path(store: Store) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in store.db.execute(
-        "SELECT path, size, mtime_ns, title, note_date, properties, warnings, error FROM notes ORDER BY path")]
+        "SELECT path, size, mtime_ns, title, note_date, properties, warnings, error, partial, tail FROM notes "
+        "ORDER BY path")]
 
 
 def first_seen_events(store: Store) -> list[tuple[Any, ...]]:
@@ -333,3 +340,111 @@ def test_jobs_cover_every_note_once_and_end_small(count: int) -> None:
         assert max(len(p) for p in parts[big:]) <= len(parts[0]) // 4 + 1
         assert 15 <= len(parts) <= 30
         assert 8 <= len(parts) - big <= 12
+
+
+@pytest.mark.parametrize("parallel_from", [10**9, 2], ids=["one process", "worker chunks"])
+def test_the_store_keeps_the_last_64_bytes_of_each_note(make_vault: Callable[..., Path], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, parallel_from: int) -> None:
+    long = "- [ ] Long note\n" + "".join(f"line {n} ✅\n" for n in range(20))
+    vault = make_vault({"Long.md": long, "Short.md": b"\xef\xbb\xbf- [ ] short\r\n", "Bad.md": b"x\xff",
+                        "Empty.md": ""})
+    store = synced(vault, tmp_path / "s.sqlite", parallel_from, monkeypatch)
+    tails = dict(store.db.execute("SELECT path, tail FROM notes").fetchall())
+    assert tails == {"Long.md": long.encode()[-64:], "Short.md": b"\xef\xbb\xbf- [ ] short\r\n", "Bad.md": b"x\xff",
+                     "Empty.md": b""}
+    (vault / "Short.md").write_bytes(b"- [ ] changed, and now long enough to be cut: " + b"0123456789" * 3)
+    sync(vault, store, StatusMap())
+    tail = store.db.execute("SELECT tail FROM notes WHERE path = 'Short.md'").fetchone()[0]
+    assert tail == b"d, and now long enough to be cut: 012345678901234567890123456789"
+    store.close()
+
+
+# -- a scan killed midway -----------------------------------------------------------------------
+
+HELD_WORKERS = """
+import signal, sys
+import tasktrack.forks, tasktrack.sync as sync
+from tasktrack.cli import main
+
+def hold(*args):  # a worker's job never ends: the workers are alive when the scan is killed
+    signal.pause()
+
+sync._workers = lambda: 2
+sync._write_notes = sync._read_note = hold
+if sys.argv[1] == "pool":
+    tasktrack.forks.available = lambda: False
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _proc_stat(pid: int) -> tuple[str, int] | None:
+    """(state, parent pid) of a process, None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1])
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _proc_stat(int(entry.name))) is not None and stat[1] == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def _wait_until(condition: Callable[[], object], seconds: float) -> object:
+    deadline = time.monotonic() + seconds
+    while not (result := condition()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return result
+
+
+def _alive(pid: int) -> bool:
+    stat = _proc_stat(pid)
+    return stat is not None and stat[0] not in "ZX"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.parametrize("mode", ["forked", "pool", "pool rescan"])
+def test_killing_a_scan_kills_its_workers(mode: str, make_vault: Callable[..., Path], run_cli: Callable[..., Any],
+                                         tmp_path: Path) -> None:
+    """Workers die with the scan that started them, and so let go of its output (whoever reads it sees it end)."""
+    vault = make_vault({f"Notes/{n}.md": f"- [ ] task {n}\n" for n in range(tasktrack.sync.PARALLEL_FROM + 10)})
+    if mode == "pool rescan":
+        assert run_cli("--vault", vault, "scan").code == 0  # the store knows every note: a rebuild reads them all
+    scan = subprocess.Popen([sys.executable, "-c", HELD_WORKERS, mode.split()[0], "--vault", str(vault), "scan",
+                             "--rebuild"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers: set[int] = set()
+    try:
+        workers = cast(set[int], _wait_until(lambda: len(_children(scan.pid)) >= 2 and _children(scan.pid), 20))
+        assert len(workers) >= 2
+        scan.kill()
+        scan.wait(timeout=10)
+        scan.communicate(timeout=5)  # every copy of the pipes is closed: the workers are gone
+        assert _wait_until(lambda: not any(_alive(pid) for pid in workers), 5)
+    finally:
+        scan.kill()
+        for pid in workers:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_first_scan_removes_the_folders_killed_scans_left(make_vault: Callable[..., Path], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()
+    dead = temp / f"tasktrack-scan-{ended.pid}-abc123"
+    live = temp / f"tasktrack-scan-{os.getpid()}-def456"
+    other = temp / "tasktrack-scan-xyz"  # not named with a process: not ours to judge
+    for folder in (dead, live, other):
+        folder.mkdir()
+        (folder / "0.sqlite").write_bytes(b"left over")
+    vault = make_vault({f"{n}.md": f"- [ ] task {n}\n" for n in range(6)})
+    store = synced(vault, tmp_path / "s.sqlite", 2, monkeypatch)
+    store.close()
+    assert sorted(p.name for p in temp.iterdir()) == [live.name, other.name]

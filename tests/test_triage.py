@@ -406,7 +406,9 @@ def test_file_changed_between_read_and_write_is_not_overwritten(make_vault: Make
     assert [p.name for p in root.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_symlinked_note_writes_the_target(make_vault: MakeVault, tmp_path: Path) -> None:
+def test_symlinked_note_writes_the_target(make_vault: MakeVault, tmp_path: Path,
+                                          config_file: Callable[[str], Path]) -> None:
+    config_file("follow_external_links = true\n")  # the target is outside the vault
     root = make_vault({})
     target = tmp_path / "elsewhere" / "Real.md"
     target.parent.mkdir()

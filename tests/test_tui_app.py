@@ -19,6 +19,7 @@ from test_tui_support import (
     run_async,
     screen_text,
     settle,
+    static_text,
     table_lines,
     wait_for,
 )
@@ -431,3 +432,26 @@ async def test_fixture_meeting_five_proposed_items(fixture_vault: Path) -> None:
         await settle(pilot, until=lambda: message(app).startswith("done"))
     lines = [x for x in note.read_text(encoding="utf-8").splitlines() if re.match(r"- \[( \?|.)\] ", x)]
     assert [x[:5] for x in lines] == ["- [ ]", "- [ ]", "- [-]", "- [x]", "- [ ?"]
+
+
+@run_async
+async def test_starts_and_rescans_in_a_vault_with_a_file_name_that_is_not_utf8(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault(NOTES)
+    with open(os.path.join(os.fsencode(vault), b"bad\xff.md"), "wb") as f:
+        f.write(b"- [ ?] hidden by its name #proposed\n")
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert "Inbox (6)" in screen_text(app)
+
+
+@run_async
+async def test_the_status_line_says_when_notes_could_not_be_read_fully(make_vault: Callable[..., Path]) -> None:
+    vault = make_vault({**NOTES, "Legacy.md": b"- [ ?] caf\xe9 with Erez #proposed\n"})
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "⚠ 1 note could not be read fully: `tasks scan` lists them" in static_text(app, "#summary")
+        assert "Inbox (7)" in screen_text(app)  # its task is listed all the same

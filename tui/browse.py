@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 from tasktrack.dates import today
 from tasktrack.errors import TaskTrackError
 from tasktrack.query import Filters
-from tasktrack.workspace import Workspace
+from tasktrack.workspace import Workspace, unreadable_notice
 
 from .background import Background
 from .detail import DetailPane
@@ -175,7 +175,16 @@ class BrowseApp(App[None]):
             text.append(f"  ·  filter: {value}", style="bold yellow")
         if self.table.selected:
             text.append(f"  ·  {len(self.table.selected)} selected", style="bold cyan")
+        unreadable = self._unreadable_count()
+        if unreadable:
+            text.append(f"  ·  ⚠ {unreadable_notice(unreadable)}", style="bold red")
         return text
+
+    def _unreadable_count(self) -> int:
+        try:
+            return len(self.ws.unreadable())
+        except (TaskTrackError, sqlite3.Error):
+            return 0
 
     def _sort_label(self) -> str:
         sort = self.sort or self.view.sort

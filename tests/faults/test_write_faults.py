@@ -365,3 +365,32 @@ def test_a_lock_path_that_is_a_folder_is_one_line(make_vault: MakeVault, run_cli
 
 def test_write_errors_are_not_raised_as_write_refused() -> None:
     assert not issubclass(WriteFailed, WriteRefused)
+
+
+def test_a_note_cut_short_since_it_was_read_is_refused(make_vault: MakeVault) -> None:
+    text = "- [ ] A\n" + "".join(f"line {n}\n" for n in range(80))
+    vault = make_vault({"Note.md": text})
+    ws = Workspace.open(str(vault))
+    try:
+        ws.sync()
+        task = ws.store.db.execute("SELECT id FROM tasks").fetchone()[0]
+        half = text[: len(text) // 2]
+        (vault / "Note.md").write_text(half)  # a program rewriting the note is halfway through
+        with pytest.raises(WriteRefused, match="no longer ends as it did"):
+            Triage(ws).run("done", [task])
+    finally:
+        ws.close()
+    assert (vault / "Note.md").read_text() == half
+
+
+def test_a_note_edited_above_the_task_since_it_was_read_is_still_written(make_vault: MakeVault) -> None:
+    vault = make_vault({"Note.md": "# Tasks\n- [ ] A\nend\n"})
+    ws = Workspace.open(str(vault))
+    try:
+        ws.sync()
+        task = ws.store.db.execute("SELECT id FROM tasks").fetchone()[0]
+        (vault / "Note.md").write_text("# Tasks\nadded above\n- [ ] A\nend\n")
+        Triage(ws).run("done", [task])
+    finally:
+        ws.close()
+    assert (vault / "Note.md").read_text() == "# Tasks\nadded above\n- [x] A ✅ 2026-11-22\nend\n"
