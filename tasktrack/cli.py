@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from . import __version__, query, render
 from .dates import parse_when, today
 from .errors import TaskTrackError, UsageError
+from .grammar import PRIORITY_WORDS
 from .statuses import STATUSES, parse_status_list
 from .workspace import Workspace
 
@@ -77,7 +78,7 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--overdue", action="store_true", help="unfinished and due before today")
     p.add_argument("--inferred", action="store_true",
                    help="date filters also use due dates inferred from a task's words (shown as ~DATE)")
-    p.add_argument("--priority", metavar="LIST", help="comma-separated: highest,high,medium,normal,low,lowest")
+    p.add_argument("--priority", metavar="LIST", help=f"comma-separated: {', '.join(PRIORITY_WORDS)}")
     p.add_argument("--tag", action="append", metavar="TAG", help="has this tag; repeatable (all must match)")
     p.add_argument("--path", metavar="TEXT", help="note path contains TEXT, or matches a glob like 'Meetings/*'")
     p.add_argument("--prop", action="append", metavar="KEY=VALUE", help="note property, e.g. account=Microsoft")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .cli import open_workspace, register
 from .errors import UnknownTask, UsageError
-from .grammar import PRIORITIES
+from .grammar import PRIORITY_WORDS
 from .workspace import Workspace
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _due_args(p: argparse.ArgumentParser) -> None:
 
 
 def _priority_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("words", nargs="+", metavar="ID... LEVEL", help=f"task ids, then one of {', '.join(PRIORITIES)}")
+    p.add_argument("words", nargs="+", metavar="ID... LEVEL", help=f"task ids, then one of {', '.join(PRIORITY_WORDS)}")
     _dry_run(p)
 
 

@@ -19,9 +19,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from .errors import UsageError
+
 PRIORITY_EMOJI = {"🔺": "highest", "⏫": "high", "🔼": "medium", "🔽": "low", "⏬": "lowest"}
 PRIORITIES = ("highest", "high", "medium", "normal", "low", "lowest")
 PRIORITY_RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
+# Every word the user may type for a priority (``tasks priority``, ``list --priority``): each level, and a few others.
+PRIORITY_WORDS = {**{name: name for name in PRIORITIES}, "urgent": "highest", "med": "medium", "none": "normal"}
+
+
+
+def parse_priority(word: str) -> str:
+    """The priority level a word the user typed stands for (any case); a ``UsageError`` for any other word."""
+    level = PRIORITY_WORDS.get(word.strip().lower())
+    if level is None:
+        others = ", ".join(w for w in PRIORITY_WORDS if w not in PRIORITIES)
+        raise UsageError(f"unknown priority {word!r}: use {', '.join(PRIORITIES)} (or {others})")
+    return level
+
 
 DATE_EMOJI = {
     "📅": "due",

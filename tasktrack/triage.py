@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import edits
 from .dates import parse_when, today
 from .errors import TaskTrackError, UsageError, WriteRefused
-from .grammar import PRIORITIES, parse_line
+from .grammar import parse_line, parse_priority
 from .recurrence import next_dates
 from .statuses import PROPOSED_TAG, UNFINISHED
 from .store import now_stamp
@@ -247,12 +247,7 @@ def _locate_block(note: NoteText, line: int, block: list[str]) -> int:
 
 
 def _priority(value: str | None) -> str:
-    wanted = (value or "").strip().lower()
-    aliases = {"none": "normal", "urgent": "highest", "med": "medium"}
-    wanted = aliases.get(wanted, wanted)
-    if wanted not in PRIORITIES:
-        raise UsageError(f"unknown priority {value!r}: use {', '.join(PRIORITIES)}")
-    return wanted
+    return parse_priority(value or "")
 
 
 def _changed(row: sqlite3.Row, new: str, already: str) -> str:
