@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO, cast
 
 from . import __version__, query, render
 from .dates import parse_when, today
-from .errors import TaskTrackError, UsageError
+from .errors import OutputError, TaskTrackError, UsageError
 from .grammar import PRIORITY_WORDS
 from .statuses import STATUSES, parse_status_list
 from .workspace import Workspace
@@ -185,14 +187,58 @@ def _load_extra_commands() -> None:
                 raise
 
 
+class _Output:
+    """Standard output, where a failure to write (a full disk, a terminal gone) is an ``OutputError``. A closed
+    pipe stays a ``BrokenPipeError``: the reader has stopped reading, which is no error."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        with _writing():
+            return self.stream.write(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        with _writing():
+            self.stream.writelines(lines)
+
+    def flush(self) -> None:
+        with _writing():
+            self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    stdout = sys.stdout
+    sys.stdout = cast(TextIO, _Output(stdout))  # used as a stream: only writes and attributes
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout = stdout
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):
             parser.print_help()
             return 2
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()
+        return code
     except TaskTrackError as exc:
         sys.stderr.write(f"tasks: {exc}\n")
         return exc.exit_code

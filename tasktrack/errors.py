@@ -1,4 +1,9 @@
-"""User-facing errors: each class carries the exit code the ``tasks`` command ends with."""
+"""User-facing errors: each class carries the exit code the ``tasks`` command ends with.
+
+Exit codes: 0 done (also when a pipe reading the output closes), 1 nothing to do or another refusal, 2 bad
+arguments or config, 3 no vault, 4 the store cannot be used, 5 no such task, 6 a write-back refused,
+7 the output cannot be written, 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -33,3 +38,10 @@ class WriteRefused(TaskTrackError):
     """A write-back that would not be safe: the note changed, or the line is gone."""
 
     exit_code = 6
+
+
+class OutputError(TaskTrackError):
+    """The output cannot be written (a full disk, a terminal gone). A closed pipe is not an error: the
+    command ends quietly with 0 when what reads its output stops reading."""
+
+    exit_code = 7

@@ -508,3 +508,11 @@ def test_priority_words_of_the_priority_verb_filter_the_list(lst: Callable[..., 
     assert result.code == 2
     assert result.err == ("tasks: unknown priority 'critical': use highest, high, medium, normal, low, lowest "
                           "(or urgent, med, none)\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_line(vault: Path) -> None:
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        result = subprocess.run([sys.executable, "-m", "tasktrack", "--vault", str(vault), "list", "--all"],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    assert (result.returncode, result.stderr) == (7, "tasks: cannot write the output: No space left on device\n")
