@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from .cli import open_workspace, register
 from .errors import UnknownTask, UsageError
 from .grammar import PRIORITY_WORDS
+from .render import cut_middle
 from .workspace import Workspace
 
 if TYPE_CHECKING:
@@ -76,13 +78,14 @@ def _is_task(ws: Workspace, word: str) -> bool:
 
 
 def show(changes: list[Change], dry_run: bool) -> None:
+    """Each change as a diff: ``path:line``, ``- old``, ``+ new`` (a line each). On a terminal a long line is
+    shortened in the middle to the width of the screen; elsewhere lines are printed whole."""
     out = sys.stdout
+    width = shutil.get_terminal_size().columns if out.isatty() else None
     for change in changes:
-        if dry_run:
-            out.write(f"{change.path}:{change.line}\n- {change.old}\n")
-            out.writelines(f"+ {line}\n" for line in change.new)
-        else:
-            out.write(f"{change}\n")
+        out.write(f"{change.path}:{change.line}\n")
+        shown = [f"- {change.old}", *(f"+ {line}" for line in change.new)]
+        out.writelines((line if width is None else cut_middle(line, width)) + "\n" for line in shown)
         for warning in change.warnings:
             sys.stderr.write(f"tasks: warning: {warning}\n")
     if dry_run:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -294,7 +295,7 @@ def test_on_completion_delete_warns_about_children(make_vault: MakeVault, run_cl
     root = make_vault({"Note.md": text})
     result = run_cli("--vault", root, "done", task_ids(root)[1])
     assert result.code == 0
-    assert result.out == "Note.md:1  - [ ] Parent 🏁 delete -> (line removed)\n"
+    assert result.out == "Note.md:1\n- - [ ] Parent 🏁 delete\n"
     assert result.err == "tasks: warning: Note.md:1: the deleted task had indented lines below it; they stay\n"
     assert (root / "Note.md").read_bytes() == b"    - [ ] Child\n"
 
@@ -475,7 +476,7 @@ def test_undo_of_a_multi_id_batch_across_notes(make_vault: MakeVault, run_cli: R
         "- [x] A2 🔁 every day 📅 2026-11-22 ✅ 2026-11-22\r\n")
     assert (root / "B.md").read_bytes().decode() == "\ufeff- [x] B #proposed ✅ 2026-11-22"
     result = run_cli("--vault", root, "undo")
-    assert result.code == 0 and len(result.out.splitlines()) == 3
+    assert result.code == 0 and result.out.count(".md:") == 3  # three changes undone
     for name, text in notes.items():
         assert (root / name).read_bytes() == text.encode()
     assert run_cli("--vault", root, "undo").code != 0
@@ -549,17 +550,17 @@ def test_undo_dry_run_writes_nothing(make_vault: MakeVault) -> None:
         (["assign", "@", "Jeff", "--add"], "- [ ] Ask @Dre", "- [ ] Ask @Dre @Jeff"),
     ],
 )
-def test_cli_prints_path_line_old_new(make_vault: MakeVault, run_cli: RunCli, args: list[str], line: str,
+def test_cli_prints_the_diff_of_each_change(make_vault: MakeVault, run_cli: RunCli, args: list[str], line: str,
                                       new: str) -> None:
     root = make_vault({"Sub/Note.md": f"# T\n{line}\n"})
     tid = task_ids(root, "Sub/Note.md")[2]
     argv = [tid if a == "@" else a for a in args] if "@" in args else [*args, tid]
     result = run_cli("--vault", root, *argv)
     assert (result.code, result.err) == (0, "")
-    assert result.out == f"Sub/Note.md:2  {line} -> {new}\n"
+    assert result.out == f"Sub/Note.md:2\n- {line}\n+ {new}\n"
     assert (root / "Sub/Note.md").read_bytes().decode() == f"# T\n{new}\n"
     undone = run_cli("--vault", root, "undo")
-    assert undone.code == 0 and undone.out == f"Sub/Note.md:2  {new} -> {line}\n"
+    assert undone.code == 0 and undone.out == f"Sub/Note.md:2\n- {new}\n+ {line}\n"
     assert (root / "Sub/Note.md").read_bytes().decode() == f"# T\n{line}\n"
 
 
@@ -585,3 +586,19 @@ def test_cli_bad_input_one_line_no_traceback_nothing_written(make_vault: MakeVau
     assert len(result.err.splitlines()) == 1 and result.err.startswith("tasks: ")
     assert "Traceback" not in result.err
     assert note.read_bytes() == b"- [ ] Ask\n"
+
+
+def test_a_long_line_is_shortened_in_the_middle_on_a_terminal_only(make_vault: MakeVault, run_cli: RunCli,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    words = " ".join(f"word{i}" for i in range(20_000))
+    root, note, tid = one_line(make_vault, f"- [ ] {words} end")
+    piped = run_cli("--vault", root, "done", tid)
+    assert piped.out == f"Note.md:1\n- - [ ] {words} end\n+ - [x] {words} end ✅ 2026-11-22\n"
+    run_cli("--vault", root, "undo")
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    shown = run_cli("--vault", root, "done", tid)
+    assert shown.out == ("Note.md:1\n"
+                         "- - [ ] word0 word1 … 9998 word19999 end\n"
+                         "+ - [x] word0 word1 …  end ✅ 2026-11-22\n")  # ✅ takes two cells
+    assert note.read_text(encoding="utf-8") == f"- [x] {words} end ✅ 2026-11-22\n"
