@@ -67,6 +67,16 @@ DATAVIEW_KEYS = {
     "owner": "owner",
 }
 
+# A name ``tasks assign`` writes: words of letters and digits (and . ' - _ inside), separated by single spaces.
+OWNER_NAME_RE = re.compile(r"\w(?:[\w.'-]*\w)?(?: \w(?:[\w.'-]*\w)?)*")
+
+
+
+def owner_name(text: str) -> str:
+    """A name as the user typed it (``@Jeff``, `` Jeff  Denworth``), as tasktrack writes it."""
+    return " ".join(text.strip().lstrip("@").split())
+
+
 TASK_RE = re.compile(
     r"(?P<prefix>[ \t>]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap> +)\[(?P<symbol> \?|[^\n])\](?=[ \t]|$)"
 )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import edits
 from .dates import parse_when, today
 from .errors import TaskTrackError, UsageError, WriteRefused
-from .grammar import parse_line, parse_priority
+from .grammar import owner_name, parse_line, parse_priority
 from .recurrence import next_dates
 from .statuses import PROPOSED_TAG, UNFINISHED
 from .store import now_stamp
@@ -318,7 +318,7 @@ def _start(row: sqlite3.Row) -> str:
 
 def _assign(row: sqlite3.Row, name: str, add: bool) -> str:
     owners = [o.casefold() for o in json.loads(row["owners"])]
-    clean = name.strip().lstrip("@")
+    clean = owner_name(name)
     if clean.casefold() in owners and (add or len(owners) == 1):
         raise NothingToDo(f"task {row['id']} is already owned by {clean}")
     return edits.set_owner(row["raw"], clean, add=add)

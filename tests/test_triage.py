@@ -216,6 +216,15 @@ def test_unknown_priority_is_refused(make_vault: MakeVault, run_cli: RunCli) -> 
         ("- [ ] Call [owner:: Dre]", "Jeff", False, "- [ ] Call [owner:: Jeff]"),
         ("- [ ] #work 📅 2026-11-30", "Jeff", False, "- [ ] @Jeff #work 📅 2026-11-30"),
         ("- [ ] Call ^blk  ", "Jeff", False, "- [ ] Call @Jeff ^blk  "),
+        ("- [ ] Call Lior 📅 2026-11-30", "Jeff Denworth", False,
+         "- [ ] Call Lior [owner:: Jeff Denworth] 📅 2026-11-30"),
+        ("- [ ] Call @Dre 📅 2026-11-30", "Jeff Denworth", False, "- [ ] Call [owner:: Jeff Denworth] 📅 2026-11-30"),
+        ("- [ ] Call @Dre 📅 2026-11-30", "Jeff Denworth", True,
+         "- [ ] Call @Dre [owner:: Jeff Denworth] 📅 2026-11-30"),
+        ("- [ ] Call [owner:: Dana Scully]", "Jeff", False, "- [ ] Call [owner:: Jeff]"),
+        ("- [ ] Call [owner:: Dana Scully]", "Jeff", True, "- [ ] Call [owner:: Dana Scully, Jeff]"),
+        ("- [ ] Call [owner:: Dana]  [due:: 2026-11-30]", "Jeff Denworth", True,
+         "- [ ] Call [owner:: Dana, Jeff Denworth]  [due:: 2026-11-30]"),
     ],
 )
 def test_assign(make_vault: MakeVault, line: str, name: str, add: bool, expected: str) -> None:
@@ -229,8 +238,19 @@ def test_assign_already_owner_or_bad_name(make_vault: MakeVault) -> None:
     with pytest.raises(NothingToDo):
         run(root, "assign", [tid], value="Jeff", add=True)
     with pytest.raises(UsageError):
-        run(root, "assign", [tid], value="two words")
+        run(root, "assign", [tid], value="not a name!")
     assert note.read_bytes() == b"- [ ] Call @Jeff\n"
+
+
+def test_assign_a_name_with_a_space_reads_back_as_one_owner(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root, note, tid = one_line(make_vault, "- [ ] Call 📅 2026-11-30")
+    result = run_cli("--vault", root, "assign", tid, "Jeff Denworth")
+    assert (result.code, result.err) == (0, "")
+    assert note.read_bytes() == "- [ ] Call [owner:: Jeff Denworth] 📅 2026-11-30\n".encode()
+    listed = run_cli("--vault", root, "list", "--owner", "jeff denworth", "--json").json()
+    assert [(t["description"], t["owners"], t["due"]) for t in listed] == [("Call", ["Jeff Denworth"], "2026-11-30")]
+    with pytest.raises(NothingToDo):
+        run(root, "assign", [tid], value="jeff denworth")
 
 
 # -- recurrence and 🏁 -------------------------------------------------------------------------------
