@@ -516,3 +516,13 @@ def test_output_that_cannot_be_written_is_one_line(vault: Path) -> None:
         result = subprocess.run([sys.executable, "-m", "tasktrack", "--vault", str(vault), "list", "--all"],
                                 stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, check=False)
     assert (result.returncode, result.stderr) == (7, "tasks: cannot write the output: No space left on device\n")
+
+
+def test_unknown_config_keys_warn_once(vault: Path, run_cli: Callable[..., Any],
+                                       config_file: Callable[[str], Path]) -> None:
+    path = config_file('me = ["Bob"]\nvualt = "~/Notes"\n[key]\naccept = "y"\n')
+    result = run_cli("--vault", vault, "list", "--owner", "me", "--json")
+    assert result.code == 0
+    assert [t["description"] for t in result.json()] == ["Plan the budget", "Size the pilot cluster"]
+    assert result.err == (f"tasks: warning: unknown config key 'vualt' in {path}\n"
+                          f"tasks: warning: unknown config key 'key' in {path}\n")
