@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO, cast
 
 from . import __version__, query, render
 from .dates import parse_when, today
-from .errors import OutputError, TaskTrackError, UsageError
+from .errors import DamagedStore, OutputError, StoreError, TaskTrackError, UsageError
 from .grammar import PRIORITY_WORDS
 from .statuses import STATUSES, parse_status_list
 from .workspace import Workspace
@@ -33,10 +37,39 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
 
 
 def open_workspace(args: argparse.Namespace, sync: bool = True) -> Workspace:
-    ws = Workspace.open(getattr(args, "vault", None), getattr(args, "db", None))
+    """The vault and its store. With ``--rebuild``, a store that is damaged (not a database, tables missing) is
+    moved aside as ``NAME.corrupt-YYYYmmdd-HHMMSS`` and a new one is made, which the sync fills from the vault."""
+    vault, db = getattr(args, "vault", None), getattr(args, "db", None)
+    try:
+        ws = Workspace.open(vault, db)
+    except DamagedStore as exc:
+        if not getattr(args, "rebuild", False):
+            raise
+        aside = _set_aside(exc.path)
+        ws = Workspace.open(vault, db)
+        sys.stderr.write(f"tasks: the store {exc.path} could not be opened as a database; moved it to {aside.name} "
+                         f"and rebuilt it from the vault (undo history lost: {_lost(exc)})\n")
     if sync:
         ws.sync()
     return ws
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename a damaged store (and its -wal and -shm files) to ``NAME.corrupt-YYYYmmdd-HHMMSS``."""
+    aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        for suffix in ("-wal", "-shm", ""):
+            source = path.with_name(path.name + suffix)
+            if suffix == "" or source.exists():
+                os.replace(source, aside.with_name(aside.name + suffix))
+    except OSError as exc:
+        raise StoreError(f"cannot move the store {path} aside: {exc.strerror or exc}") from None
+    return aside
+
+
+def _lost(exc: DamagedStore) -> str:
+    """Why the undo history of a damaged store cannot be read."""
+    return exc.problem if exc.missing else "it was in that file"
 
 
 # -- scan -----------------------------------------------------------------------------------------
@@ -242,6 +275,9 @@ def _run(argv: Sequence[str] | None) -> int:
     except TaskTrackError as exc:
         sys.stderr.write(f"tasks: {exc}\n")
         return exc.exit_code
+    except sqlite3.Error as exc:  # the store changed under us: a table dropped, the file damaged
+        sys.stderr.write(f"tasks: cannot use the store: {exc}; run `tasks scan --rebuild` to rebuild it\n")
+        return StoreError.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("tasks: interrupted\n")
         return 130

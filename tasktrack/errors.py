@@ -7,6 +7,8 @@ arguments or config, 3 no vault, 4 the store cannot be used, 5 no such task, 6 a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class TaskTrackError(Exception):
     """A problem the user can fix; shown as one line on stderr, never as a traceback."""
@@ -28,6 +30,17 @@ class StoreError(TaskTrackError):
     """The SQLite store cannot be opened or read."""
 
     exit_code = 4
+
+
+class DamagedStore(StoreError):
+    """The store is not a database, or tables are missing from it: ``tasks scan --rebuild`` sets it aside."""
+
+    def __init__(self, path: Path, problem: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(f"cannot use the store {path}: {problem}; run `tasks scan --rebuild` to set it aside "
+                         "and rebuild it from the vault")
+        self.path = path
+        self.problem = problem
+        self.missing = missing  # the tables missing from it (none: it is not a database at all)
 
 
 class UnknownTask(TaskTrackError):
