@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from tasktrack.cli import main
 from tasktrack.errors import UnknownTask, UsageError, WriteRefused
+from tasktrack.ids import first_ids
 from tasktrack.triage import Change, NothingToDo, Triage
 from tasktrack.workspace import Workspace
 from tasktrack.writeback import NoteText
@@ -622,3 +624,41 @@ def test_a_long_line_is_shortened_in_the_middle_on_a_terminal_only(make_vault: M
                          "- - [ ] word0 word1 … 9998 word19999 end\n"
                          "+ - [x] word0 word1 …  end ✅ 2026-11-22\n")  # ✅ takes two cells
     assert note.read_text(encoding="utf-8") == f"- [x] {words} end ✅ 2026-11-22\n"
+
+
+def _note_with_an_id_starting_next() -> tuple[str, str]:
+    """A note name whose task "Call the vendor" gets an id that starts with "next" (ids hash the path)."""
+    for n in range(553_500, 553_600):
+        path = f"Note {n}.md"
+        (task_id,) = first_ids(path, ["call the vendor"])
+        if task_id.startswith("next"):
+            return path, task_id
+    raise AssertionError("no such note name in the range")
+
+
+def test_date_words_are_never_taken_for_ids(make_vault: MakeVault, run_cli: RunCli) -> None:
+    path, next_id = _note_with_an_id_starting_next()
+    root = make_vault({path: "- [ ] Call the vendor\n", "Other.md": "- [ ] Book the room\n"})
+    other = task_ids(root, "Other.md")[1]
+    assert task_ids(root, path)[1] == next_id
+    result = run_cli("--vault", root, "due", other, "next", "friday")
+    assert (result.code, result.err) == (0, "")
+    assert (root / "Other.md").read_bytes() == "- [ ] Book the room 📅 2026-11-27\n".encode()
+    assert (root / path).read_bytes() == b"- [ ] Call the vendor\n"
+    both = run_cli("--vault", root, "schedule", next_id[:4], other, "--on", "next", "friday")
+    assert (both.code, both.err) == (0, "")
+    assert (root / path).read_bytes() == "- [ ] Call the vendor ⏳ 2026-11-27\n".encode()
+    assert run_cli("--vault", root, "priority", next_id, other, "--to", "urgent").code == 0
+    assert run_cli("--vault", root, "assign", next_id, "--to", "Jeff", "Denworth").code == 0
+    assert (root / path).read_bytes() == "- [ ] Call the vendor [owner:: Jeff Denworth] ⏳ 2026-11-27 🔺\n".encode()
+    refused = run_cli("--vault", root, "due", next_id, other, "--clear", "--on", "friday")
+    assert (refused.code, refused.err) == (2, "tasks: unexpected words after the ids: 'friday'\n")
+
+
+def test_date_verb_usage_shows_what_works(capsys: pytest.CaptureFixture[str]) -> None:
+    for verb, usage in (("start-date", "[--clear] [--dry-run] ID... {WHEN | --on WHEN}"),
+                        ("priority", "[--dry-run] ID... {LEVEL | --to LEVEL}"),
+                        ("assign", "[--add | --clear] [--dry-run] ID... {NAME | --to NAME}")):
+        with pytest.raises(SystemExit):
+            main([verb, "--help"])
+        assert capsys.readouterr().out.startswith(f"usage: tasks {verb} {usage}\n")
