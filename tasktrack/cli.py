@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO, cast
 
 from . import __version__, query, render
 from .dates import parse_when, today
-from .errors import StoreError, TaskTrackError, UsageError
+from .errors import DamagedStore, OutputError, StoreError, TaskTrackError, UsageError
+from .grammar import PRIORITY_WORDS
 from .statuses import STATUSES, parse_status_list
 from .workspace import Workspace, unreadable_notice
 
@@ -31,12 +37,41 @@ def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
 
 
 def open_workspace(args: argparse.Namespace, sync: bool = True) -> Workspace:
-    ws = Workspace.open(getattr(args, "vault", None), getattr(args, "db", None))
+    """The vault and its store. With ``--rebuild``, a store that is damaged (not a database, tables missing) is
+    moved aside as ``NAME.corrupt-YYYYmmdd-HHMMSS`` and a new one is made, which the sync fills from the vault."""
+    vault, db = getattr(args, "vault", None), getattr(args, "db", None)
+    try:
+        ws = Workspace.open(vault, db)
+    except DamagedStore as exc:
+        if not getattr(args, "rebuild", False):
+            raise
+        aside = _set_aside(exc.path)
+        ws = Workspace.open(vault, db)
+        sys.stderr.write(f"tasks: the store {exc.path} could not be opened as a database; moved it to {aside.name} "
+                         f"and rebuilt it from the vault (undo history lost: {_lost(exc)})\n")
     for line in ws.recover():
         sys.stderr.write(f"tasks: {line}\n")
     if sync:
         ws.sync()
     return ws
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename a damaged store (and its -wal and -shm files) to ``NAME.corrupt-YYYYmmdd-HHMMSS``."""
+    aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        for suffix in ("-wal", "-shm", ""):
+            source = path.with_name(path.name + suffix)
+            if suffix == "" or source.exists():
+                os.replace(source, aside.with_name(aside.name + suffix))
+    except OSError as exc:
+        raise StoreError(f"cannot move the store {path} aside: {exc.strerror or exc}") from None
+    return aside
+
+
+def _lost(exc: DamagedStore) -> str:
+    """Why the undo history of a damaged store cannot be read."""
+    return exc.problem if exc.missing else "it was in that file"
 
 
 # -- scan -----------------------------------------------------------------------------------------
@@ -86,7 +121,7 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--overdue", action="store_true", help="unfinished and due before today")
     p.add_argument("--inferred", action="store_true",
                    help="date filters also use due dates inferred from a task's words (shown as ~DATE)")
-    p.add_argument("--priority", metavar="LIST", help="comma-separated: highest,high,medium,normal,low,lowest")
+    p.add_argument("--priority", metavar="LIST", help=f"comma-separated: {', '.join(PRIORITY_WORDS)}")
     p.add_argument("--tag", action="append", metavar="TAG", help="has this tag; repeatable (all must match)")
     p.add_argument("--path", metavar="TEXT", help="note path contains TEXT, or matches a glob like 'Meetings/*'")
     p.add_argument("--prop", action="append", metavar="KEY=VALUE", help="note property, e.g. account=Microsoft")
@@ -196,19 +231,63 @@ def _load_extra_commands() -> None:
                 raise
 
 
+class _Output:
+    """Standard output, where a failure to write (a full disk, a terminal gone) is an ``OutputError``. A closed
+    pipe stays a ``BrokenPipeError``: the reader has stopped reading, which is no error."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        with _writing():
+            return self.stream.write(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        with _writing():
+            self.stream.writelines(lines)
+
+    def flush(self) -> None:
+        with _writing():
+            self.stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    stdout = sys.stdout
+    sys.stdout = cast(TextIO, _Output(stdout))  # used as a stream: only writes and attributes
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout = stdout
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):
             parser.print_help()
             return 2
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()
+        return code
     except TaskTrackError as exc:
         sys.stderr.write(f"tasks: {exc}\n")
         return exc.exit_code
-    except sqlite3.Error as exc:
-        sys.stderr.write(f"tasks: the store cannot be used ({exc}); `tasks scan --rebuild` makes it anew\n")
+    except sqlite3.Error as exc:  # the store changed under us: a table dropped, the file damaged
+        sys.stderr.write(f"tasks: cannot use the store: {exc}; run `tasks scan --rebuild` to rebuild it\n")
         return StoreError.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("tasks: interrupted\n")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .cli import open_workspace, register
+from .dates import WEEKDAYS
 from .errors import UnknownTask, UsageError
-from .grammar import PRIORITIES
+from .grammar import PRIORITY_WORDS
+from .render import cut_middle
 from .workspace import Workspace
 
 if TYPE_CHECKING:
@@ -28,38 +31,62 @@ def _ids_args(p: argparse.ArgumentParser) -> None:
     _dry_run(p)
 
 
+# Words a date in words may start with: never taken for a task id (``tasks due ID next friday``).
+DATE_WORDS = frozenset({
+    "today", "tomorrow", "yesterday", "next", "this", "last", "in", "on", "by", "at", "eow", "eom", "end", "a",
+    "an", *WEEKDAYS, *(day[:3] for day in WEEKDAYS), "tues", "thur", "thurs",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+})
+
+
 def _date_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("words", nargs="+", metavar="ID... WHEN",
-                   help="task ids, then the date: YYYY-MM-DD or words (tomorrow, next friday, in 2 weeks, eow)")
+    p.usage = "%(prog)s [--clear] [--dry-run] ID... {WHEN | --on WHEN}"
+    p.add_argument("words", nargs="+", metavar="ID", help="task ids (or their first characters), then the date")
+    p.add_argument("--on", nargs="+", metavar="WHEN",
+                   help="the date: YYYY-MM-DD or words (tomorrow, next friday, in 2 weeks, eow); every word "
+                        "before it is a task id")
     p.add_argument("--clear", action="store_true", help="remove the date instead")
     _dry_run(p)
 
 
 def _due_args(p: argparse.ArgumentParser) -> None:
     _date_args(p)
+    p.usage = "%(prog)s [--clear | --accept-inferred] [--dry-run] ID... {WHEN | --on WHEN}"
     p.add_argument("--accept-inferred", action="store_true",
                    help="write the due date inferred from the task's words as 📅 YYYY-MM-DD")
 
 
 def _priority_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("words", nargs="+", metavar="ID... LEVEL", help=f"task ids, then one of {', '.join(PRIORITIES)}")
+    p.usage = "%(prog)s [--dry-run] ID... {LEVEL | --to LEVEL}"
+    p.add_argument("words", nargs="+", metavar="ID", help="task ids (or their first characters), then the level")
+    p.add_argument("--to", nargs="+", metavar="LEVEL",
+                   help=f"one of {', '.join(PRIORITY_WORDS)}; every word before it is a task id")
     _dry_run(p)
 
 
 def _assign_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("words", nargs="+", metavar="ID... NAME", help="task ids, then the owner's name")
+    p.usage = "%(prog)s [--add | --clear] [--dry-run] ID... {NAME | --to NAME}"
+    p.add_argument("words", nargs="+", metavar="ID", help="task ids (or their first characters), then the name")
+    p.add_argument("--to", nargs="+", metavar="NAME", help="the owner's name; every word before it is a task id")
     p.add_argument("--add", action="store_true", help="keep the current owners and add NAME")
     p.add_argument("--clear", action="store_true", help="remove every owner instead")
     _dry_run(p)
 
 
-def split_ids(ws: Workspace, words: list[str], needs_value: bool) -> tuple[list[str], str | None]:
-    """Leading words that are task ids, then the rest as one value (a date may be several words)."""
-    ids = [words[0]]
-    rest = words[1:]
-    while rest and _ID_RE.fullmatch(rest[0]) and _is_task(ws, rest[0]):
-        ids.append(rest.pop(0))
-    value = " ".join(rest) or None
+def split_ids(ws: Workspace, words: list[str], needs_value: bool, dates: bool = False,
+              given: list[str] | None = None) -> tuple[list[str], str | None]:
+    """The task ids and the value of ``tasks VERB ID... VALUE``. With ``--on``/``--to`` (``given``) every word
+    is an id. Otherwise the first word is an id, and so is each next one that names a task (in full, or by 4 or
+    more of its first characters) and is not a date word, as long as words remain for the value; the rest,
+    joined, is the value."""
+    if given is not None:
+        ids, value = list(words), " ".join(given) or None
+    else:
+        ids, rest = [words[0]], words[1:]
+        while len(rest) > needs_value and _names_task(ws, rest[0], dates):
+            ids.append(rest.pop(0))
+        value = " ".join(rest) or None
     if needs_value and value is None:
         raise UsageError("give the task ids, then the value")
     if not needs_value and value is not None:
@@ -67,7 +94,9 @@ def split_ids(ws: Workspace, words: list[str], needs_value: bool) -> tuple[list[
     return ids, value
 
 
-def _is_task(ws: Workspace, word: str) -> bool:
+def _names_task(ws: Workspace, word: str, dates: bool) -> bool:
+    if not _ID_RE.fullmatch(word) or (dates and (word in DATE_WORDS or word[0].isdigit())):
+        return False
     try:
         ws.store.resolve_id(word)
     except UnknownTask:
@@ -76,13 +105,16 @@ def _is_task(ws: Workspace, word: str) -> bool:
 
 
 def show(changes: list[Change], dry_run: bool) -> None:
+    """Each change as a diff: ``path:line``, ``- old``, ``+ new`` (a line each). On a terminal a long line is
+    shortened in the middle to the width of the screen; elsewhere lines are printed whole."""
     out = sys.stdout
+    width = shutil.get_terminal_size().columns if out.isatty() else None
     for change in changes:
-        if dry_run:
-            out.write(f"{change.path}:{change.line}\n- {change.old}\n")
-            out.writelines(f"+ {line}\n" for line in change.new)
-        else:
-            out.write(f"{change}\n")
+        out.write(f"{change.path}:{change.line}\n")
+        shown = [f"- {change.old}", *(f"+ {line}" for line in change.new)]
+        out.writelines((line if width is None else cut_middle(line, width)) + "\n" for line in shown)
+        if change.next_id:
+            out.write(f"  {change.task_id} stays on the completed line; its next instance is {change.next_id}\n")
         for warning in change.warnings:
             sys.stderr.write(f"tasks: warning: {warning}\n")
     if dry_run:
@@ -96,7 +128,8 @@ def _verb_handler(verb: str) -> Callable[[argparse.Namespace], int]:
         flags = {"clear": getattr(args, "clear", False), "accept_inferred": getattr(args, "accept_inferred", False)}
         if hasattr(args, "words"):
             needs_value = not (flags["clear"] or flags["accept_inferred"])
-            ids, value = split_ids(ws, args.words, needs_value)
+            given = getattr(args, "on", None) or getattr(args, "to", None)
+            ids, value = split_ids(ws, args.words, needs_value, dates=hasattr(args, "on"), given=given)
         else:
             ids = args.ids
         from .triage import Triage  # here: other commands need not import it

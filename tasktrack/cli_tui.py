@@ -15,6 +15,9 @@ def run_tui(args: argparse.Namespace) -> int:
     ws = open_workspace(args, sync=False)
     try:
         from tui.app import TaskTrackApp
+        from tui.keymap import check_keymap
+
+        check_keymap(ws.config.keys)
 
         TaskTrackApp(ws, live_interval=None if args.no_live else 0.75).run()
     finally:

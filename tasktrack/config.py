@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     follow_external_links: bool = False  # scan notes and folders that links lead to outside the vault
     path: Path | None = None
+
+
+CONFIG_KEYS = ("vault", "me", "statuses", "keys")  # what config.toml may hold at its top level
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -55,6 +59,9 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def _config_from(data: dict[str, Any], path: Path) -> Config:
+    for key in data:
+        if key not in CONFIG_KEYS:
+            sys.stderr.write(f"tasks: warning: unknown config key {key!r} in {path}\n")
     me = data.get("me", ["Myself"])
     if isinstance(me, str):
         me = [me]

@@ -7,7 +7,8 @@ Sections, in order (empty ones are left out):
 * Awaiting triage: proposed items (every owner's, or only the named owner's with ``--owner``); those
   that appeared since the previous digest (an earlier day's) are marked new.
 * Waiting on others: open and in-progress tasks owned only by people who are not the user, oldest first.
-* Completed since the previous day: tasks the store saw turn done yesterday or on the day itself.
+* Completed since the previous day: done tasks whose ✅ date is yesterday or the day itself (for one without
+  a ✅ date: the day the store saw it turn done).
 
 "The user" is the configured ``me`` names (or ``--owner NAME``); a task with no owner is the user's
 unless another name was asked for. Each task appears in one section at most.
@@ -196,15 +197,19 @@ def _appeared(db: sqlite3.Connection) -> dict[str, int]:
 
 
 def _completed(ws: Workspace, day: date, scope: _Scope, links: _LinkNames) -> list[Item]:
-    """Tasks that are done now and that the store saw turn done yesterday or on ``day``."""
+    """Tasks that are done, with a ✅ date of yesterday or ``day``; for a done task without a ✅ date, the
+    time the store saw it turn done."""
+    window = ((day - timedelta(days=1)).isoformat(), day.isoformat())
     rows = ws.store.db.execute(
         "SELECT t.id, n.path, t.line, t.status, t.description, t.owners, t.priority, t.due, t.inferred_due, "
-        "t.block_id, t.heading, t.done, n.title AS note_title, n.properties, e.at "
-        "FROM (SELECT task_id, max(at) AS at FROM events WHERE new_status = 'done' AND old_status IS NOT NULL "
-        "AND old_status != 'done' AND substr(at, 1, 10) BETWEEN ? AND ? GROUP BY task_id) e "
-        "JOIN tasks t ON t.id = e.task_id JOIN notes n ON n.id = t.note_id WHERE t.status = 'done' "
-        "ORDER BY e.at, n.path, t.line",
-        ((day - timedelta(days=1)).isoformat(), day.isoformat()),
+        "t.block_id, t.heading, n.title AS note_title, n.properties, "
+        "coalesce(t.done, substr(e.at, 1, 10)) AS done_on "
+        "FROM tasks t JOIN notes n ON n.id = t.note_id "
+        "LEFT JOIN (SELECT task_id, max(at) AS at FROM events WHERE new_status = 'done' AND old_status IS NOT NULL "
+        "AND old_status != 'done' GROUP BY task_id) e ON e.task_id = t.id AND t.done IS NULL "
+        "WHERE t.status = 'done' AND done_on BETWEEN ? AND ? "
+        "ORDER BY done_on, n.path, t.line",
+        window,
     ).fetchall()
     items = []
     for row in rows:
@@ -213,7 +218,7 @@ def _completed(ws: Workspace, day: date, scope: _Scope, links: _LinkNames) -> li
             continue
         item = _item(row, scope, links)
         item.due, item.inferred = row["due"], False
-        item.done_at = row["done"] or row["at"][:10]
+        item.done_at = row["done_on"]
         items.append(item)
     return items
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from .errors import UsageError
-from .grammar import PRIORITIES, TaskLine, body_tokens, content_bounds, parse_line
+from .grammar import OWNER_NAME_RE, PRIORITIES, TaskLine, body_tokens, content_bounds, owner_name, parse_line
 
 DATE_EMOJI_OUT = {"due": "📅", "scheduled": "⏳", "start": "🛫", "created": "➕", "done": "✅", "cancelled": "❌"}
 DATAVIEW_OUT = {"due": "due", "scheduled": "scheduled", "start": "start", "created": "created",
@@ -77,21 +77,27 @@ def set_priority(line: str, priority: str) -> str:
 
 
 def set_owner(line: str, name: str, add: bool = False) -> str:
-    """Make ``name`` the owner (``add``: one more owner). ``@Name`` or ``[owner:: Name]`` as the line has it."""
-    name = name.strip().lstrip("@")
-    if not re.fullmatch(r"\w(?:[\w.'-]*\w)?", name):
-        raise UsageError(f"{name!r} is not an owner name (letters, digits, . ' - _)")
+    """Make ``name`` the owner (``add``: one more owner). ``@Name`` for a name of one word, ``[owner:: Name]``
+    (the Dataview form) for a name with spaces, or for any name on a line that already has an owner field."""
+    name = owner_name(name)
+    if not OWNER_NAME_RE.fullmatch(name):
+        raise UsageError(f"{name!r} is not an owner name (letters, digits, spaces, . ' - _)")
     task = parse(line)
     owners = sorted(body_tokens(task, "owner") + body_tokens(task, "dv_owner"), key=lambda m: m.start())
+    fields = [m for m in owners if m.lastgroup != "owner"]
+    if add and fields:  # one more name in the line's (last) owner field
+        last = fields[-1]
+        return _replace(line, last.start(), last.end(), lambda old: re.sub(r"\s*([\])],?)$", rf", {name}\1", old))
+    text = f"[owner:: {name}]" if " " in name else f"@{name}"
     if add or not owners:
         at = owners[-1].end() if owners else _description_end(task)
         if not owners and at == _body_start(task) and line[at - 1 : at] in (" ", "\t") and line[at:].strip():
-            return line[:at] + f"@{name} " + line[at:]  # no description: the owner goes first, before the fields
-        return line[:at] + f" @{name}" + line[at:]
+            return line[:at] + f"{text} " + line[at:]  # no description: the owner goes first, before the fields
+        return line[:at] + f" {text}" + line[at:]
     first = owners[0]
     rest = [(m.start(), m.end()) for m in owners[1:]]
     if first.lastgroup == "owner":
-        return _replace(_cut(task, rest), first.start(), first.end(), lambda old: f"@{name}")
+        return _replace(_cut(task, rest), first.start(), first.end(), lambda old: text)
     return _replace(_cut(task, rest), first.start(), first.end(),
                     lambda old: re.sub(r"::\s*[^\])]*", f":: {name}", old))
 

@@ -1,6 +1,13 @@
-"""User-facing errors: each class carries the exit code the ``tasks`` command ends with."""
+"""User-facing errors: each class carries the exit code the ``tasks`` command ends with.
+
+Exit codes: 0 done (also when a pipe reading the output closes), 1 nothing to do or another refusal, 2 bad
+arguments or config, 3 no vault, 4 the store cannot be used, 5 no such task, 6 a write-back refused,
+7 the output cannot be written, 8 a note cannot be written (nothing was), 130 interrupted.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 class TaskTrackError(Exception):
@@ -25,6 +32,17 @@ class StoreError(TaskTrackError):
     exit_code = 4
 
 
+class DamagedStore(StoreError):
+    """The store is not a database, or tables are missing from it: ``tasks scan --rebuild`` sets it aside."""
+
+    def __init__(self, path: Path, problem: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(f"cannot use the store {path}: {problem}; run `tasks scan --rebuild` to set it aside "
+                         "and rebuild it from the vault")
+        self.path = path
+        self.problem = problem
+        self.missing = missing  # the tables missing from it (none: it is not a database at all)
+
+
 class UnknownTask(TaskTrackError):
     exit_code = 5
 
@@ -37,5 +55,12 @@ class WriteRefused(TaskTrackError):
 
 class WriteFailed(TaskTrackError):
     """The system would not let a note be written (a read-only folder, a full disk): nothing was written."""
+
+    exit_code = 8
+
+
+class OutputError(TaskTrackError):
+    """The output cannot be written (a full disk, a terminal gone). A closed pipe is not an error: the
+    command ends quietly with 0 when what reads its output stops reading."""
 
     exit_code = 7

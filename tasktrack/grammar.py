@@ -19,9 +19,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from .errors import UsageError
+
 PRIORITY_EMOJI = {"🔺": "highest", "⏫": "high", "🔼": "medium", "🔽": "low", "⏬": "lowest"}
 PRIORITIES = ("highest", "high", "medium", "normal", "low", "lowest")
 PRIORITY_RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
+# Every word the user may type for a priority (``tasks priority``, ``list --priority``): each level, and a few others.
+PRIORITY_WORDS = {**{name: name for name in PRIORITIES}, "urgent": "highest", "med": "medium", "none": "normal"}
+
+
+
+def parse_priority(word: str) -> str:
+    """The priority level a word the user typed stands for (any case); a ``UsageError`` for any other word."""
+    level = PRIORITY_WORDS.get(word.strip().lower())
+    if level is None:
+        others = ", ".join(w for w in PRIORITY_WORDS if w not in PRIORITIES)
+        raise UsageError(f"unknown priority {word!r}: use {', '.join(PRIORITIES)} (or {others})")
+    return level
+
 
 DATE_EMOJI = {
     "📅": "due",
@@ -51,6 +66,16 @@ DATAVIEW_KEYS = {
     "dependsOn": "depends_on",
     "owner": "owner",
 }
+
+# A name ``tasks assign`` writes: words of letters and digits (and . ' - _ inside), separated by single spaces.
+OWNER_NAME_RE = re.compile(r"\w(?:[\w.'-]*\w)?(?: \w(?:[\w.'-]*\w)?)*")
+
+
+
+def owner_name(text: str) -> str:
+    """A name as the user typed it (``@Jeff``, `` Jeff  Denworth``), as tasktrack writes it."""
+    return " ".join(text.strip().lstrip("@").split())
+
 
 TASK_RE = re.compile(
     r"(?P<prefix>[ \t>]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap> +)\[(?P<symbol> \?|[^\n])\](?=[ \t]|$)"

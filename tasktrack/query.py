@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from .errors import UsageError
-from .grammar import PRIORITIES, PRIORITY_RANK
+from .grammar import PRIORITIES, PRIORITY_RANK, parse_priority
 from .statuses import UNFINISHED
 
 SORTS = {
@@ -50,11 +50,8 @@ class Filters:
 
 
 def parse_priorities(text: str) -> list[str]:
-    wanted = [p.strip().lower() for p in text.split(",") if p.strip()]
-    for p in wanted:
-        if p not in PRIORITIES:
-            raise UsageError(f"unknown priority {p!r}: use {', '.join(PRIORITIES)}")
-    return wanted
+    """``--priority high,urgent``: the levels, in the words ``tasks priority`` takes."""
+    return [parse_priority(p) for p in text.split(",") if p.strip()]
 
 
 def parse_prop(text: str) -> tuple[str, str]:

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sqlite3
+import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import date
 
@@ -94,6 +95,31 @@ def _due_color(row: sqlite3.Row, today: date | None) -> str:
 
 def _cut(text: str, room: int) -> str:
     return text if len(text) <= room else text[: max(0, room - 1)] + "…"
+
+
+def cut_middle(text: str, room: int) -> str:
+    """``text`` in at most ``room`` terminal cells: its start and its end, with `` … `` between them."""
+    if sum(map(_cells, text)) <= room:
+        return text
+    keep = max(2, room - 3)
+    return _fit(text, keep - keep // 2) + " … " + _fit(text[::-1], keep // 2)[::-1]
+
+
+def _fit(text: str, room: int) -> str:
+    """The longest start of ``text`` that takes at most ``room`` cells."""
+    used = 0
+    for end, char in enumerate(text):
+        used += _cells(char)
+        if used > room:
+            return text[:end]
+    return text
+
+
+def _cells(char: str) -> int:
+    """How many cells of a terminal a character takes: 2 for wide ones (CJK, most emoji), 0 for marks."""
+    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def _cut_left(text: str, room: int) -> str:

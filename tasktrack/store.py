@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -14,7 +15,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import StoreError, UnknownTask
+from .errors import DamagedStore, StoreError, UnknownTask
 from .ids import KnownTask, assign_ids, first_ids, match_tasks
 from .scanner import NoteScan, TaskRecord
 
@@ -107,6 +108,8 @@ CREATE INDEX changes_by_batch ON changes (batch);
 # The columns of a notes row that ``_note_values`` gives, in its order (path and id come apart).
 NOTE_COLUMNS = "size, mtime_ns, title, note_date, properties, warnings, error, partial, tail"
 _NOTE_VALUES = ", ".join("?" * len(NOTE_COLUMNS.split(", ")))
+_TABLES = re.findall(r"CREATE TABLE (\w+)", _SCHEMA)
+
 TASK_COLUMNS = (
     "id, note_id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, "
     "start, created, done, cancelled, recurrence, tags, tag_keys, block_id, parent, heading, key, first_seen, "
@@ -136,7 +139,11 @@ class Store:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
             self.db.row_factory = sqlite3.Row
             self._prepare(vault)
-        except (sqlite3.Error, OSError) as exc:
+        except sqlite3.OperationalError as exc:  # cannot open it, busy, read-only, ...
+            raise StoreError(f"cannot use the store {path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:  # not a database, or a damaged one
+            raise DamagedStore(path, str(exc)) from None
+        except OSError as exc:
             raise StoreError(f"cannot use the store {path}: {exc}") from None
 
     def _prepare(self, vault: Path | None) -> None:
@@ -150,6 +157,11 @@ class Store:
                 self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         elif version != SCHEMA_VERSION:
             self._create()
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = tuple(name for name in _TABLES if name not in tables)
+        if missing:
+            raise DamagedStore(self.path, f"its table{'s' * (len(missing) > 1)} {', '.join(missing)} "
+                                          f"{'are' if len(missing) > 1 else 'is'} missing", missing)
         if vault is not None:
             known = self.meta("vault")
             if known is None:

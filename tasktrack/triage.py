@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import edits, journal
 from .dates import parse_when, today
 from .errors import TaskTrackError, UsageError, WriteRefused
-from .grammar import PRIORITIES, parse_line
+from .grammar import owner_name, parse_line, parse_priority
 from .journal import LineChange, NoteWrite
 from .recurrence import next_dates
 from .statuses import PROPOSED_TAG, UNFINISHED
@@ -317,12 +317,7 @@ def _locate_block(note: NoteText, change: LineChange) -> int:
 
 
 def _priority(value: str | None) -> str:
-    wanted = (value or "").strip().lower()
-    aliases = {"none": "normal", "urgent": "highest", "med": "medium"}
-    wanted = aliases.get(wanted, wanted)
-    if wanted not in PRIORITIES:
-        raise UsageError(f"unknown priority {value!r}: use {', '.join(PRIORITIES)}")
-    return wanted
+    return parse_priority(value or "")
 
 
 def _changed(row: sqlite3.Row, new: str, already: str) -> str:
@@ -393,7 +388,7 @@ def _start(row: sqlite3.Row) -> str:
 
 def _assign(row: sqlite3.Row, name: str, add: bool) -> str:
     owners = [o.casefold() for o in json.loads(row["owners"])]
-    clean = name.strip().lstrip("@")
+    clean = owner_name(name)
     if clean.casefold() in owners and (add or len(owners) == 1):
         raise NothingToDo(f"task {row['id']} is already owned by {clean}")
     return edits.set_owner(row["raw"], clean, add=add)

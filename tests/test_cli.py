@@ -394,7 +394,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, Path]:
         (["list", "--due-before", "banana"], 2, "tasks: 'banana' is not a date I can read"),
         (["list", "--due-after", "2026-02-30"], 2, "tasks: '2026-02-30' is not a real date"),
         (["list", "--due-before", ""], 2, "tasks: a date is needed"),
-        (["list", "--priority", "urgent"], 2, "tasks: unknown priority 'urgent'"),
+        (["list", "--priority", "urgentest"], 2, "tasks: unknown priority 'urgentest'"),
         (["list", "--status", "finished"], 2, "tasks: unknown status 'finished'"),
         (["list", "--prop", "account"], 2, "tasks: --prop wants key=value"),
         (["list", "--limit", "-3"], 2, "tasks: --limit must be 0 or more"),
@@ -497,3 +497,32 @@ def test_entry_point_runs_as_a_module(vault: Path) -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("[")
+
+
+def test_priority_words_of_the_priority_verb_filter_the_list(lst: Callable[..., list[str]],
+                                                             run_cli: Callable[..., Any], vault: Path) -> None:
+    assert lst("--priority", "urgent") == ["Review the charter"]
+    assert lst("--priority", "med") == ["Draft the pilot plan"]
+    assert lst("--priority", "none") == lst("--priority", "normal")
+    result = run_cli("--vault", vault, "list", "--priority", "critical")
+    assert result.code == 2
+    assert result.err == ("tasks: unknown priority 'critical': use highest, high, medium, normal, low, lowest "
+                          "(or urgent, med, none)\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_line(vault: Path) -> None:
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        result = subprocess.run([sys.executable, "-m", "tasktrack", "--vault", str(vault), "list", "--all"],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    assert (result.returncode, result.stderr) == (7, "tasks: cannot write the output: No space left on device\n")
+
+
+def test_unknown_config_keys_warn_once(vault: Path, run_cli: Callable[..., Any],
+                                       config_file: Callable[[str], Path]) -> None:
+    path = config_file('me = ["Bob"]\nvualt = "~/Notes"\n[key]\naccept = "y"\n')
+    result = run_cli("--vault", vault, "list", "--owner", "me", "--json")
+    assert result.code == 0
+    assert [t["description"] for t in result.json()] == ["Plan the budget", "Size the pilot cluster"]
+    assert result.err == (f"tasks: warning: unknown config key 'vualt' in {path}\n"
+                          f"tasks: warning: unknown config key 'key' in {path}\n")

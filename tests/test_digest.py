@@ -165,6 +165,19 @@ def test_completed_since_the_previous_day_comes_from_history(vault: Path, run_cl
     assert "Old done task" not in run_cli("--vault", vault, "digest").out  # done already: not a completion
 
 
+def test_completed_is_judged_by_the_done_date_on_the_line(vault: Path, run_cli: Run) -> None:
+    chores = vault / "Chores.md"
+    chores.write_text("- [ ] Water the plants 🔁 every week 📅 2026-11-22\n", encoding="utf-8")
+    task = run_cli("--vault", vault, "list", "--text", "plants", "--json").json()[0]
+    assert run_cli("--vault", vault, "done", task["id"]).code == 0
+    (vault / "Filed.md").write_text("- [x] File the report ✅ 2026-11-22\n- [x] Filed long ago ✅ 2026-11-02\n",
+                                    encoding="utf-8")
+    md = run_cli("--vault", vault, "digest").out
+    assert ("**Completed since the previous day** (2)\n"
+            "- Water the plants · done 2026-11-22 · [[Chores]]\n"
+            "- File the report · done 2026-11-22 · [[Filed]]\n") in md
+
+
 def test_group_by_owner_note_and_property(vault: Path, run_cli: Run) -> None:
     by_owner = run_cli("--vault", vault, "digest", "--group-by", "owner", "--format", "text").out_lines
     start = by_owner.index("Awaiting triage (2)")

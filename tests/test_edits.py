@@ -77,7 +77,7 @@ def test_refusals() -> None:
     with pytest.raises(UsageError):
         edits.set_priority("- [ ] x", "urgent")
     with pytest.raises(UsageError):
-        edits.set_owner("- [ ] x", "two words")
+        edits.set_owner("- [ ] x", "not a name!")
     with pytest.raises(UsageError):
         edits.set_symbol("not a task", "x")
 

@@ -6,6 +6,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -390,3 +391,37 @@ def test_a_schema_2_store_is_migrated_and_keeps_its_ids_and_undo_history(
     assert run_cli("--vault", vault, "undo").code == 0
     assert (vault / "Note.md").read_bytes() == b"- [ ] Call Erez\n- [ ] Send the deck\n"
     assert run_cli("--vault", vault, "undo").code == 1  # nothing older
+
+
+def test_a_store_that_is_not_a_database_is_set_aside_and_rebuilt(vault: Path, run_cli: Callable[..., Any],
+                                                                 tmp_path: Path) -> None:
+    db = tmp_path / "tasks.sqlite"
+    db.write_bytes(b"not a database\n" * 100)
+    refused = run_cli("--vault", vault, "--db", db, "list")
+    assert refused.code == 4 and refused.err.count("\n") == 1
+    assert refused.err.startswith(f"tasks: cannot use the store {db}: ")
+    assert refused.err.endswith("run `tasks scan --rebuild` to set it aside and rebuild it from the vault\n")
+    rebuilt = run_cli("--vault", vault, "--db", db, "scan", "--rebuild")
+    assert rebuilt.code == 0 and rebuilt.err.count("\n") == 1, rebuilt.err
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("tasks.sqlite.corrupt-")]
+    assert len(aside) == 1 and re.fullmatch(r"tasks\.sqlite\.corrupt-\d{8}-\d{6}", aside[0].name)
+    assert aside[0].read_bytes() == b"not a database\n" * 100
+    assert rebuilt.err == (f"tasks: the store {db} could not be opened as a database; moved it to {aside[0].name} "
+                           "and rebuilt it from the vault (undo history lost: it was in that file)\n")
+    assert len(listing(run_cli, vault, "--db", str(db))) == 4
+
+
+def test_a_store_missing_a_table_says_to_rebuild(vault: Path, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    db = tmp_path / "tasks.sqlite"
+    assert run_cli("--vault", vault, "--db", db, "scan").code == 0
+    with closing(sqlite3.connect(db)) as con:
+        con.execute("DROP TABLE changes")
+    for argv in (["list"], ["undo"]):
+        refused = run_cli("--vault", vault, "--db", db, *argv)
+        assert (refused.code, refused.out) == (4, "")
+        assert refused.err == (f"tasks: cannot use the store {db}: its table changes is missing; "
+                               "run `tasks scan --rebuild` to set it aside and rebuild it from the vault\n")
+    rebuilt = run_cli("--vault", vault, "--db", db, "scan", "--rebuild")
+    assert rebuilt.code == 0 and "(undo history lost: its table changes is missing)" in rebuilt.err
+    assert len(listing(run_cli, vault, "--db", str(db))) == 4
+    assert run_cli("--vault", vault, "--db", db, "undo").err == "tasks: nothing to undo\n"

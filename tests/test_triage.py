@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from tasktrack.cli import main
 from tasktrack.errors import UnknownTask, UsageError, WriteRefused
+from tasktrack.ids import first_ids
 from tasktrack.triage import Change, NothingToDo, Triage
 from tasktrack.workspace import Workspace
 from tasktrack.writeback import NoteText
@@ -226,6 +229,15 @@ def test_unknown_priority_is_refused(make_vault: MakeVault, run_cli: RunCli) -> 
         ("- [ ] Call [owner:: Dre]", "Jeff", False, "- [ ] Call [owner:: Jeff]"),
         ("- [ ] #work 📅 2026-11-30", "Jeff", False, "- [ ] @Jeff #work 📅 2026-11-30"),
         ("- [ ] Call ^blk  ", "Jeff", False, "- [ ] Call @Jeff ^blk  "),
+        ("- [ ] Call Lior 📅 2026-11-30", "Jeff Denworth", False,
+         "- [ ] Call Lior [owner:: Jeff Denworth] 📅 2026-11-30"),
+        ("- [ ] Call @Dre 📅 2026-11-30", "Jeff Denworth", False, "- [ ] Call [owner:: Jeff Denworth] 📅 2026-11-30"),
+        ("- [ ] Call @Dre 📅 2026-11-30", "Jeff Denworth", True,
+         "- [ ] Call @Dre [owner:: Jeff Denworth] 📅 2026-11-30"),
+        ("- [ ] Call [owner:: Dana Scully]", "Jeff", False, "- [ ] Call [owner:: Jeff]"),
+        ("- [ ] Call [owner:: Dana Scully]", "Jeff", True, "- [ ] Call [owner:: Dana Scully, Jeff]"),
+        ("- [ ] Call [owner:: Dana]  [due:: 2026-11-30]", "Jeff Denworth", True,
+         "- [ ] Call [owner:: Dana, Jeff Denworth]  [due:: 2026-11-30]"),
     ],
 )
 def test_assign(make_vault: MakeVault, line: str, name: str, add: bool, expected: str) -> None:
@@ -239,11 +251,40 @@ def test_assign_already_owner_or_bad_name(make_vault: MakeVault) -> None:
     with pytest.raises(NothingToDo):
         run(root, "assign", [tid], value="Jeff", add=True)
     with pytest.raises(UsageError):
-        run(root, "assign", [tid], value="two words")
+        run(root, "assign", [tid], value="not a name!")
     assert note.read_bytes() == b"- [ ] Call @Jeff\n"
 
 
+def test_assign_a_name_with_a_space_reads_back_as_one_owner(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root, note, tid = one_line(make_vault, "- [ ] Call 📅 2026-11-30")
+    result = run_cli("--vault", root, "assign", tid, "Jeff Denworth")
+    assert (result.code, result.err) == (0, "")
+    assert note.read_bytes() == "- [ ] Call [owner:: Jeff Denworth] 📅 2026-11-30\n".encode()
+    listed = run_cli("--vault", root, "list", "--owner", "jeff denworth", "--json").json()
+    assert [(t["description"], t["owners"], t["due"]) for t in listed] == [("Call", ["Jeff Denworth"], "2026-11-30")]
+    with pytest.raises(NothingToDo):
+        run(root, "assign", [tid], value="jeff denworth")
+
+
 # -- recurrence and 🏁 -------------------------------------------------------------------------------
+
+
+def test_done_on_a_recurring_task_says_which_line_keeps_the_id(make_vault: MakeVault, run_cli: RunCli) -> None:
+    root = make_vault({"Note.md": "- [ ] Weekly review 🔁 every week 📅 2026-11-20\n\n"
+                                  "- [ ] Weekly review 🔁 every month 📅 2026-11-20\n"})
+    weekly, monthly = task_ids(root)[1], task_ids(root)[3]
+    result = run_cli("--vault", root, "done", weekly, monthly)
+    assert result.code == 0
+    ids = task_ids(root)
+    assert (ids[2], ids[5]) == (weekly, monthly)  # each id on its own completed line
+    assert f"  {weekly} stays on the completed line; its next instance is {ids[1]}\n" in result.out
+    assert f"  {monthly} stays on the completed line; its next instance is {ids[4]}\n" in result.out
+    assert (root / "Note.md").read_text() == (
+        "- [ ] Weekly review 🔁 every week 📅 2026-11-27\n- [x] Weekly review 🔁 every week 📅 2026-11-20 ✅ 2026-11-22\n"
+        "\n- [ ] Weekly review 🔁 every month 📅 2026-12-20\n"
+        "- [x] Weekly review 🔁 every month 📅 2026-11-20 ✅ 2026-11-22\n")
+    assert run_cli("--vault", root, "reopen", monthly).code == 0  # the id still names the monthly task
+    assert (root / "Note.md").read_text().endswith("- [ ] Weekly review 🔁 every month 📅 2026-11-20\n")
 
 
 @pytest.mark.parametrize(
@@ -305,7 +346,7 @@ def test_on_completion_delete_warns_about_children(make_vault: MakeVault, run_cl
     root = make_vault({"Note.md": text})
     result = run_cli("--vault", root, "done", task_ids(root)[1])
     assert result.code == 0
-    assert result.out == "Note.md:1  - [ ] Parent 🏁 delete -> (line removed)\n"
+    assert result.out == "Note.md:1\n- - [ ] Parent 🏁 delete\n"
     assert result.err == "tasks: warning: Note.md:1: the deleted task had indented lines below it; they stay\n"
     assert (root / "Note.md").read_bytes() == b"    - [ ] Child\n"
 
@@ -488,7 +529,7 @@ def test_undo_of_a_multi_id_batch_across_notes(make_vault: MakeVault, run_cli: R
         "- [x] A2 🔁 every day 📅 2026-11-22 ✅ 2026-11-22\r\n")
     assert (root / "B.md").read_bytes().decode() == "\ufeff- [x] B ✅ 2026-11-22"  # done: no longer proposed
     result = run_cli("--vault", root, "undo")
-    assert result.code == 0 and len(result.out.splitlines()) == 3
+    assert result.code == 0 and result.out.count(".md:") == 3  # three changes undone
     for name, text in notes.items():
         assert (root / name).read_bytes() == text.encode()
     assert run_cli("--vault", root, "undo").code != 0
@@ -562,17 +603,17 @@ def test_undo_dry_run_writes_nothing(make_vault: MakeVault) -> None:
         (["assign", "@", "Jeff", "--add"], "- [ ] Ask @Dre", "- [ ] Ask @Dre @Jeff"),
     ],
 )
-def test_cli_prints_path_line_old_new(make_vault: MakeVault, run_cli: RunCli, args: list[str], line: str,
+def test_cli_prints_the_diff_of_each_change(make_vault: MakeVault, run_cli: RunCli, args: list[str], line: str,
                                       new: str) -> None:
     root = make_vault({"Sub/Note.md": f"# T\n{line}\n"})
     tid = task_ids(root, "Sub/Note.md")[2]
     argv = [tid if a == "@" else a for a in args] if "@" in args else [*args, tid]
     result = run_cli("--vault", root, *argv)
     assert (result.code, result.err) == (0, "")
-    assert result.out == f"Sub/Note.md:2  {line} -> {new}\n"
+    assert result.out == f"Sub/Note.md:2\n- {line}\n+ {new}\n"
     assert (root / "Sub/Note.md").read_bytes().decode() == f"# T\n{new}\n"
     undone = run_cli("--vault", root, "undo")
-    assert undone.code == 0 and undone.out == f"Sub/Note.md:2  {new} -> {line}\n"
+    assert undone.code == 0 and undone.out == f"Sub/Note.md:2\n- {new}\n+ {line}\n"
     assert (root / "Sub/Note.md").read_bytes().decode() == f"# T\n{line}\n"
 
 
@@ -598,3 +639,57 @@ def test_cli_bad_input_one_line_no_traceback_nothing_written(make_vault: MakeVau
     assert len(result.err.splitlines()) == 1 and result.err.startswith("tasks: ")
     assert "Traceback" not in result.err
     assert note.read_bytes() == b"- [ ] Ask\n"
+
+
+def test_a_long_line_is_shortened_in_the_middle_on_a_terminal_only(make_vault: MakeVault, run_cli: RunCli,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    words = " ".join(f"word{i}" for i in range(20_000))
+    root, note, tid = one_line(make_vault, f"- [ ] {words} end")
+    piped = run_cli("--vault", root, "done", tid)
+    assert piped.out == f"Note.md:1\n- - [ ] {words} end\n+ - [x] {words} end ✅ 2026-11-22\n"
+    run_cli("--vault", root, "undo")
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    shown = run_cli("--vault", root, "done", tid)
+    assert shown.out == ("Note.md:1\n"
+                         "- - [ ] word0 word1 … 9998 word19999 end\n"
+                         "+ - [x] word0 word1 …  end ✅ 2026-11-22\n")  # ✅ takes two cells
+    assert note.read_text(encoding="utf-8") == f"- [x] {words} end ✅ 2026-11-22\n"
+
+
+def _note_with_an_id_starting_next() -> tuple[str, str]:
+    """A note name whose task "Call the vendor" gets an id that starts with "next" (ids hash the path)."""
+    for n in range(553_500, 553_600):
+        path = f"Note {n}.md"
+        (task_id,) = first_ids(path, ["call the vendor"])
+        if task_id.startswith("next"):
+            return path, task_id
+    raise AssertionError("no such note name in the range")
+
+
+def test_date_words_are_never_taken_for_ids(make_vault: MakeVault, run_cli: RunCli) -> None:
+    path, next_id = _note_with_an_id_starting_next()
+    root = make_vault({path: "- [ ] Call the vendor\n", "Other.md": "- [ ] Book the room\n"})
+    other = task_ids(root, "Other.md")[1]
+    assert task_ids(root, path)[1] == next_id
+    result = run_cli("--vault", root, "due", other, "next", "friday")
+    assert (result.code, result.err) == (0, "")
+    assert (root / "Other.md").read_bytes() == "- [ ] Book the room 📅 2026-11-27\n".encode()
+    assert (root / path).read_bytes() == b"- [ ] Call the vendor\n"
+    both = run_cli("--vault", root, "schedule", next_id[:4], other, "--on", "next", "friday")
+    assert (both.code, both.err) == (0, "")
+    assert (root / path).read_bytes() == "- [ ] Call the vendor ⏳ 2026-11-27\n".encode()
+    assert run_cli("--vault", root, "priority", next_id, other, "--to", "urgent").code == 0
+    assert run_cli("--vault", root, "assign", next_id, "--to", "Jeff", "Denworth").code == 0
+    assert (root / path).read_bytes() == "- [ ] Call the vendor [owner:: Jeff Denworth] ⏳ 2026-11-27 🔺\n".encode()
+    refused = run_cli("--vault", root, "due", next_id, other, "--clear", "--on", "friday")
+    assert (refused.code, refused.err) == (2, "tasks: unexpected words after the ids: 'friday'\n")
+
+
+def test_date_verb_usage_shows_what_works(capsys: pytest.CaptureFixture[str]) -> None:
+    for verb, usage in (("start-date", "[--clear] [--dry-run] ID... {WHEN | --on WHEN}"),
+                        ("priority", "[--dry-run] ID... {LEVEL | --to LEVEL}"),
+                        ("assign", "[--add | --clear] [--dry-run] ID... {NAME | --to NAME}")):
+        with pytest.raises(SystemExit):
+            main([verb, "--help"])
+        assert capsys.readouterr().out.startswith(f"usage: tasks {verb} {usage}\n")

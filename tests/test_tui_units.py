@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tasktrack.errors import UsageError
 from tui.detail import context_markdown, context_range, property_lines
-from tui.keymap import ALL_KEYS, keymap_from_config
+from tui.keymap import ALL_KEYS, check_keymap, keymap_from_config
 from tui.launch import editor_command, obsidian_url
 from tui.prompts import describe_date, read_date, read_owner
 from tui.rows import Columns, due_cell
@@ -105,3 +107,24 @@ def test_the_cli_does_not_import_textual() -> None:
             "import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ('accept = "y"\nreject = "y"', "tasks: config [keys]: the key 'y' is given to both accept and reject\n"),
+        ('done = "a"', "tasks: config [keys]: the key 'a' is given to both accept and done\n"),
+        ('undo = "D, ctrl+z"\ndue = "D"', "tasks: config [keys]: the key 'D' is given to both due and undo\n"),
+    ],
+)
+def test_keys_given_to_two_actions_stop_the_tui_in_one_line(
+        make_vault: Callable[..., Path], run_cli: Callable[..., Any], config_file: Callable[[str], Path], keys: str,
+        message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tui.app.TaskTrackApp.run", lambda self: pytest.fail("the TUI started"))
+    config_file(f"[keys]\n{keys}\n")
+    result = run_cli("--vault", make_vault({"Note.md": "- [ ] Call\n"}), "tui")
+    assert (result.code, result.out, result.err) == (2, "", message)
+
+
+def test_a_key_moved_away_may_be_taken() -> None:
+    check_keymap({"accept": "y", "done": "a", "reject": "x"})  # keys moved round: no collision

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from tasktrack.errors import UsageError
+
 from .views import VIEWS
 
 
@@ -74,6 +76,18 @@ def keymap_from_config(keys: Mapping[str, str]) -> tuple[dict[str, str], list[st
     """The keymap for ``App.set_keymap``, and the ids in the config that are not ours."""
     known = {k: v.replace(" ", "") for k, v in keys.items() if k in KEY_BY_ID}
     return known, sorted(k for k in keys if k not in KEY_BY_ID)
+
+
+def check_keymap(keys: Mapping[str, str]) -> None:
+    """Refuse ``[keys]`` that give one key to two actions: two remapped onto it, or one remapped onto the
+    default key of another that keeps it (a ``UsageError`` naming both)."""
+    remapped, _ = keymap_from_config(keys)
+    taken: dict[str, str] = {}
+    for k in ALL_KEYS:
+        for key in filter(None, remapped.get(k.id, k.key).split(",")):
+            first = taken.setdefault(key, k.id)
+            if first != k.id:
+                raise UsageError(f"config [keys]: the key {key!r} is given to both {first} and {k.id}")
 
 
 def display_key(key: str) -> str:

@@ -349,7 +349,7 @@ def test_a_read_only_folder_is_one_line_and_nothing_written(make_vault: MakeVaul
 
     monkeypatch.setattr(tempfile, "mkstemp", denied)  # what a read-only folder does to a non-root user
     result = run_cli("--vault", vault, "done", task)
-    assert (result.code, result.err) == (7, f"tasks: cannot write in {vault}: Permission denied; nothing written\n")
+    assert (result.code, result.err) == (8, f"tasks: cannot write in {vault}: Permission denied; nothing written\n")
     assert (vault / "Note.md").read_bytes() == b"- [ ] A\n"
 
 
