@@ -280,7 +280,8 @@ def test_done_on_a_recurring_task_says_which_line_keeps_the_id(make_vault: MakeV
     assert f"  {weekly} stays on the completed line; its next instance is {ids[1]}\n" in result.out
     assert f"  {monthly} stays on the completed line; its next instance is {ids[4]}\n" in result.out
     assert (root / "Note.md").read_text() == (
-        "- [ ] Weekly review 🔁 every week 📅 2026-11-27\n- [x] Weekly review 🔁 every week 📅 2026-11-20 ✅ 2026-11-22\n"
+        "- [ ] Weekly review 🔁 every week 📅 2026-11-27\n"
+        "- [x] Weekly review 🔁 every week 📅 2026-11-20 ✅ 2026-11-22\n"
         "\n- [ ] Weekly review 🔁 every month 📅 2026-12-20\n"
         "- [x] Weekly review 🔁 every month 📅 2026-11-20 ✅ 2026-11-22\n")
     assert run_cli("--vault", root, "reopen", monthly).code == 0  # the id still names the monthly task
