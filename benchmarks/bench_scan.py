@@ -144,7 +144,7 @@ def measure(bench: Bench, res: Results, repeat: int, cold_runs: int, expected: E
     py = sys.executable
     add = res.measurements.append
 
-    bench.run([py, "-c", "import tasktrack.cli"])  # fills the bytecode cache
+    bench.run([py, "-c", "import tasktrack.cli.main"])  # fills the bytecode cache
     runs = []
     for _ in range(3):
         took, out, _ = bench.run([py, "-c", BASELINE, str(bench.vault)], capture=True)
@@ -185,11 +185,12 @@ def measure(bench: Bench, res: Results, repeat: int, cold_runs: int, expected: E
     add(listing)
 
     add(Measurement("python -c pass", bench.times([py, "-c", "pass"], repeat)))
-    add(Measurement("python -c 'import tasktrack.cli'", bench.times([py, "-c", "import tasktrack.cli"], repeat)))
+    imports = [py, "-c", "import tasktrack.cli.main"]
+    add(Measurement("python -c 'import tasktrack.cli.main'", bench.times(imports, repeat)))
     no_cache = {k: v for k, v in bench.env.items() if k != "PYTHONPYCACHEPREFIX"} | {"PYTHONDONTWRITEBYTECODE": "1"}
     if not (HERE.parent / "tasktrack" / "__pycache__").is_dir():  # an editable checkout without bytecode
-        runs = [bench.run([py, "-c", "import tasktrack.cli"], env=no_cache)[0] for _ in range(repeat)]
-        add(Measurement("python -c 'import tasktrack.cli', no .pyc", runs))
+        runs = [bench.run([py, "-c", "import tasktrack.cli.main"], env=no_cache)[0] for _ in range(repeat)]
+        add(Measurement("python -c 'import tasktrack.cli.main', no .pyc", runs))
 
     cmd = [py, "-X", "importtime", "-m", "tasktrack", *bench.tasks("list", "--owner", "me", "--json")[1:]]
     _, _, log = bench.run(cmd)

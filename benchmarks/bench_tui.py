@@ -42,7 +42,7 @@ CHILD = r"""
 import json, sys, time
 started = time.time()
 from tasktrack.workspace import Workspace
-from tui.app import TaskTrackApp
+from tasktrack.tui.app import TaskTrackApp
 
 class Timed(TaskTrackApp):
     def on_ready(self) -> None:
@@ -94,7 +94,7 @@ async def accept_times(vault: Path, store: Path, repeat: int) -> list[float]:
     (Pilot's ``press`` also waits for the whole app to go idle, which says more about its heuristics than
     about the accept, so the time is taken around the action itself.)"""
     from tasktrack.workspace import Workspace
-    from tui.app import TaskTrackApp
+    from tasktrack.tui.app import TaskTrackApp
 
     app = TaskTrackApp(Workspace.open(str(vault), str(store)), live_interval=None)
     written = app.after_write

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError, VaultNotFound
+from tasktrack.errors import UsageError, VaultNotFound
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ import os
 import re
 from datetime import date, datetime, timedelta
 
-from .errors import UsageError
+from tasktrack.errors import UsageError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_ABBR = {name[:3]: i for i, name in enumerate(WEEKDAYS)} | {"tues": 1, "thur": 3, "thurs": 3}

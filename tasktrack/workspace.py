@@ -8,12 +8,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import query
-from .config import Config, load_config, resolve_store, resolve_vault
-from .errors import StoreError, UnknownTask
-from .statuses import StatusMap, plugin_statuses
-from .store import Store
-from .sync import SyncReport, sync, sync_paths
+from tasktrack.config import Config, load_config, resolve_store, resolve_vault
+from tasktrack.errors import StoreError, UnknownTask
+from tasktrack.parse.statuses import StatusMap, plugin_statuses
+from tasktrack.store import query
+from tasktrack.store.database import Store
+from tasktrack.store.sync import SyncReport, sync, sync_paths
 
 
 def unreadable_notice(count: int) -> str:
@@ -50,7 +50,7 @@ class Workspace:
 
     def recover(self) -> list[str]:
         """Finish or roll back a change a killed tasktrack left half done; what was done, a line each."""
-        from . import journal
+        from tasktrack.write import journal
 
         if not journal.pending(self):
             return []
@@ -84,7 +84,7 @@ class Workspace:
         return self.vault / relative
 
     def note_lines(self, relative: str) -> list[str]:
-        from .scanner import decode_note, split_lines
+        from tasktrack.parse.scanner import decode_note, split_lines
 
         try:
             return split_lines(decode_note(self.note_path(relative).read_bytes()))
@@ -93,7 +93,7 @@ class Workspace:
 
     def lock(self) -> AbstractContextManager[None]:
         """Serializes writes against other tasktrack processes using the same store."""
-        from .writeback import file_lock
+        from tasktrack.write.notes import file_lock
 
         return file_lock(self.store.path.with_name(self.store.path.name + ".lock"))
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tasktrack.cli import main
+from tasktrack.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_VAULT = REPO / "fixtures" / "vault"

@@ -479,8 +479,8 @@ def test_no_command_prints_help(run_cli: Callable[..., Any]) -> None:
 def test_cli_does_not_import_textual_or_dateparser(vault: Path) -> None:
     code = (
         "import sys\n"
-        "import tasktrack, tasktrack.cli\n"
-        "from tasktrack.cli import main\n"
+        "import tasktrack, tasktrack.cli.main\n"
+        "from tasktrack.cli.main import main\n"
         f"rc = main(['--vault', {str(vault)!r}, 'list', '--due-before', 'next friday', '--json'])\n"
         "print(rc, 'textual' in sys.modules, 'dateparser' in sys.modules)\n"
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tasktrack.digest_write import BEGIN, END, format_moment
+from tasktrack.digest.daily_note import BEGIN, END, format_moment
 
 TODAY = "2026-11-22"  # a Sunday
 
@@ -70,7 +70,7 @@ def vault(make_vault: Callable[..., Path], today: str) -> Path:
 
 def _at(monkeypatch: pytest.MonkeyPatch, stamp: str) -> None:
     """Make the store record its history at ``stamp``."""
-    monkeypatch.setattr("tasktrack.store.now_stamp", lambda: stamp)
+    monkeypatch.setattr("tasktrack.store.database.now_stamp", lambda: stamp)
 
 
 def _touch(path: Path, text: str) -> None:

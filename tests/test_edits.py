@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tasktrack import edits
 from tasktrack.errors import UsageError
+from tasktrack.write import edits
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tasktrack import forks
+from tasktrack.store import forks
 
 pytestmark = pytest.mark.skipif(not forks.available(), reason="forked workers run on Linux only")
 

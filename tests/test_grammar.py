@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tasktrack.grammar import Segment, TaskLine, is_task_line, parse_line
+from tasktrack.parse.grammar import Segment, TaskLine, is_task_line, parse_line
 
 
 def parse(line: str) -> TaskLine:

@@ -8,9 +8,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasktrack.grammar import PRIORITIES, Segment, TaskFields, TaskLine, _fields_of, parse_line, read_fields
-from tasktrack.scanner import identity_key, split_lines
-from tasktrack.structure import _Walker, list_items
+from tasktrack.parse.grammar import PRIORITIES, Segment, TaskFields, TaskLine, _fields_of, parse_line, read_fields
+from tasktrack.parse.scanner import identity_key, split_lines
+from tasktrack.parse.structure import _Walker, list_items
 
 SEGMENT_KINDS = {
     "prefix", "marker", "gap", "checkbox", "text", "space", "field", "tag", "owner", "block_id", "trailing",

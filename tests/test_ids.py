@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from tasktrack.config import Config
-from tasktrack.triage import Triage
 from tasktrack.workspace import Workspace
+from tasktrack.write.triage import Triage
 
 MakeVault = Callable[..., Path]
 Fields = tuple[Any, ...]

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasktrack.config import Config
-from tasktrack.grammar import PRIORITY_RANK
-from tasktrack.triage import NothingToDo, Triage
+from tasktrack.parse.grammar import PRIORITY_RANK
 from tasktrack.workspace import Workspace
+from tasktrack.write.triage import NothingToDo, Triage
 
 WORDS = ("Weekly review", "Call Bob")
 RECURRING = "- [ ] Weekly review @Rita 🔁 every week"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tasktrack.infer import infer_due, phrases
+from tasktrack.parse.infer import infer_due, phrases
 
 NOTE_DATE = date(2025, 12, 19)  # the meeting note of the seeds (a Friday)
 
@@ -197,7 +197,7 @@ def test_rare_shapes_go_to_dateparser() -> None:
     out = _subprocess("""
         import sys
         from datetime import date
-        from tasktrack.infer import infer_due
+        from tasktrack.parse.infer import infer_due
         print(infer_due("Send the quote by 15.01.2026", date(2025, 12, 19)), "dateparser" in sys.modules)
     """)
     assert out == "2026-01-15 True"
@@ -209,7 +209,7 @@ def test_common_phrases_and_listing_never_import_dateparser(make_vault: Callable
     env = {**os.environ, "TASKTRACK_TODAY": "2026-01-05"}
     out = _subprocess(f"""
         import sys, io, json, contextlib
-        from tasktrack.cli import main
+        from tasktrack.cli.main import main
         assert main(["--vault", {str(vault)!r}, "--db", {str(vault / "s.sqlite")!r}, "scan"]) == 0
         with contextlib.redirect_stdout(io.StringIO()) as buf:
             main(["--vault", {str(vault)!r}, "--db", {str(vault / "s.sqlite")!r}, "list", "--inferred",

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from conftest import ORACLE
 
-from tasktrack.grammar import parse_line
-from tasktrack.scanner import NoteScan, scan_text, split_lines
-from tasktrack.statuses import StatusMap
-from tasktrack.structure import frontmatter_end, list_items
+from tasktrack.parse.grammar import parse_line
+from tasktrack.parse.scanner import NoteScan, scan_text, split_lines
+from tasktrack.parse.statuses import StatusMap
+from tasktrack.parse.structure import frontmatter_end, list_items
 
 CASES = sorted(ORACLE.glob("*.json"))
 

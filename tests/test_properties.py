@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasktrack.properties import BrokenYAML, _full_yaml, _NotPlain, _plain_yaml, plain_value, read_properties
+from tasktrack.parse.properties import BrokenYAML, _full_yaml, _NotPlain, _plain_yaml, plain_value, read_properties
 
 SEED_FRONTMATTER = """type: customer
 title: Microsoft strategy and SCO prep

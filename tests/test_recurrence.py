@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tasktrack.errors import UsageError
-from tasktrack.recurrence import next_dates
+from tasktrack.write.recurrence import next_dates
 
 TODAY = date(2026, 11, 22)  # a Sunday
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tasktrack.cli import main
+from tasktrack.cli.main import main
 
 IMPOSSIBLE = "impossible date"
 

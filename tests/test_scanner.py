@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tasktrack.scanner import (
+from tasktrack.parse.scanner import (
     FileStat,
     NoteScan,
     _read_all,
@@ -22,7 +22,7 @@ from tasktrack.scanner import (
     split_lines,
     walk_vault,
 )
-from tasktrack.statuses import StatusMap
+from tasktrack.parse.statuses import StatusMap
 from tasktrack.workspace import Workspace
 
 
@@ -567,7 +567,7 @@ def test_a_megabyte_of_unclosed_fields_scans_fast(unit: str, make_vault: Callabl
     line = "- [ ] Task " + unit * (1_000_000 // len(unit))
     vault = make_vault({"Slow.md": f"# Head\n{line}\n- [ ] after #tag @Ann [due:: 2026-12-01]\n"})
     env = {**os.environ, "TASKTRACK_DB": str(tmp_path / "slow.sqlite")}
-    code = ("import json, sys; from tasktrack.cli import main; main(sys.argv[1:])")
+    code = ("import json, sys; from tasktrack.cli.main import main; main(sys.argv[1:])")
     done = subprocess.run([sys.executable, "-c", code, "--vault", str(vault), "list", "--json"], env=env,
                           capture_output=True, text=True, timeout=20)
     assert (done.returncode, done.stderr) == (0, "")

@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tasktrack.config import Config, resolve_store
-from tasktrack.ids import KnownTask, assign_ids, first_ids, make_id
-from tasktrack.store import SCHEMA_VERSION, Store
+from tasktrack.store.database import SCHEMA_VERSION, Store
+from tasktrack.store.ids import KnownTask, assign_ids, first_ids, make_id
 from tasktrack.workspace import Workspace
 
 ID_RE = re.compile(r"[a-z2-7]{6,8}")
@@ -334,9 +334,9 @@ def test_a_taken_id_is_replaced_and_parent_links_follow(make_vault: Callable[...
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Ids are 35 bits: two notes may want the same one. The second note's tasks get other ids, and
     its child task still points at its parent."""
-    import tasktrack.ids as ids_module
-    from tasktrack.statuses import StatusMap
-    from tasktrack.sync import sync
+    import tasktrack.store.ids as ids_module
+    from tasktrack.parse.statuses import StatusMap
+    from tasktrack.store.sync import sync
 
     real = ids_module.make_id
 
@@ -359,7 +359,7 @@ def test_a_taken_id_is_replaced_and_parent_links_follow(make_vault: Callable[...
 
 
 def test_a_new_store_has_big_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
-    from tasktrack.store import PAGE_SIZE
+    from tasktrack.store.database import PAGE_SIZE
 
     new = Store(tmp_path / "new.sqlite")
     try:

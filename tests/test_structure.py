@@ -8,9 +8,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tasktrack.grammar import parse_line
-from tasktrack.scanner import split_lines
-from tasktrack.structure import _heading, frontmatter_end, list_items
+from tasktrack.parse.grammar import parse_line
+from tasktrack.parse.scanner import split_lines
+from tasktrack.parse.structure import _heading, frontmatter_end, list_items
 
 ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")  # CommonMark's ATX heading, as a regex
 

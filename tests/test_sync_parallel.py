@@ -19,13 +19,13 @@ from typing import Any, cast
 import pytest
 from conftest import FIXTURE_VAULT, copy_tree
 
-import tasktrack.forks
-import tasktrack.ids
-import tasktrack.sync
-from tasktrack.scanner import FileStat, walk_vault
-from tasktrack.statuses import StatusMap
-from tasktrack.store import Store
-from tasktrack.sync import _parts, _read_note, _write_notes, sync
+import tasktrack.store.forks
+import tasktrack.store.ids
+import tasktrack.store.sync
+from tasktrack.parse.scanner import FileStat, walk_vault
+from tasktrack.parse.statuses import StatusMap
+from tasktrack.store.database import Store
+from tasktrack.store.sync import _parts, _read_note, _write_notes, sync
 
 STAMP = "2026-11-22T09:00:00+00:00"
 TASK_FIELDS = ("id, line, raw, status, symbol, description, owners, owner_keys, priority, due, scheduled, start, "
@@ -42,8 +42,8 @@ def big_vault(sample_vault: Path, tmp_path: Path) -> Path:
 
 
 def synced(vault: Path, db: Path, parallel_from: int, monkeypatch: pytest.MonkeyPatch) -> Store:
-    monkeypatch.setattr(tasktrack.sync, "PARALLEL_FROM", parallel_from)
-    monkeypatch.setattr(tasktrack.sync, "_workers", lambda: 2)
+    monkeypatch.setattr(tasktrack.store.sync, "PARALLEL_FROM", parallel_from)
+    monkeypatch.setattr(tasktrack.store.sync, "_workers", lambda: 2)
     store = Store(db)
     sync(vault, store, StatusMap())
     return store
@@ -76,7 +76,7 @@ def first_seen_events(store: Store) -> list[tuple[Any, ...]]:
 def test_worker_written_store_equals_a_one_process_sync(big_vault: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch, forked: bool) -> None:
     if not forked:
-        monkeypatch.setattr(tasktrack.forks, "available", lambda: False)
+        monkeypatch.setattr(tasktrack.store.forks, "available", lambda: False)
     one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
     many = synced(big_vault, tmp_path / "many.sqlite", 20, monkeypatch)
     try:
@@ -197,12 +197,12 @@ def test_ids_taken_elsewhere_are_given_again(big_vault: Path, tmp_path: Path,
     """With ids from a tiny space, most prepared ids clash, with the store and within a chunk: every task
     still gets its own, and parents follow their task's new id. (Chunks are written in this process, so
     the crowded ids hold whatever way worker processes start.)"""
-    real = tasktrack.ids.make_id
+    real = tasktrack.store.ids.make_id
 
     def crowded(path: str, key: str, occurrence: int, salt: int = 0) -> str:
         return real("x", str(hash((path, key, occurrence)) % 40), 0, salt)
 
-    monkeypatch.setattr(tasktrack.ids, "make_id", crowded)
+    monkeypatch.setattr(tasktrack.store.ids, "make_id", crowded)
     stats = list(walk_vault(big_vault))
     many = Store(tmp_path / "many.sqlite")
     one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
@@ -271,7 +271,7 @@ def test_notes_left_out_of_the_chunks_are_read_the_usual_way(big_vault: Path, tm
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """When another sync added some new notes meanwhile (an older version of them), this one reads them
     again and matches their tasks."""
-    real = tasktrack.sync.add_new_notes
+    real = tasktrack.store.sync.add_new_notes
     left_out: list[str] = []
 
     def some_taken(vault: Path, store: Store, statuses: StatusMap, stats: list[FileStat],
@@ -283,7 +283,7 @@ def test_notes_left_out_of_the_chunks_are_read_the_usual_way(big_vault: Path, tm
         other.close()
         return real(vault, store, statuses, stats, read)
 
-    monkeypatch.setattr(tasktrack.sync, "add_new_notes", some_taken)
+    monkeypatch.setattr(tasktrack.store.sync, "add_new_notes", some_taken)
     many = synced(big_vault, tmp_path / "many.sqlite", 20, monkeypatch)
     one = synced(big_vault, tmp_path / "one.sqlite", 10**9, monkeypatch)
     try:
@@ -298,7 +298,7 @@ def test_notes_left_out_of_the_chunks_are_read_the_usual_way(big_vault: Path, tm
 CRASH_MIDWAY = """
 import os, sys
 from pathlib import Path
-from tasktrack.store import Store
+from tasktrack.store.database import Store
 store = Store(Path(sys.argv[1]))
 store.db.execute("PRAGMA cache_size=2")  # changed pages go to the file before the commit
 merge = Store._merge_chunk
@@ -363,8 +363,8 @@ def test_the_store_keeps_the_last_64_bytes_of_each_note(make_vault: Callable[...
 
 HELD_WORKERS = """
 import signal, sys
-import tasktrack.forks, tasktrack.sync as sync
-from tasktrack.cli import main
+import tasktrack.store.forks, tasktrack.store.sync as sync
+from tasktrack.cli.main import main
 
 def hold(*args):  # a worker's job never ends: the workers are alive when the scan is killed
     signal.pause()
@@ -372,7 +372,7 @@ def hold(*args):  # a worker's job never ends: the workers are alive when the sc
 sync._workers = lambda: 2
 sync._write_notes = sync._read_note = hold
 if sys.argv[1] == "pool":
-    tasktrack.forks.available = lambda: False
+    tasktrack.store.forks.available = lambda: False
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -411,7 +411,7 @@ def _alive(pid: int) -> bool:
 def test_killing_a_scan_kills_its_workers(mode: str, make_vault: Callable[..., Path], run_cli: Callable[..., Any],
                                          tmp_path: Path) -> None:
     """Workers die with the scan that started them, and so let go of its output (whoever reads it sees it end)."""
-    vault = make_vault({f"Notes/{n}.md": f"- [ ] task {n}\n" for n in range(tasktrack.sync.PARALLEL_FROM + 10)})
+    vault = make_vault({f"Notes/{n}.md": f"- [ ] task {n}\n" for n in range(tasktrack.store.sync.PARALLEL_FROM + 10)})
     if mode == "pool rescan":
         assert run_cli("--vault", vault, "scan").code == 0  # the store knows every note: a rebuild reads them all
     scan = subprocess.Popen([sys.executable, "-c", HELD_WORKERS, mode.split()[0], "--vault", str(vault), "scan",

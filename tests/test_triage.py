@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from tasktrack.cli import main
+from tasktrack.cli.main import main
 from tasktrack.errors import UnknownTask, UsageError, WriteRefused
-from tasktrack.ids import first_ids
-from tasktrack.triage import Change, NothingToDo, Triage
+from tasktrack.store.ids import first_ids
 from tasktrack.workspace import Workspace
-from tasktrack.writeback import NoteText
+from tasktrack.write.notes import NoteText
+from tasktrack.write.triage import Change, NothingToDo, Triage
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

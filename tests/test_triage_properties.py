@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tasktrack.grammar import TaskLine, parse_line
-from tasktrack.statuses import UNFINISHED, StatusMap
-from tasktrack.triage import NothingToDo, Triage
+from tasktrack.parse.grammar import TaskLine, parse_line
+from tasktrack.parse.statuses import UNFINISHED, StatusMap
 from tasktrack.workspace import Workspace
+from tasktrack.write.triage import NothingToDo, Triage
 
 TODAY = "2026-11-22"
 BOM = b"\xef\xbb\xbf"

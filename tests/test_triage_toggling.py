@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_VAULT, copy_tree
 
-from tasktrack.grammar import parse_line
-from tasktrack.triage import Triage
+from tasktrack.parse.grammar import parse_line
 from tasktrack.workspace import Workspace
+from tasktrack.write.triage import Triage
 
 SCENARIOS = SAMPLE_VAULT / "Manual Testing" / "Task Toggling Scenarios"
 NOTES = sorted(p.name for p in SCENARIOS.glob("*.md"))

@@ -25,9 +25,9 @@ from test_tui_support import (
 )
 from textual.command import CommandList, CommandPalette
 
-from tui.app import TaskTrackApp
-from tui.help import HelpScreen
-from tui.prompts import DatePrompt
+from tasktrack.tui.app import TaskTrackApp
+from tasktrack.tui.help import HelpScreen
+from tasktrack.tui.prompts import DatePrompt
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from tasktrack.errors import UsageError
-from tui.detail import context_markdown, context_range, property_lines
-from tui.keymap import ALL_KEYS, check_keymap, keymap_from_config
-from tui.launch import editor_command, obsidian_url
-from tui.prompts import describe_date, read_date, read_owner
-from tui.rows import Columns, due_cell
-from tui.views import VIEW_BY_NAME, Context, TypedFilter, filters_for, next_sort, parse_filter
+from tasktrack.tui.detail import context_markdown, context_range, property_lines
+from tasktrack.tui.keymap import ALL_KEYS, check_keymap, keymap_from_config
+from tasktrack.tui.launch import editor_command, obsidian_url
+from tasktrack.tui.prompts import describe_date, read_date, read_owner
+from tasktrack.tui.rows import Columns, due_cell
+from tasktrack.tui.views import VIEW_BY_NAME, Context, TypedFilter, filters_for, next_sort, parse_filter
 
 TODAY = date(2026, 11, 22)
 CTX = Context(TODAY, ("Myself", "Jason"))
@@ -103,7 +103,7 @@ def test_keymap_from_config_keeps_known_ids() -> None:
 
 
 def test_the_cli_does_not_import_textual() -> None:
-    code = ("import sys, tasktrack.cli as c; c.build_parser(); "
+    code = ("import sys, tasktrack.cli.main as c; c.build_parser(); "
             "import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == []
@@ -120,7 +120,7 @@ def test_the_cli_does_not_import_textual() -> None:
 def test_keys_given_to_two_actions_stop_the_tui_in_one_line(
         make_vault: Callable[..., Path], run_cli: Callable[..., Any], config_file: Callable[[str], Path], keys: str,
         message: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tui.app.TaskTrackApp.run", lambda self: pytest.fail("the TUI started"))
+    monkeypatch.setattr("tasktrack.tui.app.TaskTrackApp.run", lambda self: pytest.fail("the TUI started"))
     config_file(f"[keys]\n{keys}\n")
     result = run_cli("--vault", make_vault({"Note.md": "- [ ] Call\n"}), "tui")
     assert (result.code, result.out, result.err) == (2, "", message)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tasktrack.errors import WriteRefused
-from tasktrack.writeback import BOM, NoteText, atomic_write, file_lock, find_line
+from tasktrack.write.notes import BOM, NoteText, atomic_write, file_lock, find_line
 
 SAMPLES = [b"", b"\n", b"a", b"a\n", b"a\r\nb", b"a\r\nb\r\n", b"a\nb\r\nc\n", b"\xef\xbb\xbfa\r\n", b"\r\n\r\n",
            b"a\r", "é\n✅ x".encode()]

@@ -19,9 +19,9 @@ from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from tasktrack.errors import TaskTrackError
-from tasktrack.grammar import PRIORITIES
-from tasktrack.triage import Change
+from tasktrack.parse.grammar import PRIORITIES
 from tasktrack.workspace import Workspace
+from tasktrack.write.triage import Change
 
 from .browse import BrowseApp
 from .keymap import ALL_KEYS, KEY_BY_ID, display_key

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tasktrack.config import Config
 from tasktrack.errors import TaskTrackError
-from tasktrack.sync import SyncReport
+from tasktrack.store.sync import SyncReport
 from tasktrack.workspace import Workspace
 
 if TYPE_CHECKING:
-    from tasktrack.triage import Change, Triage
+    from tasktrack.write.triage import Change, Triage
 
 T = TypeVar("T")
 
@@ -46,9 +46,9 @@ class Background:
     def _verbs(self) -> Triage:
         if self._triage is None:
             try:
-                from tasktrack.triage import Triage
+                from tasktrack.write.triage import Triage
             except ImportError:
-                raise TaskTrackError("this tasktrack cannot change tasks yet (no tasktrack.triage)") from None
+                raise TaskTrackError("this tasktrack cannot change tasks yet (no tasktrack.write.triage)") from None
             self._triage = Triage(self._workspace())
         return self._triage
 

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static
 
 from tasktrack.dates import today
 from tasktrack.errors import TaskTrackError
-from tasktrack.query import Filters
+from tasktrack.store.query import Filters
 from tasktrack.workspace import Workspace, unreadable_notice
 
 from .background import Background

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import replace
 
 from tasktrack.errors import TaskTrackError
-from tasktrack.query import Filters
+from tasktrack.store.query import Filters
 from tasktrack.workspace import Workspace
 
 PAGE = 200

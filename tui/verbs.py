@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .source import TaskSource
 
 if TYPE_CHECKING:
-    from tasktrack.triage import Change
+    from tasktrack.write.triage import Change
 
 APPLIES_TO: dict[str, tuple[str, ...]] = {
     "accept": ("proposed",),

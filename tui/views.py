@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from tasktrack.query import SORTS, Filters
+from tasktrack.store.query import SORTS, Filters
 
 SORT_CYCLE = ("due", "priority", "note")
 DONE_SORT = "done" if "done" in SORTS else "created"

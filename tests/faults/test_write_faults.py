@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from tasktrack.errors import StoreError, WriteFailed, WriteRefused
-from tasktrack.triage import Triage
 from tasktrack.workspace import Workspace
+from tasktrack.write.triage import Triage
 
 pytestmark = [pytest.mark.usefixtures("fixed_today"), pytest.mark.faults]
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .errors import UsageError
+from tasktrack.errors import UsageError
 
 STATUSES = ("proposed", "open", "in_progress", "deferred", "done", "cancelled", "non_task")
 UNFINISHED = ("proposed", "open", "in_progress")

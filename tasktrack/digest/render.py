@@ -6,10 +6,10 @@ heading, so writing it into a note creates no task and does not change the headi
 
 from __future__ import annotations
 
-from .digest import Digest, Item
-from .grammar import PRIORITIES, parse_line
-from .render import PRIORITY_MARK
-from .workspace import unreadable_notice
+from tasktrack.cli.render import PRIORITY_MARK
+from tasktrack.digest.build import Digest, Item
+from tasktrack.parse.grammar import PRIORITIES, parse_line
+from tasktrack.workspace import unreadable_notice
 
 _COUNT_WORDS = {
     "overdue": "overdue",

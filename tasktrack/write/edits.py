@@ -10,8 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .errors import UsageError
-from .grammar import OWNER_NAME_RE, PRIORITIES, TaskLine, body_tokens, content_bounds, owner_name, parse_line
+from tasktrack.errors import UsageError
+from tasktrack.parse.grammar import (
+    OWNER_NAME_RE,
+    PRIORITIES,
+    TaskLine,
+    body_tokens,
+    content_bounds,
+    owner_name,
+    parse_line,
+)
 
 DATE_EMOJI_OUT = {"due": "📅", "scheduled": "⏳", "start": "🛫", "created": "➕", "done": "✅", "cancelled": "❌"}
 DATAVIEW_OUT = {"due": "due", "scheduled": "scheduled", "start": "start", "created": "created",

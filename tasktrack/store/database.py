@@ -15,9 +15,9 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .errors import DamagedStore, StoreError, UnknownTask
-from .ids import KnownTask, assign_ids, first_ids, match_tasks
-from .scanner import NoteScan, TaskRecord
+from tasktrack.errors import DamagedStore, StoreError, UnknownTask
+from tasktrack.parse.scanner import NoteScan, TaskRecord
+from tasktrack.store.ids import KnownTask, assign_ids, first_ids, match_tasks
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT = 10  # seconds to wait for another process's write

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from .errors import UsageError
+from tasktrack.errors import UsageError
 
 PRIORITY_EMOJI = {"🔺": "highest", "⏫": "high", "🔼": "medium", "🔽": "low", "⏬": "lowest"}
 PRIORITIES = ("highest", "high", "medium", "normal", "low", "lowest")

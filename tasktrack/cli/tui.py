@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .cli import open_workspace, register
+from tasktrack.cli.common import Command, open_workspace
 
 
 def _tui_args(p: argparse.ArgumentParser) -> None:
@@ -14,8 +14,8 @@ def _tui_args(p: argparse.ArgumentParser) -> None:
 def run_tui(args: argparse.Namespace) -> int:
     ws = open_workspace(args, sync=False)
     try:
-        from tui.app import TaskTrackApp
-        from tui.keymap import check_keymap
+        from tasktrack.tui.app import TaskTrackApp
+        from tasktrack.tui.keymap import check_keymap
 
         check_keymap(ws.config.keys)
 
@@ -25,4 +25,4 @@ def run_tui(args: argparse.Namespace) -> int:
     return 0
 
 
-register("tui", "browse and triage tasks in the terminal (proposed items first)", _tui_args, run_tui)
+COMMANDS = (Command("tui", "browse and triage tasks in the terminal (proposed items first)", _tui_args, run_tui),)

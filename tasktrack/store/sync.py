@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import forks
-from .forks import Job
-from .scanner import FileStat, NoteScan, Skipped, scan_file, walk_vault
-from .statuses import StatusMap
-from .store import Store, now_stamp, prepare_rows, write_chunk
+from tasktrack.parse.scanner import FileStat, NoteScan, Skipped, scan_file, walk_vault
+from tasktrack.parse.statuses import StatusMap
+from tasktrack.store import forks
+from tasktrack.store.database import Store, now_stamp, prepare_rows, write_chunk
+from tasktrack.store.forks import Job
 
 PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
 SCAN_FOLDER = "tasktrack-scan-"  # a first scan's temporary folder: SCAN_FOLDER, its pid, "-", a random part

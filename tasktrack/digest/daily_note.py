@@ -14,10 +14,10 @@ import re
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from . import journal
-from .errors import UsageError, WriteRefused
-from .workspace import Workspace
-from .writeback import NoteText
+from tasktrack.errors import UsageError, WriteRefused
+from tasktrack.workspace import Workspace
+from tasktrack.write import journal
+from tasktrack.write.notes import NoteText
 
 BEGIN = "<!-- tasktrack:digest:begin -->"
 END = "<!-- tasktrack:digest:end -->"

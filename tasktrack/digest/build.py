@@ -25,9 +25,9 @@ from datetime import date, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
-from .dates import parse_when, today
-from .errors import UsageError
-from .workspace import Workspace
+from tasktrack.dates import parse_when, today
+from tasktrack.errors import UsageError
+from tasktrack.workspace import Workspace
 
 SECTIONS = (
     ("overdue", "Overdue"),
@@ -314,7 +314,7 @@ def as_json(result: Digest) -> dict[str, Any]:
 
 
 def _item_json(item: Item, group_by: str | None) -> dict[str, Any]:
-    from .grammar import PRIORITIES
+    from tasktrack.parse.grammar import PRIORITIES
 
     data: dict[str, Any] = {
         "id": item.id, "path": item.path, "line": item.line, "description": item.description,

@@ -12,15 +12,15 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from . import edits, journal
-from .dates import parse_when, today
-from .errors import TaskTrackError, UsageError, WriteRefused
-from .grammar import owner_name, parse_line, parse_priority
-from .journal import LineChange, NoteWrite
-from .recurrence import next_dates
-from .statuses import PROPOSED_TAG, UNFINISHED
-from .workspace import Workspace
-from .writeback import NoteText, find_line, read_or_none
+from tasktrack.dates import parse_when, today
+from tasktrack.errors import TaskTrackError, UsageError, WriteRefused
+from tasktrack.parse.grammar import owner_name, parse_line, parse_priority
+from tasktrack.parse.statuses import PROPOSED_TAG, UNFINISHED
+from tasktrack.workspace import Workspace
+from tasktrack.write import edits, journal
+from tasktrack.write.journal import LineChange, NoteWrite
+from tasktrack.write.notes import NoteText, find_line, read_or_none
+from tasktrack.write.recurrence import next_dates
 
 VERBS = ("accept", "reject", "done", "reopen", "start", "due", "schedule", "start-date", "priority", "assign")
 DATE_VERBS = {"due": "due", "schedule": "scheduled", "start-date": "start"}

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .dates import WEEKDAYS, add_months, end_of_month
-from .errors import UsageError
+from tasktrack.dates import WEEKDAYS, add_months, end_of_month
+from tasktrack.errors import UsageError
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")

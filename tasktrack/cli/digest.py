@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from .cli import open_workspace, register
+from tasktrack.cli.common import Command, open_workspace
 
 FORMATS = ("md", "text", "json")
 
@@ -21,7 +21,7 @@ def _digest_args(p: argparse.ArgumentParser) -> None:
 
 
 def _check_format(value: str) -> str:
-    from .errors import UsageError
+    from tasktrack.errors import UsageError
 
     if value not in FORMATS:
         raise UsageError(f"--format wants {', '.join(FORMATS)}, not {value!r}")
@@ -29,7 +29,8 @@ def _check_format(value: str) -> str:
 
 
 def run_digest(args: argparse.Namespace) -> int:
-    from . import digest, digest_render  # here: other commands need not import them
+    from tasktrack.digest import build as digest
+    from tasktrack.digest import render as digest_render  # here: other commands need not import them
 
     fmt = _check_format(args.format)
     options = digest.parse_options(args.date, args.owner, args.group_by)
@@ -37,7 +38,7 @@ def run_digest(args: argparse.Namespace) -> int:
     result = digest.build(ws, options)
     out = sys.stdout
     if args.write:
-        from .digest_write import write_digest
+        from tasktrack.digest.daily_note import write_digest
 
         relative, changed = write_digest(ws, options.day, digest_render.markdown(result))
         out.write(f"{'wrote the digest into' if changed else 'the digest is already up to date in'} {relative}\n")
@@ -50,5 +51,5 @@ def run_digest(args: argparse.Namespace) -> int:
     return 0
 
 
-register("digest", "the day's tasks: overdue, due, awaiting triage, waiting on others, completed",
-         _digest_args, run_digest)
+COMMANDS = (Command("digest", "the day's tasks: overdue, due, awaiting triage, waiting on others, completed",
+         _digest_args, run_digest),)

@@ -9,15 +9,15 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .cli import open_workspace, register
-from .dates import WEEKDAYS
-from .errors import UnknownTask, UsageError
-from .grammar import PRIORITY_WORDS
-from .render import cut_middle
-from .workspace import Workspace
+from tasktrack.cli.common import Command, open_workspace
+from tasktrack.cli.render import cut_middle
+from tasktrack.dates import WEEKDAYS
+from tasktrack.errors import UnknownTask, UsageError
+from tasktrack.parse.grammar import PRIORITY_WORDS
+from tasktrack.workspace import Workspace
 
 if TYPE_CHECKING:
-    from .triage import Change
+    from tasktrack.write.triage import Change
 
 _ID_RE = re.compile(r"[a-z2-7]{4,8}")
 
@@ -132,7 +132,7 @@ def _verb_handler(verb: str) -> Callable[[argparse.Namespace], int]:
             ids, value = split_ids(ws, args.words, needs_value, dates=hasattr(args, "on"), given=given)
         else:
             ids = args.ids
-        from .triage import Triage  # here: other commands need not import it
+        from tasktrack.write.triage import Triage  # here: other commands need not import it
 
         changes = Triage(ws).run(verb, ids, value=value, add=getattr(args, "add", False),
                                  dry_run=args.dry_run, **flags)
@@ -143,7 +143,7 @@ def _verb_handler(verb: str) -> Callable[[argparse.Namespace], int]:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    from .triage import Triage
+    from tasktrack.write.triage import Triage
 
     ws = open_workspace(args)
     show(Triage(ws).undo(dry_run=args.dry_run), args.dry_run)
@@ -163,6 +163,7 @@ _HELP = {
     "assign": ("set the owner (@Name)", _assign_args),
 }
 
-for _verb, (_text, _setup) in _HELP.items():
-    register(_verb, _text, _setup, _verb_handler(_verb))
-register("undo", "revert the last change tasktrack wrote", _dry_run, run_undo)
+COMMANDS = (
+    *(Command(verb, text, setup, _verb_handler(verb)) for verb, (text, setup) in _HELP.items()),
+    Command("undo", "revert the last change tasktrack wrote", _dry_run, run_undo),
+)

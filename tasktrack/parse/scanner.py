@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .grammar import PRIORITY_RANK, TaskFields, is_task_line, read_fields, valid_date
-from .infer import FINISHED, infer_due
-from .properties import BrokenYAML, read_properties
-from .statuses import StatusMap
-from .structure import frontmatter_end, list_items
+from tasktrack.parse.grammar import PRIORITY_RANK, TaskFields, is_task_line, read_fields, valid_date
+from tasktrack.parse.infer import FINISHED, infer_due
+from tasktrack.parse.properties import BrokenYAML, read_properties
+from tasktrack.parse.statuses import StatusMap
+from tasktrack.parse.structure import frontmatter_end, list_items
 
 _FILE_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 # What ``identity_key`` drops: tags, owners, and inline fields (``[...::...]`` or ``(...::...)``, ended by

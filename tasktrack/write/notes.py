@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StoreError, WriteFailed, WriteRefused
+from tasktrack.errors import StoreError, WriteFailed, WriteRefused
 
 BOM = b"\xef\xbb\xbf"
 TEMP_PREFIX, TEMP_SUFFIX = ".tasktrack-", ".tmp"

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .errors import UsageError
-from .grammar import PRIORITIES, PRIORITY_RANK, parse_priority
-from .statuses import UNFINISHED
+from tasktrack.errors import UsageError
+from tasktrack.parse.grammar import PRIORITIES, PRIORITY_RANK, parse_priority
+from tasktrack.parse.statuses import UNFINISHED
 
 SORTS = {
     "due": "t.due IS NULL, t.due, t.priority, n.path, t.line",

@@ -25,10 +25,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StoreError, WriteRefused
-from .store import now_stamp
-from .workspace import Workspace
-from .writeback import (
+from tasktrack.errors import StoreError, WriteRefused
+from tasktrack.store.database import now_stamp
+from tasktrack.workspace import Workspace
+from tasktrack.write.notes import (
     atomic_write,
     check_writable,
     fsync_dir,

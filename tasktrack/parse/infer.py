@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from .dates import add_months, end_of_month, end_of_week
+from tasktrack.dates import add_months, end_of_month, end_of_week
 
 FINISHED = frozenset({"done", "cancelled", "non_task"})
 PAST_WINDOW = 30  # days: a yearless date this far before the note is a reference, not a deadline

@@ -1,0 +1,65 @@
+"""What every command shares: its description in the command table, and opening the vault and its store."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from tasktrack.errors import DamagedStore, StoreError
+from tasktrack.workspace import Workspace
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class Command(NamedTuple):
+    """``tasks NAME``: ``setup`` declares its arguments, ``handler`` runs it and returns the exit code."""
+
+    name: str
+    help: str
+    setup: Callable[[argparse.ArgumentParser], None]
+    handler: Handler
+
+
+def open_workspace(args: argparse.Namespace, sync: bool = True) -> Workspace:
+    """The vault and its store. With ``--rebuild``, a store that is damaged (not a database, tables missing) is
+    moved aside as ``NAME.corrupt-YYYYmmdd-HHMMSS`` and a new one is made, which the sync fills from the vault."""
+    vault, db = getattr(args, "vault", None), getattr(args, "db", None)
+    try:
+        ws = Workspace.open(vault, db)
+    except DamagedStore as exc:
+        if not getattr(args, "rebuild", False):
+            raise
+        aside = _set_aside(exc.path)
+        ws = Workspace.open(vault, db)
+        sys.stderr.write(f"tasks: the store {exc.path} could not be opened as a database; moved it to {aside.name} "
+                         f"and rebuilt it from the vault (undo history lost: {_lost(exc)})\n")
+    for line in ws.recover():
+        sys.stderr.write(f"tasks: {line}\n")
+    if sync:
+        ws.sync()
+    return ws
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename a damaged store (and its -wal and -shm files) to ``NAME.corrupt-YYYYmmdd-HHMMSS``."""
+    aside = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        for suffix in ("-wal", "-shm", ""):
+            source = path.with_name(path.name + suffix)
+            if suffix == "" or source.exists():
+                os.replace(source, aside.with_name(aside.name + suffix))
+    except OSError as exc:
+        raise StoreError(f"cannot move the store {path} aside: {exc.strerror or exc}") from None
+    return aside
+
+
+def _lost(exc: DamagedStore) -> str:
+    """Why the undo history of a damaged store cannot be read."""
+    return exc.problem if exc.missing else "it was in that file"
+
+
