@@ -93,8 +93,9 @@ async def accept_times(vault: Path, store: Path, repeat: int) -> list[float]:
 
     (Pilot's ``press`` also waits for the whole app to go idle, which says more about its heuristics than
     about the accept, so the time is taken around the action itself.)"""
-    from tasktrack.workspace import Workspace
     from tasktrack.tui.app import TaskTrackApp
+
+    from tasktrack.workspace import Workspace
 
     app = TaskTrackApp(Workspace.open(str(vault), str(store)), live_interval=None)
     written = app.after_write

@@ -13,8 +13,8 @@ import re
 from datetime import date, datetime, timedelta
 
 from tasktrack.errors import UsageError
+from tasktrack.model import WEEKDAYS
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_ABBR = {name[:3]: i for i, name in enumerate(WEEKDAYS)} | {"tues": 1, "thur": 3, "thurs": 3}
 _UNITS = {"d": "day", "day": "day", "w": "week", "wk": "week", "week": "week", "m": "month",
           "mo": "month", "month": "month", "y": "year", "yr": "year", "year": "year"}

@@ -8,7 +8,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasktrack.parse.grammar import PRIORITIES, Segment, TaskFields, TaskLine, _fields_of, parse_line, read_fields
+from tasktrack.model import PRIORITIES
+from tasktrack.parse.grammar import Segment, TaskFields, TaskLine, _fields_of, parse_line, read_fields
 from tasktrack.parse.scanner import identity_key, split_lines
 from tasktrack.parse.structure import _Walker, list_items
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasktrack.config import Config
-from tasktrack.parse.grammar import PRIORITY_RANK
+from tasktrack.model import PRIORITY_RANK
 from tasktrack.workspace import Workspace
 from tasktrack.write.triage import NothingToDo, Triage
 

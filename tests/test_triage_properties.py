@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tasktrack.model import UNFINISHED
 from tasktrack.parse.grammar import TaskLine, parse_line
-from tasktrack.parse.statuses import UNFINISHED, StatusMap
+from tasktrack.parse.statuses import StatusMap
 from tasktrack.workspace import Workspace
 from tasktrack.write.triage import NothingToDo, Triage
 

@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tasktrack.tui.app import TaskTrackApp
+from tasktrack.tui.help import HelpScreen
+from tasktrack.tui.prompts import DatePrompt
 from test_tui_support import (
     MEETING,
     NOTES,
@@ -24,10 +27,6 @@ from test_tui_support import (
     wait_for,
 )
 from textual.command import CommandList, CommandPalette
-
-from tasktrack.tui.app import TaskTrackApp
-from tasktrack.tui.help import HelpScreen
-from tasktrack.tui.prompts import DatePrompt
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 

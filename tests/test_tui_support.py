@@ -8,12 +8,12 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from tasktrack.tui.app import TaskTrackApp
+from tasktrack.tui.views import parse_filter
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tasktrack.workspace import Workspace
-from tasktrack.tui.app import TaskTrackApp
-from tasktrack.tui.views import parse_filter
 
 MEETING = "Meetings/2025-12-19 Microsoft strategy and SCO prep.md"
 NOTES: dict[str, str] = {

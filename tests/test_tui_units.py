@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tasktrack.errors import UsageError
 from tasktrack.tui.detail import context_markdown, context_range, property_lines
 from tasktrack.tui.keymap import ALL_KEYS, check_keymap, keymap_from_config
 from tasktrack.tui.launch import editor_command, obsidian_url
 from tasktrack.tui.prompts import describe_date, read_date, read_owner
 from tasktrack.tui.rows import Columns, due_cell
 from tasktrack.tui.views import VIEW_BY_NAME, Context, TypedFilter, filters_for, next_sort, parse_filter
+
+from tasktrack.errors import UsageError
 
 TODAY = date(2026, 11, 22)
 CTX = Context(TODAY, ("Myself", "Jason"))

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from tasktrack.errors import TaskTrackError
-from tasktrack.parse.grammar import PRIORITIES
+from tasktrack.model import PRIORITIES
 from tasktrack.workspace import Workspace
 from tasktrack.write.triage import Change
 

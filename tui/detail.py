@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tasktrack.parse.grammar import PRIORITIES
+from tasktrack.model import PRIORITIES
 
 from .rows import CHECKBOX, STATUS_STYLE, owners_text
 

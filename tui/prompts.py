@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from tasktrack.dates import parse_when
 from tasktrack.errors import UsageError
-from tasktrack.parse.grammar import PRIORITIES
+from tasktrack.model import PRIORITIES
 
 CLEAR_WORDS = ("none", "clear", "-", "remove")
 PROMPT_CSS = """

@@ -9,7 +9,7 @@ from datetime import date
 
 from rich.text import Text
 
-from tasktrack.parse.grammar import PRIORITIES
+from tasktrack.model import PRIORITIES
 
 CHECKBOX = {"proposed": "[?]", "open": "[ ]", "in_progress": "[/]", "deferred": "[>]", "done": "[x]",
             "cancelled": "[-]", "non_task": "[~]"}

@@ -9,8 +9,8 @@ from tasktrack.cli import render
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.dates import parse_when, today
 from tasktrack.errors import UsageError
-from tasktrack.parse.grammar import PRIORITY_WORDS
-from tasktrack.parse.statuses import STATUSES, parse_status_list
+from tasktrack.model import PRIORITY_WORDS, STATUSES
+from tasktrack.parse.statuses import parse_status_list
 from tasktrack.store import query
 from tasktrack.workspace import Workspace, unreadable_notice
 

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from tasktrack.parse.grammar import PRIORITIES
+from tasktrack.model import PRIORITIES
 
 PRIORITY_MARK = {"highest": "🔺", "high": "⏫", "medium": "🔼", "normal": "", "low": "🔽", "lowest": "⏬"}
 STATUS_COLOR = {"proposed": "35", "open": "0", "in_progress": "33", "deferred": "2", "done": "32",

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.cli.render import cut_middle
-from tasktrack.dates import WEEKDAYS
 from tasktrack.errors import UnknownTask, UsageError
-from tasktrack.parse.grammar import PRIORITY_WORDS
+from tasktrack.model import PRIORITY_WORDS, WEEKDAYS
 from tasktrack.workspace import Workspace
 
 if TYPE_CHECKING:

@@ -314,7 +314,7 @@ def as_json(result: Digest) -> dict[str, Any]:
 
 
 def _item_json(item: Item, group_by: str | None) -> dict[str, Any]:
-    from tasktrack.parse.grammar import PRIORITIES
+    from tasktrack.model import PRIORITIES
 
     data: dict[str, Any] = {
         "id": item.id, "path": item.path, "line": item.line, "description": item.description,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from tasktrack.cli.render import PRIORITY_MARK
 from tasktrack.digest.build import Digest, Item
-from tasktrack.parse.grammar import PRIORITIES, parse_line
+from tasktrack.model import PRIORITIES
+from tasktrack.parse.grammar import parse_line
 from tasktrack.workspace import unreadable_notice
 
 _COUNT_WORDS = {

@@ -19,63 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from tasktrack.errors import UsageError
-
-PRIORITY_EMOJI = {"🔺": "highest", "⏫": "high", "🔼": "medium", "🔽": "low", "⏬": "lowest"}
-PRIORITIES = ("highest", "high", "medium", "normal", "low", "lowest")
-PRIORITY_RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
-# Every word the user may type for a priority (``tasks priority``, ``list --priority``): each level, and a few others.
-PRIORITY_WORDS = {**{name: name for name in PRIORITIES}, "urgent": "highest", "med": "medium", "none": "normal"}
-
-
-
-def parse_priority(word: str) -> str:
-    """The priority level a word the user typed stands for (any case); a ``UsageError`` for any other word."""
-    level = PRIORITY_WORDS.get(word.strip().lower())
-    if level is None:
-        others = ", ".join(w for w in PRIORITY_WORDS if w not in PRIORITIES)
-        raise UsageError(f"unknown priority {word!r}: use {', '.join(PRIORITIES)} (or {others})")
-    return level
-
-
-DATE_EMOJI = {
-    "📅": "due",
-    "📆": "due",
-    "🗓": "due",
-    "⏳": "scheduled",
-    "⌛": "scheduled",
-    "🛫": "start",
-    "➕": "created",
-    "✅": "done",
-    "❌": "cancelled",
-}
-DATE_FIELDS = ("due", "scheduled", "start", "created", "done", "cancelled")
-
-# Dataview inline field keys (as Obsidian Tasks' Dataview format spells them) -> our field names.
-DATAVIEW_KEYS = {
-    "due": "due",
-    "scheduled": "scheduled",
-    "start": "start",
-    "created": "created",
-    "completion": "done",
-    "cancelled": "cancelled",
-    "priority": "priority",
-    "repeat": "recurrence",
-    "onCompletion": "on_completion",
-    "id": "id",
-    "dependsOn": "depends_on",
-    "owner": "owner",
-}
-
-# A name ``tasks assign`` writes: words of letters and digits (and . ' - _ inside), separated by single spaces.
-OWNER_NAME_RE = re.compile(r"\w(?:[\w.'-]*\w)?(?: \w(?:[\w.'-]*\w)?)*")
-
-
-
-def owner_name(text: str) -> str:
-    """A name as the user typed it (``@Jeff``, `` Jeff  Denworth``), as tasktrack writes it."""
-    return " ".join(text.strip().lstrip("@").split())
-
+from tasktrack.model import (
+    DATAVIEW_KEYS,
+    DATE_FIELDS,
+    DATE_OF_EMOJI,
+    PRIORITIES,
+    PRIORITY_OF_EMOJI,
+)
 
 TASK_RE = re.compile(
     r"(?P<prefix>[ \t>]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap> +)\[(?P<symbol> \?|[^\n])\](?=[ \t]|$)"
@@ -288,9 +238,9 @@ def _read_tail(tail: str, dates: dict[str, str],
         elif owner:
             owners.append(owner)
         elif date_text:
-            _put_date(dates, warnings, DATE_EMOJI[date_emoji], date_text)
+            _put_date(dates, warnings, DATE_OF_EMOJI[date_emoji], date_text)
         elif sign:
-            priority = PRIORITY_EMOJI[sign]
+            priority = PRIORITY_OF_EMOJI[sign]
         elif every:
             recurrence = every.strip()
     found = (priority, recurrence, tuple(reversed(tags)), tuple(reversed(owners)))
@@ -401,10 +351,10 @@ def _apply_token(task: TaskLine, tok: re.Match[str], trailing_tags: list[str]) -
     if group == "owner":
         return ("owner", "")
     if group == "priority":
-        task.priority = PRIORITY_EMOJI[tok.group("priority")]
+        task.priority = PRIORITY_OF_EMOJI[tok.group("priority")]
         return ("field", "priority")
     if group == "date":
-        name = DATE_EMOJI[tok.group("date_emoji")]
+        name = DATE_OF_EMOJI[tok.group("date_emoji")]
         _set_date(task, name, tok.group("date"))
         return ("field", name)
     if group in ("dv_value", "dvp_value"):

@@ -29,11 +29,10 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from tasktrack.dates import add_months, end_of_month, end_of_week
+from tasktrack.model import WEEKDAYS
 
-FINISHED = frozenset({"done", "cancelled", "non_task"})
 PAST_WINDOW = 30  # days: a yearless date this far before the note is a reference, not a deadline
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WD_ABBR = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name and name != "May"} | {"sept": 9}
@@ -43,8 +42,8 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
 _VERBS = ("may", "march")  # month names only when capitalized
 _QUALIFIER_DAY = {"early": 10, "start of": 10, "beginning of": 10, "mid": 15, "middle of": 15}
 
-_WD = "(?P<wd>" + "|".join(_WEEKDAYS) + ")"
-_WDA = "(?P<wd>" + "|".join((*_WEEKDAYS, *sorted(_WD_ABBR, key=len, reverse=True))) + r")\.?"
+_WD = "(?P<wd>" + "|".join(WEEKDAYS) + ")"
+_WDA = "(?P<wd>" + "|".join((*WEEKDAYS, *sorted(_WD_ABBR, key=len, reverse=True))) + r")\.?"
 _MON_PLAIN = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\b"
 _MON = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _NUM = r"(?P<num>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a )?couple(?: of)?)"
@@ -110,11 +109,11 @@ def _r_month(m: re.Match[str], base: date, text: str) -> date | None:
 
 def _r_weekday(m: re.Match[str], base: date, text: str) -> date | None:
     word = m["wd"].lower()
-    if word not in _WEEKDAYS and not m["prep"]:
+    if word not in WEEKDAYS and not m["prep"]:
         return None  # "sun", "sat" and "wed" alone are too often something else
     if _DATE_AFTER.match(text, m.end()):
         return None  # "by Monday, Jan 5": the date says it
-    index = _WEEKDAYS.index(word) if word in _WEEKDAYS else _WD_ABBR[word]
+    index = WEEKDAYS.index(word) if word in WEEKDAYS else _WD_ABBR[word]
     ahead = (index - base.weekday()) % 7
     return base + timedelta(days=ahead if (m["prep"] or "").lower().startswith("this") else ahead or 7)
 
@@ -126,7 +125,7 @@ _DATE_AFTER = re.compile(
 
 
 def _r_weekday_next_week(m: re.Match[str], base: date, text: str) -> date | None:
-    return _next_monday(base) + timedelta(days=_WEEKDAYS.index(m["wd"].lower()))
+    return _next_monday(base) + timedelta(days=WEEKDAYS.index(m["wd"].lower()))
 
 
 def _r_span(m: re.Match[str], base: date, text: str) -> date | None:
@@ -260,7 +259,7 @@ def _patterns(fold: bool) -> tuple[re.Pattern[str], ...]:
 # For each rule, words its phrase always holds: one word of each set ("#num": a digit; "#dash", "#dot",
 # "#slash": that character between two digits), so that each description is tried only with the rules it can match.
 _MONTH_WORDS = frozenset(_MONTHS)
-_WEEKDAY_WORDS = frozenset((*_WEEKDAYS, *_WD_ABBR))
+_WEEKDAY_WORDS = frozenset((*WEEKDAYS, *_WD_ABBR))
 _UNIT_WORDS = frozenset({"hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years"})
 _DEADLINE_WORDS = frozenset({"by", "before", "until", "till", "later", "due", "on"})
 _EARLY = frozenset({"early", "start", "beginning"})
@@ -278,7 +277,7 @@ _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = (
     (frozenset({"#dash", "#dot"}), _DEADLINE_WORDS),
     (frozenset({"st", "nd", "rd", "th"}), frozenset({"#num"}), frozenset({"the"}), _DEADLINE_WORDS),
     (_MONTH_WORDS,),
-    (frozenset(_WEEKDAYS), *_all("next", "week")),
+    (frozenset(WEEKDAYS), *_all("next", "week")),
     (_WEEKDAY_WORDS,),
     (*_all("week", "next"), _EARLY),
     (frozenset({"mid", "midnext"}), frozenset({"week"})),

@@ -11,8 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tasktrack.parse.grammar import PRIORITY_RANK, TaskFields, is_task_line, read_fields, valid_date
-from tasktrack.parse.infer import FINISHED, infer_due
+from tasktrack.model import FINISHED, PRIORITY_RANK
+from tasktrack.parse.grammar import TaskFields, is_task_line, read_fields, valid_date
+from tasktrack.parse.infer import infer_due
 from tasktrack.parse.properties import BrokenYAML, read_properties
 from tasktrack.parse.statuses import StatusMap
 from tasktrack.parse.structure import frontmatter_end, list_items

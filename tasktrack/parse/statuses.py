@@ -7,20 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from tasktrack.errors import UsageError
-
-STATUSES = ("proposed", "open", "in_progress", "deferred", "done", "cancelled", "non_task")
-UNFINISHED = ("proposed", "open", "in_progress")
-PROPOSED_TAG = "#proposed"
-
-DEFAULT_SYMBOLS: dict[str, str] = {
-    " ?": "proposed",
-    "?": "proposed",
-    " ": "open",
-    "/": "in_progress",
-    "x": "done",
-    "X": "done",
-    "-": "cancelled",
-}
+from tasktrack.model import DEFAULT_SYMBOLS, PROPOSED_TAG, STATUSES
 
 # Obsidian Tasks' status types (its plugin settings) and what they mean here.
 _PLUGIN_TYPES = {

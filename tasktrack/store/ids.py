@@ -12,8 +12,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
+from tasktrack.model import PROPOSED_TAG
 from tasktrack.parse.scanner import TaskRecord
-from tasktrack.parse.statuses import PROPOSED_TAG
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # base32: no 0/1/8/9 to mistake for o/l/b/g
 _PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)  # 10 bits -> two characters

@@ -9,8 +9,7 @@ from datetime import date
 from typing import Any
 
 from tasktrack.errors import UsageError
-from tasktrack.parse.grammar import PRIORITIES, PRIORITY_RANK, parse_priority
-from tasktrack.parse.statuses import UNFINISHED
+from tasktrack.model import PRIORITIES, PRIORITY_RANK, UNFINISHED, parse_priority
 
 SORTS = {
     "due": "t.due IS NULL, t.due, t.priority, n.path, t.line",

@@ -11,20 +11,9 @@ import re
 from collections.abc import Callable
 
 from tasktrack.errors import UsageError
-from tasktrack.parse.grammar import (
-    OWNER_NAME_RE,
-    PRIORITIES,
-    TaskLine,
-    body_tokens,
-    content_bounds,
-    owner_name,
-    parse_line,
-)
+from tasktrack.model import DATAVIEW_KEY_OF, DATE_EMOJI, OWNER_NAME_RE, PRIORITIES, PRIORITY_EMOJI, owner_name
+from tasktrack.parse.grammar import TaskLine, body_tokens, content_bounds, parse_line
 
-DATE_EMOJI_OUT = {"due": "📅", "scheduled": "⏳", "start": "🛫", "created": "➕", "done": "✅", "cancelled": "❌"}
-DATAVIEW_OUT = {"due": "due", "scheduled": "scheduled", "start": "start", "created": "created",
-                "done": "completion", "cancelled": "cancelled", "priority": "priority"}
-PRIORITY_OUT = {"highest": "🔺", "high": "⏫", "medium": "🔼", "low": "🔽", "lowest": "⏬"}
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -62,8 +51,8 @@ def set_date(line: str, name: str, value: str | None) -> str:
 
 def _date_text(task: TaskLine, name: str, value: str) -> str:
     if task.dataview:
-        return f"[{DATAVIEW_OUT[name]}:: {value}]"
-    return f"{DATE_EMOJI_OUT[name]} {value}"
+        return f"[{DATAVIEW_KEY_OF[name]}:: {value}]"
+    return f"{DATE_EMOJI[name]} {value}"
 
 
 def set_priority(line: str, priority: str) -> str:
@@ -74,13 +63,13 @@ def set_priority(line: str, priority: str) -> str:
     spans = [(s.start, s.end) for s in segs]
     if priority == "normal":
         return _cut(task, spans)
-    text = f"[priority:: {priority}]" if task.dataview else PRIORITY_OUT[priority]
+    text = f"[priority:: {priority}]" if task.dataview else PRIORITY_EMOJI[priority]
     if segs:
         if task.priority == priority:  # the leftmost one already says so: keep it as written (style, FE0F)
             return _cut(task, spans[1:])
         return _replace(_cut(task, spans[1:]), spans[0][0], spans[0][1],
                         lambda old: re.sub(r"::\s*\w+", f":: {priority}", old) if "::" in old
-                        else PRIORITY_OUT[priority])
+                        else PRIORITY_EMOJI[priority])
     return insert_field(task, text)
 
 

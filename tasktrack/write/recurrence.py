@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tasktrack.dates import WEEKDAYS, add_months, end_of_month
+from tasktrack.dates import add_months, end_of_month
 from tasktrack.errors import UsageError
+from tasktrack.model import WEEKDAYS
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")

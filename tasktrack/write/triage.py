@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from tasktrack.dates import parse_when, today
 from tasktrack.errors import TaskTrackError, UsageError, WriteRefused
-from tasktrack.parse.grammar import owner_name, parse_line, parse_priority
-from tasktrack.parse.statuses import PROPOSED_TAG, UNFINISHED
+from tasktrack.model import PROPOSED_TAG, UNFINISHED, owner_name, parse_priority
+from tasktrack.parse.grammar import parse_line
 from tasktrack.workspace import Workspace
 from tasktrack.write import edits, journal
 from tasktrack.write.journal import LineChange, NoteWrite
