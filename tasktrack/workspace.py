@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tasktrack.config import Config, load_config, resolve_store, resolve_vault
 from tasktrack.errors import StoreError, UnknownTask
+from tasktrack.model import Task
 from tasktrack.parse.statuses import StatusMap, plugin_statuses
 from tasktrack.store import query
 from tasktrack.store.database import Store
@@ -68,13 +69,13 @@ class Workspace:
         """``me`` stands for the configured names; any other name stands for itself."""
         return list(self.config.me) if name.strip().lower() == "me" else [name.strip().lstrip("@")]
 
-    def tasks(self, filters: query.Filters) -> list[sqlite3.Row]:
+    def tasks(self, filters: query.Filters) -> list[Task]:
         return query.select(self.store.db, filters)
 
     def count(self, filters: query.Filters) -> int:
         return query.count(self.store.db, filters)
 
-    def task(self, task_id: str) -> sqlite3.Row:
+    def task(self, task_id: str) -> Task:
         row = query.one(self.store.db, self.store.resolve_id(task_id))
         if row is None:
             raise UnknownTask(f"no task with id {task_id!r}")

@@ -116,7 +116,7 @@ def detail_shows_cursor(app: TaskTrackApp) -> bool:
     row = app.table.current()
     if row is None:
         return "No task here." in static_text(app, "#detail-note")
-    return f"id {row['id']}" in static_text(app, "#detail-fields")
+    return f"id {row.id}" in static_text(app, "#detail-fields")
 
 
 def message(app: TaskTrackApp) -> str:

@@ -19,6 +19,7 @@ from tasktrack.tui.rows import Columns, due_cell
 from tasktrack.tui.views import VIEW_BY_NAME, Context, TypedFilter, filters_for, next_sort, parse_filter
 
 from tasktrack.errors import UsageError
+from tasktrack.model import Task
 
 TODAY = date(2026, 11, 22)
 CTX = Context(TODAY, ("Myself", "Jason"))
@@ -42,13 +43,13 @@ def test_views_build_their_filters() -> None:
 
 
 def test_due_cell_marks_overdue_today_and_inferred() -> None:
-    def row(due: str | None, status: str = "open", inferred: str | None = None) -> dict[str, str | None]:
-        return {"due": due, "status": status, "inferred_due": inferred}
+    def row(due: str | None, status: str = "open", inferred: str | None = None) -> Task:
+        return Task("Note.md", 1, "- [ ] x", status, " ", "x", due=due, inferred_due=inferred)
 
-    assert due_cell(row("2026-11-20"), TODAY) == ("2026-11-20", "bold red")  # type: ignore[arg-type]
-    assert due_cell(row("2026-11-22"), TODAY) == ("2026-11-22", "bold yellow")  # type: ignore[arg-type]
-    assert due_cell(row(None, inferred="2026-12-01"), TODAY) == ("~2026-12-01", "italic dim")  # type: ignore[arg-type]
-    assert due_cell(row("2026-11-20", "done", "2026-12-01"), TODAY)[1] == "dim"  # type: ignore[arg-type]
+    assert due_cell(row("2026-11-20"), TODAY) == ("2026-11-20", "bold red")
+    assert due_cell(row("2026-11-22"), TODAY) == ("2026-11-22", "bold yellow")
+    assert due_cell(row(None, inferred="2026-12-01"), TODAY) == ("~2026-12-01", "italic dim")
+    assert due_cell(row("2026-11-20", "done", "2026-12-01"), TODAY)[1] == "dim"
 
 
 def test_columns_leave_the_description_room() -> None:

@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from tasktrack.errors import TaskTrackError
-from tasktrack.model import PRIORITIES
 from tasktrack.workspace import Workspace
 from tasktrack.write.triage import Change
 
@@ -120,7 +119,7 @@ class TaskTrackApp(BrowseApp):
         notes: set[str] = set()
         for task_id in ids:
             with contextlib.suppress(TaskTrackError, sqlite3.Error):
-                notes.add(self.ws.task(task_id)["path"])
+                notes.add(self.ws.task(task_id).path)
         return sorted(notes)
 
     def in_vault(self, text: str) -> str:
@@ -149,14 +148,14 @@ class TaskTrackApp(BrowseApp):
 
     def action_date_prompt(self, verb: str) -> None:
         row = self.table.current() if not self.table.selected else None
-        current = row[DATE_FIELDS[verb]] if row is not None else None
-        guess = row["inferred_due"] if row is not None and verb == "due" and not current else None
+        current = row.date(DATE_FIELDS[verb]) if row is not None else None
+        guess = row.inferred_due if row is not None and verb == "due" and not current else None
         title = f"{DATE_TITLES[verb]} for {self._target_label()}"
         self.push_screen(DatePrompt(title, self.today, current, guess), partial(self._answered, verb))
 
     def action_priority_prompt(self) -> None:
         row = self.table.current()
-        current = PRIORITIES[row["priority"]] if row is not None else None
+        current = row.priority if row is not None else None
         self.push_screen(PriorityPrompt(current), partial(self._answered, "priority"))
 
     def action_owner_prompt(self) -> None:
@@ -184,7 +183,7 @@ class TaskTrackApp(BrowseApp):
         if row is None or editor is None:
             self.say("Set $EDITOR to open notes in your editor." if row else "No task here.", error=True)
             return
-        command = editor_command(editor, self.ws.note_path(row["path"]), row["line"])
+        command = editor_command(editor, self.ws.note_path(row.path), row.line)
         try:
             with self.suspend():
                 subprocess.run(command, check=False)
@@ -197,7 +196,7 @@ class TaskTrackApp(BrowseApp):
         row = self.table.current()
         if row is None:
             return
-        url = obsidian_url(self.ws.vault, row["path"])
+        url = obsidian_url(self.ws.vault, row.path)
         if open_url(url):
             self.say(f"Opened in Obsidian: {url}")
         else:

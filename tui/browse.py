@@ -136,7 +136,7 @@ class BrowseApp(App[None]):
 
     def reload(self) -> None:
         row = self.table.current()
-        self.load(keep=row["id"] if row is not None else None)
+        self.load(keep=row.id if row is not None else None)
 
     def show_header(self) -> None:
         inbox = self._inbox_count()
@@ -205,7 +205,7 @@ class BrowseApp(App[None]):
     def update_bindings(self) -> None:
         """Redraw the footer only when what the keys can do changed (the footer is costly to rebuild)."""
         row = self.table.current()
-        state = (row["status"] if row is not None else None, bool(self.table.selected))
+        state = (row.status if row is not None else None, bool(self.table.selected))
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
@@ -215,7 +215,7 @@ class BrowseApp(App[None]):
         if pane is None:  # the app is closing
             return
         row = self.table.current()
-        lines = self.ws.note_lines(row["path"]) if row is not None else []
+        lines = self.ws.note_lines(row.path) if row is not None else []
         pane.show(row, lines)
 
     @on(TaskTable.PageMissing)

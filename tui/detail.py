@@ -3,9 +3,7 @@ and the note's lines around the task rendered as markdown."""
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from typing import Any
 
 from rich.markdown import Markdown
@@ -14,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tasktrack.model import PRIORITIES
+from tasktrack.model import DATE_FIELDS, Task
 
 from .rows import CHECKBOX, STATUS_STYLE, owners_text
 
@@ -74,12 +72,12 @@ def context_markdown(lines: list[str], line: int, heading: str | None, around: i
     return text
 
 
-def header(row: sqlite3.Row) -> Text:
-    props = json.loads(row["properties"])
+def header(row: Task) -> Text:
+    props = row.properties
     text = Text()
-    text.append(f"{row['note_title']}\n", style="bold")
-    when = f"{row['note_date']} · " if row["note_date"] else ""
-    text.append(f"{when}{row['path']}:{row['line']}\n", style="dim")
+    text.append(f"{row.note_title}\n", style="bold")
+    when = f"{row.note_date} · " if row.note_date else ""
+    text.append(f"{when}{row.path}:{row.line}\n", style="dim")
     for key, value in property_lines(props):
         text.append(f"{key:<12}", style="bold cyan")
         text.append(f" {value}\n")
@@ -87,17 +85,17 @@ def header(row: sqlite3.Row) -> Text:
     return text
 
 
-def fields(row: sqlite3.Row) -> Text:
+def fields(row: Task) -> Text:
     text = Text()
-    status = row["status"]
+    status = row.status
     text.append(f"{CHECKBOX.get(status, '[ ]')} {status}", style=STATUS_STYLE.get(status, ""))
-    text.append(f"  priority {PRIORITIES[row['priority']]}")
+    text.append(f"  priority {row.priority}")
     text.append(f"  owners {owners_text(row) or '–'}\n")
-    dates = [(k, row[k]) for k in ("due", "scheduled", "start", "created", "done", "cancelled") if row[k]]
-    if not row["due"] and row["inferred_due"]:
-        dates.insert(0, ("due", f"~{row['inferred_due']} (guessed from the text)"))
+    dates = [(k, value) for k in DATE_FIELDS if (value := row.date(k))]
+    if not row.due and row.inferred_due:
+        dates.insert(0, ("due", f"~{row.inferred_due} (guessed from the text)"))
     text.append("  ".join(f"{k} {v}" for k, v in dates) or "no dates", style="" if dates else "dim")
-    text.append(f"\nid {row['id']}", style="dim")
+    text.append(f"\nid {row.id}", style="dim")
     return text
 
 
@@ -114,7 +112,7 @@ class DetailPane(VerticalScroll):
         yield Static(id="detail-fields")
         yield Static(id="detail-context")
 
-    def show(self, row: sqlite3.Row | None, lines: list[str]) -> None:
+    def show(self, row: Task | None, lines: list[str]) -> None:
         note = self.query_one("#detail-note", Static)
         context = self.query_one("#detail-context", Static)
         if row is None:
@@ -125,4 +123,4 @@ class DetailPane(VerticalScroll):
         note.update(header(row))
         self.query_one("#detail-fields", Static).update(fields(row))
         context.display = True
-        context.update(Markdown(context_markdown(lines, row["line"], row["heading"]), hyperlinks=False))
+        context.update(Markdown(context_markdown(lines, row.line, row.heading), hyperlinks=False))

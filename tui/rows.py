@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
 
-from tasktrack.model import PRIORITIES
+from tasktrack.model import Task
 
 CHECKBOX = {"proposed": "[?]", "open": "[ ]", "in_progress": "[/]", "deferred": "[>]", "done": "[x]",
             "cancelled": "[-]", "non_task": "[~]"}
@@ -48,33 +46,33 @@ def _cell(text: str, width: int, style: str = "", right: bool = False) -> Text:
     return Text(padded, style=style)
 
 
-def owners_text(row: sqlite3.Row) -> str:
-    return " ".join(f"@{o}" for o in json.loads(row["owners"]))
+def owners_text(row: Task) -> str:
+    return " ".join(f"@{o}" for o in row.owners)
 
 
-def due_cell(row: sqlite3.Row, today: date) -> tuple[str, str]:
+def due_cell(row: Task, today: date) -> tuple[str, str]:
     """The due date and its style: red when overdue, yellow today; ``~date`` when only inferred."""
-    due = row["due"]
+    due = row.due
     if not due:
-        inferred = row["inferred_due"]
+        inferred = row.inferred_due
         return (f"~{inferred}", "italic dim") if inferred else ("", "")
-    if row["status"] in ("done", "cancelled"):
+    if row.status in ("done", "cancelled"):
         return due, "dim"
     if due < today.isoformat():
         return due, "bold red"
     return due, "bold yellow" if due == today.isoformat() else ""
 
 
-def note_label(row: sqlite3.Row) -> str:
-    title = row["note_title"] or row["path"]
-    date_text = row["note_date"] or ""
+def note_label(row: Task) -> str:
+    title = row.note_title or row.path
+    date_text = row.note_date or ""
     return f"{date_text} {title}".strip() if date_text and date_text not in title else title
 
 
-def row_text(row: sqlite3.Row, cols: Columns, today: date, selected: bool = False) -> Text:
-    priority, pstyle = PRIORITY_MARK[PRIORITIES[row["priority"]]]
+def row_text(row: Task, cols: Columns, today: date, selected: bool = False) -> Text:
+    priority, pstyle = PRIORITY_MARK[row.priority]
     due, dstyle = due_cell(row, today)
-    status = row["status"]
+    status = row.status
     description_style = "dim strike" if status == "cancelled" else "dim" if status == "done" else ""
     parts = [
         Text("●" if selected else " ", style="bold cyan"),
@@ -82,7 +80,7 @@ def row_text(row: sqlite3.Row, cols: Columns, today: date, selected: bool = Fals
         Text(" "),
         Text(priority, style=pstyle),
         Text(" "),
-        _cell(row["description"], cols.description, description_style),
+        _cell(row.description, cols.description, description_style),
         Text(" "),
         _cell(owners_text(row), cols.owners, "cyan"),
         Text(" "),

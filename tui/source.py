@@ -7,10 +7,10 @@ view, until the view is next reloaded).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 
 from tasktrack.errors import TaskTrackError
+from tasktrack.model import Task
 from tasktrack.store.query import Filters
 from tasktrack.workspace import Workspace
 
@@ -22,7 +22,7 @@ class TaskSource:
         self.ws = ws
         self.filters = Filters()
         self.total = 0
-        self.pages: dict[int, list[sqlite3.Row]] = {}
+        self.pages: dict[int, list[Task]] = {}
         self.stale = False
 
     def load(self, filters: Filters) -> None:
@@ -37,14 +37,14 @@ class TaskSource:
     def has(self, index: int) -> bool:
         return index // PAGE in self.pages
 
-    def row(self, index: int) -> sqlite3.Row | None:
+    def row(self, index: int) -> Task | None:
         if not 0 <= index < self.total:
             return None
         page = self._page(index // PAGE)
         offset = index % PAGE
         return page[offset] if offset < len(page) else None
 
-    def _page(self, number: int) -> list[sqlite3.Row]:
+    def _page(self, number: int) -> list[Task]:
         if number not in self.pages:
             self.pages[number] = self.ws.tasks(replace(self.filters, limit=PAGE, offset=number * PAGE))
         return self.pages[number]
@@ -53,7 +53,7 @@ class TaskSource:
         """Where the task is in the view, looking at most ``reach`` rows either side of ``near``."""
         for number in range(max(0, near - reach) // PAGE, min(self.total, near + reach) // PAGE + 1):
             for offset, row in enumerate(self._page(number)):
-                if row["id"] == task_id:
+                if row.id == task_id:
                     return number * PAGE + offset
         return None
 
@@ -65,7 +65,7 @@ class TaskSource:
             return False
         for page in self.pages.values():
             for i, row in enumerate(page):
-                if row["id"] == task_id:
+                if row.id == task_id:
                     page[i] = fresh
         self.stale = True
         return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import ClassVar
 
@@ -15,6 +14,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tasktrack.model import Task
 
 from .rows import Columns, row_text
 from .source import TaskSource
@@ -44,7 +45,7 @@ class TaskTable(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor is on another task (or on none)."""
 
-        def __init__(self, row: sqlite3.Row | None) -> None:
+        def __init__(self, row: Task | None) -> None:
             super().__init__()
             self.row = row
 
@@ -68,7 +69,7 @@ class TaskTable(ScrollView, can_focus=True):
         self.cursor = self._clamp(cursor)
         self.refresh()
 
-    def current(self) -> sqlite3.Row | None:
+    def current(self) -> Task | None:
         return self.source.row(self.cursor) if self.source.total else None
 
     def targets(self) -> list[str]:
@@ -76,7 +77,7 @@ class TaskTable(ScrollView, can_focus=True):
         if self.selected:
             return sorted(self.selected)
         row = self.current()
-        return [row["id"]] if row is not None else []
+        return [row.id] if row is not None else []
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
@@ -91,8 +92,8 @@ class TaskTable(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         return self._strip(row, index, width)
 
-    def _strip(self, row: sqlite3.Row, index: int, width: int) -> Strip:
-        selected = row["id"] in self.selected
+    def _strip(self, row: Task, index: int, width: int) -> Strip:
+        selected = row.id in self.selected
         text = row_text(row, Columns.fit(width), self.today, selected)
         base = self.rich_style
         if index == self.cursor:
@@ -146,11 +147,11 @@ class TaskTable(ScrollView, can_focus=True):
         row = self.current()
         if row is None:
             return
-        self.selected ^= {row["id"]}
+        self.selected ^= {row.id}
         self.cursor = self._clamp(self.cursor + 1)
 
     def select_all(self) -> None:
-        self.selected = {r["id"] for r in (self.source.row(i) for i in range(self.source.total)) if r is not None}
+        self.selected = {r.id for r in (self.source.row(i) for i in range(self.source.total)) if r is not None}
         self.refresh()
 
     def clear_selection(self) -> bool:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from tasktrack.model import Task
 
 from .source import TaskSource
 
@@ -24,7 +24,7 @@ PAST = {"accept": "accepted", "reject": "rejected", "done": "done", "reopen": "r
         "priority": "priority set", "assign": "assigned", "undo": "undone"}
 
 
-def allowed(verb: str, row: sqlite3.Row | None, selection: bool) -> bool | None:
+def allowed(verb: str, row: Task | None, selection: bool) -> bool | None:
     """True when the verb applies; None (shown greyed out) when it does not."""
     if selection:
         return True
@@ -33,14 +33,14 @@ def allowed(verb: str, row: sqlite3.Row | None, selection: bool) -> bool | None:
     return True if not_applicable(verb, row) is None else None
 
 
-def not_applicable(verb: str, row: sqlite3.Row) -> str | None:
+def not_applicable(verb: str, row: Task) -> str | None:
     """Why the verb does not apply to the task, in one line; None when it does."""
     statuses = APPLIES_TO.get(verb)
-    if statuses is None or row["status"] in statuses:
+    if statuses is None or row.status in statuses:
         return None
     names = [status_name(status) for status in statuses]
     kinds = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return f"{verb}: this task is {status_name(row['status'])}; {verb} is for {kinds} tasks; nothing written"
+    return f"{verb}: this task is {status_name(row.status)}; {verb} is for {kinds} tasks; nothing written"
 
 
 def status_name(status: str) -> str:
@@ -61,5 +61,5 @@ def owner_names(source: TaskSource, me: tuple[str, ...]) -> list[str]:
     names = dict.fromkeys(["me", *me])
     for page in source.pages.values():
         for row in page:
-            names.update(dict.fromkeys(json.loads(row["owners"])))
+            names.update(dict.fromkeys(row.owners))
     return list(names)

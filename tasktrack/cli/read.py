@@ -125,11 +125,11 @@ def _show_args(p: argparse.ArgumentParser) -> None:
 def run_show(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     row = ws.task(args.id)
-    lines = ws.note_lines(row["path"])
-    first = max(1, row["line"] - args.context)
-    around = [(n, lines[n - 1]) for n in range(first, min(len(lines), row["line"] + args.context) + 1)]
+    lines = ws.note_lines(row.path)
+    first = max(1, row.line - args.context)
+    around = [(n, lines[n - 1]) for n in range(first, min(len(lines), row.line + args.context) + 1)]
     color = render.use_color(sys.stdout.isatty())
-    for line in render.task_details(row, around, ws.store.history(row["id"]), color):
+    for line in render.task_details(row, around, ws.store.history(row.id), color):
         sys.stdout.write(line + "\n")
     return 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sqlite3
@@ -10,7 +9,7 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from tasktrack.model import PRIORITIES
+from tasktrack.model import Task
 
 PRIORITY_MARK = {"highest": "🔺", "high": "⏫", "medium": "🔼", "normal": "", "low": "🔽", "lowest": "⏬"}
 STATUS_COLOR = {"proposed": "35", "open": "0", "in_progress": "33", "deferred": "2", "done": "32",
@@ -26,33 +25,33 @@ def paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color and code != "0" else text
 
 
-def _owners(row: sqlite3.Row) -> str:
-    return ", ".join(json.loads(row["owners"]))
+def _owners(row: Task) -> str:
+    return ", ".join(row.owners)
 
 
-def inferred_due(row: sqlite3.Row) -> str | None:
+def inferred_due(row: Task) -> str | None:
     """The due date inferred from the task's words, when it has no explicit one."""
-    return None if row["due"] else row["inferred_due"]
+    return None if row.due else row.inferred_due
 
 
-def _priority_word(row: sqlite3.Row) -> str:
-    name = PRIORITIES[row["priority"]]
+def _priority_word(row: Task) -> str:
+    name = row.priority
     return "" if name == "normal" else name
 
 
-def _due(row: sqlite3.Row) -> str:
+def _due(row: Task) -> str:
     inferred = inferred_due(row)
-    return f"~{inferred}" if inferred else str(row["due"] or "")
+    return f"~{inferred}" if inferred else str(row.due or "")
 
 
-def task_table(rows: Sequence[sqlite3.Row], tty: bool, today: date, width: int | None = None,
+def task_table(rows: Sequence[Task], tty: bool, today: date, width: int | None = None,
                flagged: Collection[str] = ()) -> list[str]:
     """One header line and one line per task; on a terminal, cut to the screen width and coloured. Tasks of
     the notes in ``flagged`` (not read fully) have ``⚠`` before their description."""
     headers = ("ID", "STATUS", "PRI", "DUE", "OWNERS", "WHERE", "DESCRIPTION")
     cells = [
-        (r["id"], r["status"], _priority_word(r), _due(r), _owners(r),
-         f"{r['path']}:{r['line']}", f"{FLAG} {r['description']}" if r["path"] in flagged else r["description"])
+        (r.id, r.status, _priority_word(r), _due(r), _owners(r),
+         f"{r.path}:{r.line}", f"{FLAG} {r.description}" if r.path in flagged else r.description)
         for r in rows
     ]
     total = width or (shutil.get_terminal_size((120, 24)).columns if tty else 0)
@@ -69,25 +68,25 @@ def task_table(rows: Sequence[sqlite3.Row], tty: bool, today: date, width: int |
 
 
 def _join(cells: Sequence[str], widths: list[int], room: int, color: bool, header: bool = False,
-          row: sqlite3.Row | None = None, today: date | None = None) -> str:
+          row: Task | None = None, today: date | None = None) -> str:
     last = _cut(cells[-1], room) if room else cells[-1]
     padded = [c.ljust(w) for c, w in zip(cells[:-1], widths, strict=True)]
     if header:
         return paint("  ".join(padded + [last]).rstrip(), "1", color)
     if color and row is not None:
-        padded[1] = paint(padded[1], STATUS_COLOR.get(row["status"], "0"), color)
+        padded[1] = paint(padded[1], STATUS_COLOR.get(row.status, "0"), color)
         padded[3] = paint(padded[3], _due_color(row, today), color)
         padded[0] = paint(padded[0], "36", color)
         padded[5] = paint(padded[5], "2", color)
     return "  ".join(padded + [last]).rstrip()
 
 
-def _due_color(row: sqlite3.Row, today: date | None) -> str:
-    if not row["due"]:
+def _due_color(row: Task, today: date | None) -> str:
+    if not row.due:
         return "2" if inferred_due(row) else "0"  # an inferred date is a guess: dimmed
-    if today is None or row["status"] in ("done", "cancelled"):
+    if today is None or row.status in ("done", "cancelled"):
         return "0"
-    due = row["due"]
+    due = row.due
     if due < today.isoformat():
         return "31;1"
     return "33" if due == today.isoformat() else "0"
@@ -126,21 +125,21 @@ def _cut_left(text: str, room: int) -> str:
     return text if len(text) <= room else "…" + text[-(room - 1) :]
 
 
-def task_details(row: sqlite3.Row, around: list[tuple[int, str]], history: Sequence[sqlite3.Row],
+def task_details(row: Task, around: list[tuple[int, str]], history: Sequence[sqlite3.Row],
                  color: bool) -> list[str]:
     """``tasks show``: every field, the note's lines around the task, and what the store has seen."""
-    props = json.loads(row["properties"])
+    props = row.properties
     fields = [
-        ("id", row["id"]), ("status", f"{row['status']}  [{row['symbol']}]"),
-        ("description", row["description"]), ("owners", _owners(row) or "-"),
-        ("priority", PRIORITIES[row["priority"]]),
-        ("due", row["due"] or (f"~{inferred_due(row)}  (inferred from its words)" if inferred_due(row) else "-")),
-        *[(k, row[k] or "-") for k in ("scheduled", "start", "created", "done", "cancelled")],
-        ("recurrence", row["recurrence"] or "-"), ("tags", " ".join(json.loads(row["tags"])) or "-"),
-        ("block id", row["block_id"] or "-"), ("parent", row["parent"] or "-"),
-        ("note", f"{row['note_title']}  ({row['path']}:{row['line']})"),
-        ("note date", row["note_date"] or "-"), ("heading", row["heading"] or "-"),
-        ("first seen", row["first_seen"]),
+        ("id", row.id), ("status", f"{row.status}  [{row.symbol}]"),
+        ("description", row.description), ("owners", _owners(row) or "-"),
+        ("priority", row.priority),
+        ("due", row.due or (f"~{inferred_due(row)}  (inferred from its words)" if inferred_due(row) else "-")),
+        *[(k, row.date(k) or "-") for k in ("scheduled", "start", "created", "done", "cancelled")],
+        ("recurrence", row.recurrence or "-"), ("tags", " ".join(row.tags) or "-"),
+        ("block id", row.block_id or "-"), ("parent", row.parent or "-"),
+        ("note", f"{row.note_title}  ({row.path}:{row.line})"),
+        ("note date", row.note_date or "-"), ("heading", row.heading or "-"),
+        ("first seen", row.first_seen),
     ]
     lines = [f"{paint(k.rjust(12), '1', color)}  {v}" for k, v in fields]
     if props:
@@ -148,7 +147,7 @@ def task_details(row: sqlite3.Row, around: list[tuple[int, str]], history: Seque
         lines += [f"{k.rjust(14)}: {_prop(v)}" for k, v in props.items()]
     lines.append(paint("      source", "1", color))
     for number, text in around:
-        mark = ">" if number == row["line"] else " "
+        mark = ">" if number == row.line else " "
         line = f"{mark} {str(number).rjust(5)} | {text}"
         lines.append(paint(line, "1", color) if mark == ">" else paint(line, "2", color))
     if history:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from tasktrack.errors import UsageError
-from tasktrack.model import PRIORITIES, PRIORITY_RANK, UNFINISHED, parse_priority
+from tasktrack.model import PRIORITIES, PRIORITY_RANK, UNFINISHED, Task, parse_priority
 
 SORTS = {
     "due": "t.due IS NULL, t.due, t.priority, n.path, t.line",
@@ -23,8 +24,7 @@ SORTS = {
 SELECT = (
     "SELECT t.id, n.path, t.line, t.status, t.symbol, t.description, t.owners, t.priority, t.due, "
     "t.scheduled, t.start, t.created, t.done, t.cancelled, t.recurrence, t.tags, t.block_id, t.parent, "
-    "t.heading, n.title AS note_title, n.note_date, n.properties, t.raw, t.first_seen, n.id AS note_id, "
-    "t.inferred_due "
+    "t.heading, n.title AS note_title, n.note_date, n.properties, t.raw, t.first_seen, t.inferred_due "
     "FROM tasks t JOIN notes n ON n.id = t.note_id"
 )
 
@@ -130,9 +130,9 @@ def _sql(f: Filters, columns: str | None = None) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def select(db: sqlite3.Connection, f: Filters) -> list[sqlite3.Row]:
+def select(db: sqlite3.Connection, f: Filters) -> list[Task]:
     sql, params = _sql(f)
-    return db.execute(sql, params).fetchall()
+    return [task_from_row(row) for row in db.execute(sql, params)]
 
 
 def count(db: sqlite3.Connection, f: Filters) -> int:
@@ -142,9 +142,22 @@ def count(db: sqlite3.Connection, f: Filters) -> int:
     return int(db.execute(sql, params).fetchone()[0])
 
 
-def one(db: sqlite3.Connection, task_id: str) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = db.execute(SELECT + " WHERE t.id = ?", (task_id,)).fetchone()
-    return row
+def one(db: sqlite3.Connection, task_id: str) -> Task | None:
+    row = db.execute(SELECT + " WHERE t.id = ?", (task_id,)).fetchone()
+    return None if row is None else task_from_row(row)
+
+
+def task_from_row(row: sqlite3.Row) -> Task:
+    """A task as ``SELECT`` reads it, by column name."""
+    return Task(
+        id=row["id"], path=row["path"], line=row["line"], raw=row["raw"], status=row["status"], symbol=row["symbol"],
+        description=row["description"], owners=tuple(json.loads(row["owners"])), priority=PRIORITIES[row["priority"]],
+        due=row["due"], scheduled=row["scheduled"], start=row["start"], created=row["created"], done=row["done"],
+        cancelled=row["cancelled"], recurrence=row["recurrence"], tags=tuple(json.loads(row["tags"])),
+        block_id=row["block_id"], heading=row["heading"], inferred_due=row["inferred_due"], parent=row["parent"],
+        first_seen=row["first_seen"], note_title=row["note_title"], note_date=row["note_date"],
+        properties=json.loads(row["properties"]),
+    )
 
 
 _PRIORITY_SQL = "CASE t.priority " + " ".join(f"WHEN {i} THEN '{p}'" for i, p in enumerate(PRIORITIES)) + " END"

@@ -6,7 +6,6 @@ wanted state, one note changed behind our back, and nothing is written at all.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tasktrack.dates import parse_when, today
 from tasktrack.errors import TaskTrackError, UsageError, WriteRefused
-from tasktrack.model import PROPOSED_TAG, UNFINISHED, owner_name, parse_priority
+from tasktrack.model import PROPOSED_TAG, UNFINISHED, Task, owner_name, parse_priority
 from tasktrack.parse.grammar import parse_line
 from tasktrack.workspace import Workspace
 from tasktrack.write import edits, journal
@@ -54,7 +53,7 @@ class Change:
 
 @dataclass(slots=True)
 class _Plan:
-    row: sqlite3.Row
+    row: Task
     new: list[str]
     warnings: list[str]
     keeps: int | None  # which of the new lines keeps the task's id (None: the task's line is gone)
@@ -88,28 +87,28 @@ class Triage:
         plans = [self._plan(verb, row, edit) for row in rows]
         return self._write(verb, plans, dry_run)
 
-    def _rows(self, ids: Sequence[str]) -> list[sqlite3.Row]:
-        rows: dict[str, sqlite3.Row] = {}
+    def _rows(self, ids: Sequence[str]) -> list[Task]:
+        rows: dict[str, Task] = {}
         for task_id in ids:
             row = self.ws.task(task_id)
-            rows[row["id"]] = row
+            rows[row.id] = row
         return list(rows.values())
 
     def _edit_for(self, verb: str, value: str | None, add: bool, clear: bool,
-                  accept_inferred: bool) -> Callable[[sqlite3.Row], list[str]]:
+                  accept_inferred: bool) -> Callable[[Task], list[str]]:
         day = today().isoformat()
         if verb in DATE_VERBS:
             return self._date_edit(DATE_VERBS[verb], value, clear, accept_inferred)
         if verb == "priority":
             wanted = _priority(value)
-            return lambda row: [_changed(row, edits.set_priority(row["raw"], wanted), f"priority is already {wanted}")]
+            return lambda row: [_changed(row, edits.set_priority(row.raw, wanted), f"priority is already {wanted}")]
         if verb == "assign":
             if clear:
-                return lambda row: [_changed(row, edits.remove_owners(row["raw"]), "it has no owner")]
+                return lambda row: [_changed(row, edits.remove_owners(row.raw), "it has no owner")]
             if not value:
                 raise UsageError("`assign` needs an owner name (or --clear)")
             return lambda row: [_assign(row, value, add)]
-        simple: dict[str, Callable[[sqlite3.Row], list[str]]] = {
+        simple: dict[str, Callable[[Task], list[str]]] = {
             "accept": _accept,
             "reject": lambda row: [_reject(row, day)],
             "done": lambda row: _done(row, day),
@@ -119,32 +118,32 @@ class Triage:
         return simple[verb]
 
     def _date_edit(self, name: str, value: str | None, clear: bool,
-                   accept_inferred: bool) -> Callable[[sqlite3.Row], list[str]]:
+                   accept_inferred: bool) -> Callable[[Task], list[str]]:
         if clear:
-            return lambda row: [_changed(row, edits.set_date(row["raw"], name, None), f"it has no {name} date")]
+            return lambda row: [_changed(row, edits.set_date(row.raw, name, None), f"it has no {name} date")]
         if accept_inferred:
             return _accept_inferred
         if not value:
             raise UsageError("a date is needed (YYYY-MM-DD or words), or --clear")
         when = parse_when(value, today()).isoformat()
-        return lambda row: [_changed(row, edits.set_date(row["raw"], name, when), f"its {name} date is already {when}")]
+        return lambda row: [_changed(row, edits.set_date(row.raw, name, when), f"its {name} date is already {when}")]
 
-    def _plan(self, verb: str, row: sqlite3.Row, edit: Callable[[sqlite3.Row], list[str]]) -> _Plan:
+    def _plan(self, verb: str, row: Task, edit: Callable[[Task], list[str]]) -> _Plan:
         new = edit(row)
         keeps: int | None = len(new) - 1  # a recurring task's completed line comes after its next instance
         warnings = []
         if verb == "done" and _removes_line(row):
             new, keeps = new[:-1], None  # 🏁 delete: the completed line goes; a next instance stays
             if self._has_children(row):
-                warnings.append(f"{row['path']}:{row['line']}: the deleted task had indented lines below it; they stay")
+                warnings.append(f"{row.path}:{row.line}: the deleted task had indented lines below it; they stay")
         return _Plan(row, new, warnings, keeps)
 
-    def _has_children(self, row: sqlite3.Row) -> bool:
-        lines = self.ws.note_lines(row["path"])
-        if row["line"] >= len(lines):
+    def _has_children(self, row: Task) -> bool:
+        lines = self.ws.note_lines(row.path)
+        if row.line >= len(lines):
             return False
-        below = lines[row["line"]]
-        indent = len(row["raw"]) - len(row["raw"].lstrip(" \t>"))
+        below = lines[row.line]
+        indent = len(row.raw) - len(row.raw.lstrip(" \t>"))
         return bool(below.strip()) and len(below) - len(below.lstrip(" \t>")) > indent
 
     # -- writing ------------------------------------------------------------------------------------
@@ -152,7 +151,7 @@ class Triage:
     def _write(self, verb: str, plans: list[_Plan], dry_run: bool) -> list[Change]:
         by_path: dict[str, list[_Plan]] = {}
         for plan in plans:
-            by_path.setdefault(plan.row["path"], []).append(plan)
+            by_path.setdefault(plan.row.path, []).append(plan)
         with self.ws.lock():
             staged = [self._stage(path, group, verb) for path, group in by_path.items()]
             changes = [c for s in staged for c in s.changes]
@@ -179,22 +178,22 @@ class Triage:
     def _stage(self, path: str, plans: list[_Plan], verb: str) -> _Staged:
         note = NoteText.read(self.ws.note_path(path))
         unchanged = self._as_scanned(path, note)
-        located = sorted(((find_line(note, p.row["line"], p.row["raw"], unchanged), p) for p in plans),
+        located = sorted(((find_line(note, p.row.line, p.row.raw, unchanged), p) for p in plans),
                          key=lambda lp: lp[0])
         if not unchanged:
             self._check_ending(path, note)
         staged = _Staged(path, note)
         for line, plan in reversed(located):  # from the bottom up: the lines above keep their numbers
             note.replace(line, plan.new)
-            staged.changes.append(Change(plan.row["id"], path, line, plan.row["raw"], plan.new, verb, plan.warnings))
+            staged.changes.append(Change(plan.row.id, path, line, plan.row.raw, plan.new, verb, plan.warnings))
         shift = 0
         for line, plan in located:  # where each task's lines stand in the new text
             first = line + shift
             shift += len(plan.new) - 1
-            staged.line_changes.append(LineChange(plan.row["id"], path, first, [plan.row["raw"]], plan.new,
+            staged.line_changes.append(LineChange(plan.row.id, path, first, [plan.row.raw], plan.new,
                                                   *_neighbours(note, first, len(plan.new))))
             if plan.keeps is not None:
-                staged.pins[first + plan.keeps] = plan.row["id"]
+                staged.pins[first + plan.keeps] = plan.row.id
         return staged
 
     def _as_scanned(self, path: str, note: NoteText) -> bool:
@@ -320,83 +319,83 @@ def _priority(value: str | None) -> str:
     return parse_priority(value or "")
 
 
-def _changed(row: sqlite3.Row, new: str, already: str) -> str:
-    if new == row["raw"]:
-        raise NothingToDo(f"task {row['id']}: nothing to change, {already}")
+def _changed(row: Task, new: str, already: str) -> str:
+    if new == row.raw:
+        raise NothingToDo(f"task {row.id}: nothing to change, {already}")
     return new
 
 
-def _accept(row: sqlite3.Row) -> list[str]:
-    if row["status"] != "proposed":
-        raise NothingToDo(f"task {row['id']} is {row['status']}, not proposed: nothing to accept")
-    line = edits.remove_tag(row["raw"], PROPOSED_TAG)
+def _accept(row: Task) -> list[str]:
+    if row.status != "proposed":
+        raise NothingToDo(f"task {row.id} is {row.status}, not proposed: nothing to accept")
+    line = edits.remove_tag(row.raw, PROPOSED_TAG)
     symbol = parse_line(line)
     if symbol is not None and symbol.symbol in (" ?", "?"):
         line = edits.set_symbol(line, " ")
     return [line]
 
 
-def _reject(row: sqlite3.Row, day: str) -> str:
-    if row["status"] == "cancelled":
-        raise NothingToDo(f"task {row['id']} is already cancelled")
-    line = edits.set_symbol(edits.remove_tag(row["raw"], PROPOSED_TAG), "-")
+def _reject(row: Task, day: str) -> str:
+    if row.status == "cancelled":
+        raise NothingToDo(f"task {row.id} is already cancelled")
+    line = edits.set_symbol(edits.remove_tag(row.raw, PROPOSED_TAG), "-")
     line = edits.set_date(line, "done", None)
     return edits.set_date(line, "cancelled", day)
 
 
-def _done(row: sqlite3.Row, day: str) -> list[str]:
-    if row["status"] == "done":
-        raise NothingToDo(f"task {row['id']} is already done")
-    line = edits.set_symbol(edits.remove_tag(row["raw"], PROPOSED_TAG), "x")
+def _done(row: Task, day: str) -> list[str]:
+    if row.status == "done":
+        raise NothingToDo(f"task {row.id} is already done")
+    line = edits.set_symbol(edits.remove_tag(row.raw, PROPOSED_TAG), "x")
     line = edits.set_date(edits.set_date(line, "cancelled", None), "done", day)
-    if not row["recurrence"]:
+    if not row.recurrence:
         return [line]
     return [_next_instance(row), line]
 
 
-def _next_instance(row: sqlite3.Row) -> str:
-    parsed = parse_line(row["raw"])
-    assert parsed is not None
+def _next_instance(row: Task) -> str:
+    parsed = parse_line(row.raw)
+    assert parsed is not None and row.recurrence is not None
     dates = {k: v for k, v in parsed.dates.items() if k in ("due", "scheduled", "start")}
-    shifted = next_dates(row["recurrence"], dates, today())
-    line = edits.remove_fields(row["raw"], ("done", "cancelled", "created", "id", "depends_on", "block_id"))
+    shifted = next_dates(row.recurrence, dates, today())
+    line = edits.remove_fields(row.raw, ("done", "cancelled", "created", "id", "depends_on", "block_id"))
     for name, value in shifted.items():
         line = edits.set_date(line, name, value)
     line = edits.set_symbol(line, " ")
     return edits.remove_tag(line, PROPOSED_TAG)
 
 
-def _removes_line(row: sqlite3.Row) -> bool:
-    parsed = parse_line(row["raw"])
+def _removes_line(row: Task) -> bool:
+    parsed = parse_line(row.raw)
     return parsed is not None and parsed.on_completion == "delete"
 
 
-def _reopen(row: sqlite3.Row) -> str:
-    if row["status"] in UNFINISHED and row["symbol"] == " ":
-        raise NothingToDo(f"task {row['id']} is already open")
-    line = edits.set_symbol(edits.remove_tag(row["raw"], PROPOSED_TAG), " ")  # a finished item is not proposed again
+def _reopen(row: Task) -> str:
+    if row.status in UNFINISHED and row.symbol == " ":
+        raise NothingToDo(f"task {row.id} is already open")
+    line = edits.set_symbol(edits.remove_tag(row.raw, PROPOSED_TAG), " ")  # a finished item is not proposed again
     return edits.set_date(edits.set_date(line, "done", None), "cancelled", None)
 
 
-def _start(row: sqlite3.Row) -> str:
-    if row["status"] == "in_progress":
-        raise NothingToDo(f"task {row['id']} is already in progress")
-    line = edits.set_symbol(row["raw"], "/")
+def _start(row: Task) -> str:
+    if row.status == "in_progress":
+        raise NothingToDo(f"task {row.id} is already in progress")
+    line = edits.set_symbol(row.raw, "/")
     line = edits.set_date(edits.set_date(line, "done", None), "cancelled", None)
     return edits.remove_tag(line, PROPOSED_TAG)
 
 
-def _assign(row: sqlite3.Row, name: str, add: bool) -> str:
-    owners = [o.casefold() for o in json.loads(row["owners"])]
+def _assign(row: Task, name: str, add: bool) -> str:
+    owners = [o.casefold() for o in row.owners]
     clean = owner_name(name)
     if clean.casefold() in owners and (add or len(owners) == 1):
-        raise NothingToDo(f"task {row['id']} is already owned by {clean}")
-    return edits.set_owner(row["raw"], clean, add=add)
+        raise NothingToDo(f"task {row.id} is already owned by {clean}")
+    return edits.set_owner(row.raw, clean, add=add)
 
 
-def _accept_inferred(row: sqlite3.Row) -> list[str]:
-    inferred = row["inferred_due"]
+def _accept_inferred(row: Task) -> list[str]:
+    inferred = row.inferred_due
     if not inferred:
-        raise NothingToDo(f"task {row['id']} has no inferred due date")
-    return [_changed(row, edits.set_date(row["raw"], "due", inferred), f"its due date is already {inferred}")]
+        raise NothingToDo(f"task {row.id} has no inferred due date")
+    return [_changed(row, edits.set_date(row.raw, "due", inferred), f"its due date is already {inferred}")]
 
