@@ -14,8 +14,10 @@ from tasktrack.model import Task
 from tasktrack.parse.statuses import StatusMap, plugin_statuses
 from tasktrack.store import query
 from tasktrack.store.database import Store
+from tasktrack.store.query import Filters
 from tasktrack.store.sync import SyncReport, sync, sync_paths
 
+__all__ = ["Filters", "Workspace", "unreadable_notice"]  # Filters: the filter type of tasks() and count()
 
 def unreadable_notice(count: int) -> str:
     """The one line that says notes could not be read fully (``tasks list``, the digest)."""
@@ -69,10 +71,10 @@ class Workspace:
         """``me`` stands for the configured names; any other name stands for itself."""
         return list(self.config.me) if name.strip().lower() == "me" else [name.strip().lstrip("@")]
 
-    def tasks(self, filters: query.Filters) -> list[Task]:
+    def tasks(self, filters: Filters) -> list[Task]:
         return query.select(self.store.db, filters)
 
-    def count(self, filters: query.Filters) -> int:
+    def count(self, filters: Filters) -> int:
         return query.count(self.store.db, filters)
 
     def task(self, task_id: str) -> Task:

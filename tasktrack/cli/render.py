@@ -25,26 +25,26 @@ def paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color and code != "0" else text
 
 
-def _owners(row: Task) -> str:
-    return ", ".join(row.owners)
+def _owners(task: Task) -> str:
+    return ", ".join(task.owners)
 
 
-def inferred_due(row: Task) -> str | None:
+def inferred_due(task: Task) -> str | None:
     """The due date inferred from the task's words, when it has no explicit one."""
-    return None if row.due else row.inferred_due
+    return None if task.due else task.inferred_due
 
 
-def _priority_word(row: Task) -> str:
-    name = row.priority
+def _priority_word(task: Task) -> str:
+    name = task.priority
     return "" if name == "normal" else name
 
 
-def _due(row: Task) -> str:
-    inferred = inferred_due(row)
-    return f"~{inferred}" if inferred else str(row.due or "")
+def _due(task: Task) -> str:
+    inferred = inferred_due(task)
+    return f"~{inferred}" if inferred else str(task.due or "")
 
 
-def task_table(rows: Sequence[Task], tty: bool, today: date, width: int | None = None,
+def task_table(tasks: Sequence[Task], tty: bool, today: date, width: int | None = None,
                flagged: Collection[str] = ()) -> list[str]:
     """One header line and one line per task; on a terminal, cut to the screen width and coloured. Tasks of
     the notes in ``flagged`` (not read fully) have ``⚠`` before their description."""
@@ -52,7 +52,7 @@ def task_table(rows: Sequence[Task], tty: bool, today: date, width: int | None =
     cells = [
         (r.id, r.status, _priority_word(r), _due(r), _owners(r),
          f"{r.path}:{r.line}", f"{FLAG} {r.description}" if r.path in flagged else r.description)
-        for r in rows
+        for r in tasks
     ]
     total = width or (shutil.get_terminal_size((120, 24)).columns if tty else 0)
     if tty:
@@ -62,31 +62,31 @@ def task_table(rows: Sequence[Task], tty: bool, today: date, width: int | None =
     room = max(20, total - sum(widths) - 2 * len(widths)) if tty else 0
     color = use_color(tty)
     lines = [_join(headers, widths, room, color, header=True)]
-    for row, cell in zip(rows, cells, strict=True):
-        lines.append(_join(cell, widths, room, color, row=row, today=today))
+    for task, cell in zip(tasks, cells, strict=True):
+        lines.append(_join(cell, widths, room, color, task=task, today=today))
     return lines
 
 
 def _join(cells: Sequence[str], widths: list[int], room: int, color: bool, header: bool = False,
-          row: Task | None = None, today: date | None = None) -> str:
+          task: Task | None = None, today: date | None = None) -> str:
     last = _cut(cells[-1], room) if room else cells[-1]
     padded = [c.ljust(w) for c, w in zip(cells[:-1], widths, strict=True)]
     if header:
         return paint("  ".join(padded + [last]).rstrip(), "1", color)
-    if color and row is not None:
-        padded[1] = paint(padded[1], STATUS_COLOR.get(row.status, "0"), color)
-        padded[3] = paint(padded[3], _due_color(row, today), color)
+    if color and task is not None:
+        padded[1] = paint(padded[1], STATUS_COLOR.get(task.status, "0"), color)
+        padded[3] = paint(padded[3], _due_color(task, today), color)
         padded[0] = paint(padded[0], "36", color)
         padded[5] = paint(padded[5], "2", color)
     return "  ".join(padded + [last]).rstrip()
 
 
-def _due_color(row: Task, today: date | None) -> str:
-    if not row.due:
-        return "2" if inferred_due(row) else "0"  # an inferred date is a guess: dimmed
-    if today is None or row.status in ("done", "cancelled"):
+def _due_color(task: Task, today: date | None) -> str:
+    if not task.due:
+        return "2" if inferred_due(task) else "0"  # an inferred date is a guess: dimmed
+    if today is None or task.status in ("done", "cancelled"):
         return "0"
-    due = row.due
+    due = task.due
     if due < today.isoformat():
         return "31;1"
     return "33" if due == today.isoformat() else "0"
@@ -125,21 +125,21 @@ def _cut_left(text: str, room: int) -> str:
     return text if len(text) <= room else "…" + text[-(room - 1) :]
 
 
-def task_details(row: Task, around: list[tuple[int, str]], history: Sequence[sqlite3.Row],
+def task_details(task: Task, around: list[tuple[int, str]], history: Sequence[sqlite3.Row],
                  color: bool) -> list[str]:
     """``tasks show``: every field, the note's lines around the task, and what the store has seen."""
-    props = row.properties
+    props = task.properties
     fields = [
-        ("id", row.id), ("status", f"{row.status}  [{row.symbol}]"),
-        ("description", row.description), ("owners", _owners(row) or "-"),
-        ("priority", row.priority),
-        ("due", row.due or (f"~{inferred_due(row)}  (inferred from its words)" if inferred_due(row) else "-")),
-        *[(k, row.date(k) or "-") for k in ("scheduled", "start", "created", "done", "cancelled")],
-        ("recurrence", row.recurrence or "-"), ("tags", " ".join(row.tags) or "-"),
-        ("block id", row.block_id or "-"), ("parent", row.parent or "-"),
-        ("note", f"{row.note_title}  ({row.path}:{row.line})"),
-        ("note date", row.note_date or "-"), ("heading", row.heading or "-"),
-        ("first seen", row.first_seen),
+        ("id", task.id), ("status", f"{task.status}  [{task.symbol}]"),
+        ("description", task.description), ("owners", _owners(task) or "-"),
+        ("priority", task.priority),
+        ("due", task.due or (f"~{inferred_due(task)}  (inferred from its words)" if inferred_due(task) else "-")),
+        *[(k, task.date(k) or "-") for k in ("scheduled", "start", "created", "done", "cancelled")],
+        ("recurrence", task.recurrence or "-"), ("tags", " ".join(task.tags) or "-"),
+        ("block id", task.block_id or "-"), ("parent", task.parent or "-"),
+        ("note", f"{task.note_title}  ({task.path}:{task.line})"),
+        ("note date", task.note_date or "-"), ("heading", task.heading or "-"),
+        ("first seen", task.first_seen),
     ]
     lines = [f"{paint(k.rjust(12), '1', color)}  {v}" for k, v in fields]
     if props:
@@ -147,7 +147,7 @@ def task_details(row: Task, around: list[tuple[int, str]], history: Sequence[sql
         lines += [f"{k.rjust(14)}: {_prop(v)}" for k, v in props.items()]
     lines.append(paint("      source", "1", color))
     for number, text in around:
-        mark = ">" if number == row.line else " "
+        mark = ">" if number == task.line else " "
         line = f"{mark} {str(number).rjust(5)} | {text}"
         lines.append(paint(line, "1", color) if mark == ">" else paint(line, "2", color))
     if history:

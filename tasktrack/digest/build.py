@@ -20,6 +20,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import PurePosixPath
@@ -27,7 +28,8 @@ from typing import Any
 
 from tasktrack.dates import parse_when, today
 from tasktrack.errors import UsageError
-from tasktrack.workspace import Workspace
+from tasktrack.model import PRIORITY_RANK, Task
+from tasktrack.workspace import Filters, Workspace
 
 SECTIONS = (
     ("overdue", "Overdue"),
@@ -52,23 +54,24 @@ class Options:
 
 @dataclass(slots=True)
 class Item:
-    id: str
-    path: str
-    line: int
-    description: str
-    status: str
-    owners: list[str]
-    priority: int
-    due: str | None
-    inferred: bool  # the due date was inferred from the words
-    note_title: str
+    """A task as a digest section lists it: the task, and what the digest says of it."""
+
+    task: Task
     link: str  # Obsidian link target, e.g. "Note#Heading" or "Note#^block-id"
     others: bool  # owned only by other people
-    properties: str = "{}"  # the note's properties (JSON), for --group-by prop:KEY
     new: bool = False
     since: str | None = None  # Waiting on others: how old
     done_at: str | None = None  # Completed: when
     group: str | None = None
+
+    @property
+    def due(self) -> str | None:
+        """The due date shown: the task's, else (while unfinished) the one inferred from its words."""
+        return self.task.due or (None if self.done_at else self.task.inferred_due)
+
+    @property
+    def inferred(self) -> bool:
+        return self.due is not None and self.task.due is None
 
 
 @dataclass(slots=True)
@@ -137,11 +140,11 @@ class _Scope:
     unowned_mine: bool
     owner_given: bool
 
-    def mine(self, owners: list[str]) -> bool:
+    def mine(self, owners: Sequence[str]) -> bool:
         keys = {o.casefold() for o in owners}
         return bool(keys & self.names) or (not keys and self.unowned_mine)
 
-    def others(self, owners: list[str]) -> bool:
+    def others(self, owners: Sequence[str]) -> bool:
         return bool(owners) and not {o.casefold() for o in owners} & self.names
 
 
@@ -150,44 +153,26 @@ def _sort_unfinished(ws: Workspace, result: Digest, scope: _Scope, links: _LinkN
     week = (result.day + timedelta(days=7)).isoformat()
     sections: dict[str, list[Item]] = {key: [] for key, _ in SECTIONS}
     appeared = _appeared(ws.store.db) if mark is not None else {}
-    for row in _unfinished_rows(ws.store.db):
-        item = _item(row, scope, links)
-        if row["status"] == "proposed":
-            if not scope.owner_given or scope.mine(item.owners):
-                item.new = mark is not None and appeared.get(item.id, 0) > mark
+    for task in ws.tasks(Filters(sort="note")):
+        item = _item(task, scope, links)
+        if task.status == "proposed":
+            if not scope.owner_given or scope.mine(task.owners):
+                item.new = mark is not None and appeared.get(task.id, 0) > mark
                 sections["awaiting_triage"].append(item)
         elif item.others:
-            item.since = row["created"] or row["note_date"] or row["first_seen"][:10]
+            item.since = task.created or task.note_date or (task.first_seen or "")[:10]
             sections["waiting_on_others"].append(item)
-        elif scope.mine(item.owners) and item.due is not None and item.due <= week:
+        elif scope.mine(task.owners) and item.due is not None and item.due <= week:
             key = "overdue" if item.due < day else "due_today" if item.due == day else "due_next_7_days"
             sections[key].append(item)
     for key in ("overdue", "due_today", "due_next_7_days"):
-        sections[key].sort(key=lambda i: (i.due or "", i.priority, i.path, i.line))
-    sections["waiting_on_others"].sort(key=lambda i: (i.since or "", i.path, i.line))
+        sections[key].sort(key=lambda i: (i.due or "", PRIORITY_RANK[i.task.priority], i.task.path, i.task.line))
+    sections["waiting_on_others"].sort(key=lambda i: (i.since or "", i.task.path, i.task.line))
     result.sections.update(sections)
 
 
-def _unfinished_rows(db: sqlite3.Connection) -> list[sqlite3.Row]:
-    return db.execute(
-        "SELECT t.id, n.path, t.line, t.status, t.description, t.owners, t.priority, t.due, t.inferred_due, "
-        "t.created, t.first_seen, t.block_id, t.heading, n.title AS note_title, n.note_date, n.properties "
-        "FROM tasks t JOIN notes n ON n.id = t.note_id WHERE t.status IN ('proposed', 'open', 'in_progress') "
-        "ORDER BY n.note_date IS NULL, n.note_date DESC, n.path, t.line"
-    ).fetchall()
-
-
-def _item(row: sqlite3.Row, scope: _Scope, links: _LinkNames) -> Item:
-    owners = json.loads(row["owners"])
-    due, inferred = row["due"], False
-    if not due and row["inferred_due"]:
-        due, inferred = row["inferred_due"], True
-    return Item(
-        id=row["id"], path=row["path"], line=row["line"], description=row["description"], status=row["status"],
-        owners=owners, priority=row["priority"], due=due, inferred=inferred, note_title=row["note_title"],
-        link=links.target(row["path"], row["heading"], row["block_id"]), others=scope.others(owners),
-        properties=row["properties"],
-    )
+def _item(task: Task, scope: _Scope, links: _LinkNames) -> Item:
+    return Item(task, links.target(task.path, task.heading, task.block_id), scope.others(task.owners))
 
 
 def _appeared(db: sqlite3.Connection) -> dict[str, int]:
@@ -198,29 +183,26 @@ def _appeared(db: sqlite3.Connection) -> dict[str, int]:
 
 def _completed(ws: Workspace, day: date, scope: _Scope, links: _LinkNames) -> list[Item]:
     """Tasks that are done, with a ✅ date of yesterday or ``day``; for a done task without a ✅ date, the
-    time the store saw it turn done."""
-    window = ((day - timedelta(days=1)).isoformat(), day.isoformat())
-    rows = ws.store.db.execute(
-        "SELECT t.id, n.path, t.line, t.status, t.description, t.owners, t.priority, t.due, t.inferred_due, "
-        "t.block_id, t.heading, n.title AS note_title, n.properties, "
-        "coalesce(t.done, substr(e.at, 1, 10)) AS done_on "
-        "FROM tasks t JOIN notes n ON n.id = t.note_id "
-        "LEFT JOIN (SELECT task_id, max(at) AS at FROM events WHERE new_status = 'done' AND old_status IS NOT NULL "
-        "AND old_status != 'done' GROUP BY task_id) e ON e.task_id = t.id AND t.done IS NULL "
-        "WHERE t.status = 'done' AND done_on BETWEEN ? AND ? "
-        "ORDER BY done_on, n.path, t.line",
-        window,
-    ).fetchall()
+    day the store saw it turn done."""
+    first, last = (day - timedelta(days=1)).isoformat(), day.isoformat()
+    seen_done = _seen_done(ws.store.db)
     items = []
-    for row in rows:
-        owners = json.loads(row["owners"])
-        if scope.owner_given and not scope.mine(owners):
+    for task in ws.tasks(Filters(statuses=["done"], sort="path")):
+        done_on = task.done or seen_done.get(task.id)
+        if done_on is None or not first <= done_on <= last or (scope.owner_given and not scope.mine(task.owners)):
             continue
-        item = _item(row, scope, links)
-        item.due, item.inferred = row["due"], False
-        item.done_at = row["done_on"]
+        item = _item(task, scope, links)
+        item.done_at = done_on
         items.append(item)
+    items.sort(key=lambda i: i.done_at or "")  # stable: by path and line within a day
     return items
+
+
+def _seen_done(db: sqlite3.Connection) -> dict[str, str]:
+    """The day the store last saw each task turn done."""
+    rows = db.execute("SELECT task_id, substr(max(at), 1, 10) FROM events WHERE new_status = 'done' AND "
+                      "old_status IS NOT NULL AND old_status != 'done' GROUP BY task_id")
+    return dict(rows.fetchall())
 
 
 # -- grouping -------------------------------------------------------------------------------------
@@ -237,11 +219,11 @@ def _group(result: Digest, group_by: str) -> None:
 
 def group_label(item: Item, group_by: str) -> str:
     if group_by == "owner":
-        return ", ".join(item.owners) or "no owner"
+        return ", ".join(item.task.owners) or "no owner"
     if group_by == "note":
-        return item.note_title
+        return item.task.note_title
     key = group_by[5:]
-    props = json.loads(item.properties)
+    props = item.task.properties
     value = next((v for k, v in props.items() if k.casefold() == key.casefold()), None)
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value if v is not None and str(v).strip())
@@ -314,11 +296,10 @@ def as_json(result: Digest) -> dict[str, Any]:
 
 
 def _item_json(item: Item, group_by: str | None) -> dict[str, Any]:
-    from tasktrack.model import PRIORITIES
-
+    task = item.task
     data: dict[str, Any] = {
-        "id": item.id, "path": item.path, "line": item.line, "description": item.description,
-        "status": item.status, "owners": item.owners, "priority": PRIORITIES[item.priority],
+        "id": task.id, "path": task.path, "line": task.line, "description": task.description,
+        "status": task.status, "owners": list(task.owners), "priority": task.priority,
         "due": item.due, "due_inferred": item.inferred, "link": f"[[{item.link}]]", "new": item.new,
         "waiting_since": item.since, "done": item.done_at,
     }

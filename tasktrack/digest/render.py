@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from tasktrack.cli.render import PRIORITY_MARK
 from tasktrack.digest.build import Digest, Item
-from tasktrack.model import PRIORITIES
 from tasktrack.parse.grammar import parse_line
 from tasktrack.workspace import unreadable_notice
 
@@ -81,8 +80,8 @@ def _listed(items: list[Item], group_by: str | None, markdown: bool) -> list[str
 
 
 def _item(item: Item, markdown: bool) -> str:
-    mark = PRIORITY_MARK[PRIORITIES[item.priority]]
-    words = item.description.replace("<!--", "&lt;!--") if markdown else item.description
+    mark = PRIORITY_MARK[item.task.priority]
+    words = item.task.description.replace("<!--", "&lt;!--") if markdown else item.task.description
     first = ("**new** " if markdown else "new: ") if item.new else ""
     parts = [first + words + (f" {mark}" if mark else "")]
     if item.done_at:
@@ -90,10 +89,10 @@ def _item(item: Item, markdown: bool) -> str:
     elif item.due:
         parts.append(f"due {'~' if item.inferred else ''}{item.due}")
     if item.others:
-        parts.append(" ".join(f"@{o}" for o in item.owners))
+        parts.append(" ".join(f"@{o}" for o in item.task.owners))
     if item.since:
         parts.append(f"since {item.since}")
-    parts.append(f"[[{item.link}]]" if markdown else f"{item.path}:{item.line}")
+    parts.append(f"[[{item.link}]]" if markdown else f"{item.task.path}:{item.task.line}")
     return " · ".join(parts)
 
 

@@ -53,7 +53,7 @@ class Change:
 
 @dataclass(slots=True)
 class _Plan:
-    row: Task
+    task: Task
     new: list[str]
     warnings: list[str]
     keeps: int | None  # which of the new lines keeps the task's id (None: the task's line is gone)
@@ -82,17 +82,17 @@ class Triage:
             raise UsageError(f"unknown verb {verb!r}: use {', '.join(VERBS)}")
         if not ids:
             raise UsageError(f"`{verb}` needs at least one task id")
-        rows = self._rows(ids)
+        tasks = self._tasks(ids)
         edit = self._edit_for(verb, value, add, clear, accept_inferred)
-        plans = [self._plan(verb, row, edit) for row in rows]
+        plans = [self._plan(verb, task, edit) for task in tasks]
         return self._write(verb, plans, dry_run)
 
-    def _rows(self, ids: Sequence[str]) -> list[Task]:
-        rows: dict[str, Task] = {}
+    def _tasks(self, ids: Sequence[str]) -> list[Task]:
+        tasks: dict[str, Task] = {}
         for task_id in ids:
-            row = self.ws.task(task_id)
-            rows[row.id] = row
-        return list(rows.values())
+            task = self.ws.task(task_id)
+            tasks[task.id] = task
+        return list(tasks.values())
 
     def _edit_for(self, verb: str, value: str | None, add: bool, clear: bool,
                   accept_inferred: bool) -> Callable[[Task], list[str]]:
@@ -101,49 +101,49 @@ class Triage:
             return self._date_edit(DATE_VERBS[verb], value, clear, accept_inferred)
         if verb == "priority":
             wanted = _priority(value)
-            return lambda row: [_changed(row, edits.set_priority(row.raw, wanted), f"priority is already {wanted}")]
+            return lambda task: [_changed(task, edits.set_priority(task.raw, wanted), f"priority is already {wanted}")]
         if verb == "assign":
             if clear:
-                return lambda row: [_changed(row, edits.remove_owners(row.raw), "it has no owner")]
+                return lambda task: [_changed(task, edits.remove_owners(task.raw), "it has no owner")]
             if not value:
                 raise UsageError("`assign` needs an owner name (or --clear)")
-            return lambda row: [_assign(row, value, add)]
+            return lambda task: [_assign(task, value, add)]
         simple: dict[str, Callable[[Task], list[str]]] = {
             "accept": _accept,
-            "reject": lambda row: [_reject(row, day)],
-            "done": lambda row: _done(row, day),
-            "reopen": lambda row: [_reopen(row)],
-            "start": lambda row: [_start(row)],
+            "reject": lambda task: [_reject(task, day)],
+            "done": lambda task: _done(task, day),
+            "reopen": lambda task: [_reopen(task)],
+            "start": lambda task: [_start(task)],
         }
         return simple[verb]
 
     def _date_edit(self, name: str, value: str | None, clear: bool,
                    accept_inferred: bool) -> Callable[[Task], list[str]]:
         if clear:
-            return lambda row: [_changed(row, edits.set_date(row.raw, name, None), f"it has no {name} date")]
+            return lambda task: [_changed(task, edits.set_date(task.raw, name, None), f"it has no {name} date")]
         if accept_inferred:
             return _accept_inferred
         if not value:
             raise UsageError("a date is needed (YYYY-MM-DD or words), or --clear")
         when = parse_when(value, today()).isoformat()
-        return lambda row: [_changed(row, edits.set_date(row.raw, name, when), f"its {name} date is already {when}")]
+        return lambda task: [_changed(task, edits.set_date(task.raw, name, when), f"its {name} date is already {when}")]
 
-    def _plan(self, verb: str, row: Task, edit: Callable[[Task], list[str]]) -> _Plan:
-        new = edit(row)
+    def _plan(self, verb: str, task: Task, edit: Callable[[Task], list[str]]) -> _Plan:
+        new = edit(task)
         keeps: int | None = len(new) - 1  # a recurring task's completed line comes after its next instance
         warnings = []
-        if verb == "done" and _removes_line(row):
+        if verb == "done" and _removes_line(task):
             new, keeps = new[:-1], None  # 🏁 delete: the completed line goes; a next instance stays
-            if self._has_children(row):
-                warnings.append(f"{row.path}:{row.line}: the deleted task had indented lines below it; they stay")
-        return _Plan(row, new, warnings, keeps)
+            if self._has_children(task):
+                warnings.append(f"{task.path}:{task.line}: the deleted task had indented lines below it; they stay")
+        return _Plan(task, new, warnings, keeps)
 
-    def _has_children(self, row: Task) -> bool:
-        lines = self.ws.note_lines(row.path)
-        if row.line >= len(lines):
+    def _has_children(self, task: Task) -> bool:
+        lines = self.ws.note_lines(task.path)
+        if task.line >= len(lines):
             return False
-        below = lines[row.line]
-        indent = len(row.raw) - len(row.raw.lstrip(" \t>"))
+        below = lines[task.line]
+        indent = len(task.raw) - len(task.raw.lstrip(" \t>"))
         return bool(below.strip()) and len(below) - len(below.lstrip(" \t>")) > indent
 
     # -- writing ------------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ class Triage:
     def _write(self, verb: str, plans: list[_Plan], dry_run: bool) -> list[Change]:
         by_path: dict[str, list[_Plan]] = {}
         for plan in plans:
-            by_path.setdefault(plan.row.path, []).append(plan)
+            by_path.setdefault(plan.task.path, []).append(plan)
         with self.ws.lock():
             staged = [self._stage(path, group, verb) for path, group in by_path.items()]
             changes = [c for s in staged for c in s.changes]
@@ -170,30 +170,30 @@ class Triage:
             for change in note.changes:
                 line = pinned_lines.get(change.task_id or "")
                 if len(change.new) == 2 and line is not None:
-                    row = self.ws.store.db.execute(
+                    task = self.ws.store.db.execute(
                         "SELECT t.id FROM tasks t JOIN notes n ON n.id = t.note_id WHERE n.path = ? AND t.line = ?",
                         (note.path, line - 1)).fetchone()
-                    change.next_id = None if row is None else row[0]
+                    change.next_id = None if task is None else task[0]
 
     def _stage(self, path: str, plans: list[_Plan], verb: str) -> _Staged:
         note = NoteText.read(self.ws.note_path(path))
         unchanged = self._as_scanned(path, note)
-        located = sorted(((find_line(note, p.row.line, p.row.raw, unchanged), p) for p in plans),
+        located = sorted(((find_line(note, p.task.line, p.task.raw, unchanged), p) for p in plans),
                          key=lambda lp: lp[0])
         if not unchanged:
             self._check_ending(path, note)
         staged = _Staged(path, note)
         for line, plan in reversed(located):  # from the bottom up: the lines above keep their numbers
             note.replace(line, plan.new)
-            staged.changes.append(Change(plan.row.id, path, line, plan.row.raw, plan.new, verb, plan.warnings))
+            staged.changes.append(Change(plan.task.id, path, line, plan.task.raw, plan.new, verb, plan.warnings))
         shift = 0
         for line, plan in located:  # where each task's lines stand in the new text
             first = line + shift
             shift += len(plan.new) - 1
-            staged.line_changes.append(LineChange(plan.row.id, path, first, [plan.row.raw], plan.new,
+            staged.line_changes.append(LineChange(plan.task.id, path, first, [plan.task.raw], plan.new,
                                                   *_neighbours(note, first, len(plan.new))))
             if plan.keeps is not None:
-                staged.pins[first + plan.keeps] = plan.row.id
+                staged.pins[first + plan.keeps] = plan.task.id
         return staged
 
     def _as_scanned(self, path: str, note: NoteText) -> bool:
@@ -319,83 +319,83 @@ def _priority(value: str | None) -> str:
     return parse_priority(value or "")
 
 
-def _changed(row: Task, new: str, already: str) -> str:
-    if new == row.raw:
-        raise NothingToDo(f"task {row.id}: nothing to change, {already}")
+def _changed(task: Task, new: str, already: str) -> str:
+    if new == task.raw:
+        raise NothingToDo(f"task {task.id}: nothing to change, {already}")
     return new
 
 
-def _accept(row: Task) -> list[str]:
-    if row.status != "proposed":
-        raise NothingToDo(f"task {row.id} is {row.status}, not proposed: nothing to accept")
-    line = edits.remove_tag(row.raw, PROPOSED_TAG)
+def _accept(task: Task) -> list[str]:
+    if task.status != "proposed":
+        raise NothingToDo(f"task {task.id} is {task.status}, not proposed: nothing to accept")
+    line = edits.remove_tag(task.raw, PROPOSED_TAG)
     symbol = parse_line(line)
     if symbol is not None and symbol.symbol in (" ?", "?"):
         line = edits.set_symbol(line, " ")
     return [line]
 
 
-def _reject(row: Task, day: str) -> str:
-    if row.status == "cancelled":
-        raise NothingToDo(f"task {row.id} is already cancelled")
-    line = edits.set_symbol(edits.remove_tag(row.raw, PROPOSED_TAG), "-")
+def _reject(task: Task, day: str) -> str:
+    if task.status == "cancelled":
+        raise NothingToDo(f"task {task.id} is already cancelled")
+    line = edits.set_symbol(edits.remove_tag(task.raw, PROPOSED_TAG), "-")
     line = edits.set_date(line, "done", None)
     return edits.set_date(line, "cancelled", day)
 
 
-def _done(row: Task, day: str) -> list[str]:
-    if row.status == "done":
-        raise NothingToDo(f"task {row.id} is already done")
-    line = edits.set_symbol(edits.remove_tag(row.raw, PROPOSED_TAG), "x")
+def _done(task: Task, day: str) -> list[str]:
+    if task.status == "done":
+        raise NothingToDo(f"task {task.id} is already done")
+    line = edits.set_symbol(edits.remove_tag(task.raw, PROPOSED_TAG), "x")
     line = edits.set_date(edits.set_date(line, "cancelled", None), "done", day)
-    if not row.recurrence:
+    if not task.recurrence:
         return [line]
-    return [_next_instance(row), line]
+    return [_next_instance(task), line]
 
 
-def _next_instance(row: Task) -> str:
-    parsed = parse_line(row.raw)
-    assert parsed is not None and row.recurrence is not None
+def _next_instance(task: Task) -> str:
+    parsed = parse_line(task.raw)
+    assert parsed is not None and task.recurrence is not None
     dates = {k: v for k, v in parsed.dates.items() if k in ("due", "scheduled", "start")}
-    shifted = next_dates(row.recurrence, dates, today())
-    line = edits.remove_fields(row.raw, ("done", "cancelled", "created", "id", "depends_on", "block_id"))
+    shifted = next_dates(task.recurrence, dates, today())
+    line = edits.remove_fields(task.raw, ("done", "cancelled", "created", "id", "depends_on", "block_id"))
     for name, value in shifted.items():
         line = edits.set_date(line, name, value)
     line = edits.set_symbol(line, " ")
     return edits.remove_tag(line, PROPOSED_TAG)
 
 
-def _removes_line(row: Task) -> bool:
-    parsed = parse_line(row.raw)
+def _removes_line(task: Task) -> bool:
+    parsed = parse_line(task.raw)
     return parsed is not None and parsed.on_completion == "delete"
 
 
-def _reopen(row: Task) -> str:
-    if row.status in UNFINISHED and row.symbol == " ":
-        raise NothingToDo(f"task {row.id} is already open")
-    line = edits.set_symbol(edits.remove_tag(row.raw, PROPOSED_TAG), " ")  # a finished item is not proposed again
+def _reopen(task: Task) -> str:
+    if task.status in UNFINISHED and task.symbol == " ":
+        raise NothingToDo(f"task {task.id} is already open")
+    line = edits.set_symbol(edits.remove_tag(task.raw, PROPOSED_TAG), " ")  # a finished item is not proposed again
     return edits.set_date(edits.set_date(line, "done", None), "cancelled", None)
 
 
-def _start(row: Task) -> str:
-    if row.status == "in_progress":
-        raise NothingToDo(f"task {row.id} is already in progress")
-    line = edits.set_symbol(row.raw, "/")
+def _start(task: Task) -> str:
+    if task.status == "in_progress":
+        raise NothingToDo(f"task {task.id} is already in progress")
+    line = edits.set_symbol(task.raw, "/")
     line = edits.set_date(edits.set_date(line, "done", None), "cancelled", None)
     return edits.remove_tag(line, PROPOSED_TAG)
 
 
-def _assign(row: Task, name: str, add: bool) -> str:
-    owners = [o.casefold() for o in row.owners]
+def _assign(task: Task, name: str, add: bool) -> str:
+    owners = [o.casefold() for o in task.owners]
     clean = owner_name(name)
     if clean.casefold() in owners and (add or len(owners) == 1):
-        raise NothingToDo(f"task {row.id} is already owned by {clean}")
-    return edits.set_owner(row.raw, clean, add=add)
+        raise NothingToDo(f"task {task.id} is already owned by {clean}")
+    return edits.set_owner(task.raw, clean, add=add)
 
 
-def _accept_inferred(row: Task) -> list[str]:
-    inferred = row.inferred_due
+def _accept_inferred(task: Task) -> list[str]:
+    inferred = task.inferred_due
     if not inferred:
-        raise NothingToDo(f"task {row.id} has no inferred due date")
-    return [_changed(row, edits.set_date(row.raw, "due", inferred), f"its due date is already {inferred}")]
+        raise NothingToDo(f"task {task.id} has no inferred due date")
+    return [_changed(task, edits.set_date(task.raw, "due", inferred), f"its due date is already {inferred}")]
 
