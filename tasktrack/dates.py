@@ -13,18 +13,15 @@ import re
 from datetime import date, datetime, timedelta
 
 from tasktrack.errors import UsageError
-from tasktrack.model import WEEKDAYS
+from tasktrack.model import MONTH_WORDS, WEEKDAY_WORDS
 
-_WEEKDAY_ABBR = {name[:3]: i for i, name in enumerate(WEEKDAYS)} | {"tues": 1, "thur": 3, "thurs": 3}
 _UNITS = {"d": "day", "day": "day", "w": "week", "wk": "week", "week": "week", "m": "month",
           "mo": "month", "month": "month", "y": "year", "yr": "year", "year": "year"}
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _IN_RE = re.compile(r"(?:in\s+)?\+?(\d+|[a-z]+)\s*(d|days?|w|wks?|weeks?|m|mo|months?|y|yrs?|years?)(\s+ago)?")
-_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|" \
-          r"august|september|october|november|december"
 _DATEISH_RE = re.compile(
-    rf"\b(?:{_MONTHS}|{'|'.join(WEEKDAYS)}|mon|tue|wed|thu|fri|sat|sun|today|tomorrow|yesterday|"
+    rf"\b(?:{'|'.join(MONTH_WORDS)}|{'|'.join(WEEKDAY_WORDS)}|today|tomorrow|yesterday|"
     r"day|days|week|weeks|month|months|year|years|fortnight|noon|midnight)\b|\d{1,4}[/.-]\d{1,2}",
     re.IGNORECASE,
 )
@@ -102,7 +99,7 @@ def _weekday(words: str, base: date) -> date | None:
     if m is None:
         return None
     name = m.group(2)
-    index = WEEKDAYS.index(name) if name in WEEKDAYS else _WEEKDAY_ABBR.get(name)
+    index = WEEKDAY_WORDS.get(name)
     if index is None:
         return None
     ahead = (index - base.weekday()) % 7 or 7

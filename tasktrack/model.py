@@ -81,6 +81,11 @@ OWNER_NAME_RE = re.compile(r"\w(?:[\w.'-]*\w)?(?: \w(?:[\w.'-]*\w)?)*")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
+# The words for a weekday (0 = Monday) and for a month (1 = January) that dates in words may use.
+WEEKDAY_WORDS = {**{name: i for i, name in enumerate(WEEKDAYS)}, **{name[:3]: i for i, name in enumerate(WEEKDAYS)},
+                 "tues": 1, "thur": 3, "thurs": 3}
+MONTH_WORDS = {**{name: i for i, name in enumerate(MONTHS, 1)}, **{name[:3]: i for i, name in enumerate(MONTHS, 1)},
+               "sept": 9}
 
 
 def owner_name(text: str) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.cli.render import cut_middle
 from tasktrack.errors import UnknownTask, UsageError
-from tasktrack.model import PRIORITY_WORDS, WEEKDAYS
+from tasktrack.model import MONTH_WORDS, PRIORITY_WORDS, WEEKDAY_WORDS
 from tasktrack.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -33,9 +33,7 @@ def _ids_args(p: argparse.ArgumentParser) -> None:
 # Words a date in words may start with: never taken for a task id (``tasks due ID next friday``).
 DATE_WORDS = frozenset({
     "today", "tomorrow", "yesterday", "next", "this", "last", "in", "on", "by", "at", "eow", "eom", "end", "a",
-    "an", *WEEKDAYS, *(day[:3] for day in WEEKDAYS), "tues", "thur", "thurs",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "an", *WEEKDAY_WORDS, *MONTH_WORDS,
 })
 
 
