@@ -26,7 +26,7 @@ class Config:
     path: Path | None = None
 
 
-CONFIG_KEYS = ("vault", "me", "statuses", "keys")  # what config.toml may hold at its top level
+CONFIG_KEYS = ("vault", "me", "statuses", "keys", "follow_external_links")  # what config.toml may hold at its top level
 
 
 def _xdg(var: str, fallback: str) -> Path:

@@ -520,7 +520,7 @@ def test_output_that_cannot_be_written_is_one_line(vault: Path) -> None:
 
 def test_unknown_config_keys_warn_once(vault: Path, run_cli: Callable[..., Any],
                                        config_file: Callable[[str], Path]) -> None:
-    path = config_file('me = ["Bob"]\nvualt = "~/Notes"\n[key]\naccept = "y"\n')
+    path = config_file('me = ["Bob"]\nvualt = "~/Notes"\nfollow_external_links = false\n[key]\naccept = "y"\n')
     result = run_cli("--vault", vault, "list", "--owner", "me", "--json")
     assert result.code == 0
     assert [t["description"] for t in result.json()] == ["Plan the budget", "Size the pilot cluster"]
