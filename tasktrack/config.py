@@ -16,6 +16,7 @@ from tasktrack.errors import UsageError, VaultNotFound
 @dataclass(slots=True)
 class Config:
     """``config.toml``: ``vault = "..."``, ``me = ["Myself", ...]``, ``follow_external_links = true|false``,
+    ``inbox = "Inbox.md"``,
     ``[statuses]`` symbol = status, ``[keys]`` action = key (for the TUI)."""
 
     me: tuple[str, ...] = ("Myself",)
@@ -23,10 +24,12 @@ class Config:
     statuses: dict[str, str] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     follow_external_links: bool = False  # scan notes and folders that links lead to outside the vault
+    inbox: str = "Inbox.md"  # where `tasks add` puts a task when no note is named
     path: Path | None = None
 
 
-CONFIG_KEYS = ("vault", "me", "statuses", "keys", "follow_external_links")  # what config.toml may hold at its top level
+# What config.toml may hold at its top level.
+CONFIG_KEYS = ("vault", "me", "statuses", "keys", "follow_external_links", "inbox")
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -74,8 +77,11 @@ def _config_from(data: dict[str, Any], path: Path) -> Config:
     follow = data.get("follow_external_links", False)
     if not isinstance(follow, bool):
         raise UsageError(f"config {path}: `follow_external_links` must be true or false")
+    inbox = data.get("inbox", "Inbox.md")
+    if not isinstance(inbox, str) or not inbox.strip():
+        raise UsageError(f"config {path}: `inbox` must be the path of a note in the vault")
     return Config(me=names, vault=str(vault) if vault else None, statuses=statuses, keys=keys,
-                  follow_external_links=follow, path=path)
+                  follow_external_links=follow, inbox=inbox.strip(), path=path)
 
 
 def resolve_vault(explicit: str | None, config: Config, cwd: Path | None = None) -> Path:

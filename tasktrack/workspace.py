@@ -83,6 +83,14 @@ class Workspace:
             raise UnknownTask(f"no task with id {task_id!r}")
         return row
 
+    def task_at(self, path: str, line: int) -> Task | None:
+        """The task on 1-based ``line`` of the note ``path`` (in the vault), if there is one."""
+        return query.at(self.store.db, path, line)
+
+    def note_paths(self) -> list[str]:
+        """Every note the store knows, by its path in the vault."""
+        return [path for (path,) in self.store.db.execute("SELECT path FROM notes ORDER BY path")]
+
     def note_path(self, relative: str) -> Path:
         return self.vault / relative
 

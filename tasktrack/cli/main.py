@@ -11,11 +11,13 @@ from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
 from tasktrack import __version__
-from tasktrack.cli import digest, read, triage, tui
+from tasktrack.cli import capture, digest, read, triage, tui
 from tasktrack.cli.common import Command
 from tasktrack.errors import OutputError, StoreError, TaskTrackError, UsageError
 
-COMMANDS: tuple[Command, ...] = (*read.COMMANDS, *triage.COMMANDS, *digest.COMMANDS, *tui.COMMANDS)
+COMMANDS: tuple[Command, ...] = (
+    *read.COMMANDS, *capture.COMMANDS, *triage.COMMANDS, *digest.COMMANDS, *tui.COMMANDS,
+)
 
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from tasktrack.errors import UsageError
 from tasktrack.model import DEFAULT_SYMBOLS, PROPOSED_TAG, STATUSES
@@ -40,13 +41,22 @@ class StatusMap:
         return json.dumps(sorted(self.symbols.items()))
 
 
-def plugin_statuses(vault: Path, config_dir: str = ".obsidian") -> dict[str, str]:
-    """Custom statuses from the Obsidian Tasks plugin's settings in the vault, if it has them."""
+def plugin_settings(vault: Path, config_dir: str = ".obsidian") -> dict[str, Any]:
+    """The Obsidian Tasks plugin's settings in the vault (``data.json``); empty when it has none."""
     path = vault / config_dir / "plugins" / "obsidian-tasks-plugin" / "data.json"
     try:
         settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def plugin_statuses(vault: Path, config_dir: str = ".obsidian") -> dict[str, str]:
+    """Custom statuses from the Obsidian Tasks plugin's settings in the vault, if it has them."""
+    settings = plugin_settings(vault, config_dir)
+    try:
         entries = settings["statusSettings"]["coreStatuses"] + settings["statusSettings"]["customStatuses"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError):
         return {}
     found: dict[str, str] = {}
     for entry in entries:

@@ -147,6 +147,12 @@ def one(db: sqlite3.Connection, task_id: str) -> Task | None:
     return None if row is None else task_from_row(row)
 
 
+def at(db: sqlite3.Connection, path: str, line: int) -> Task | None:
+    """The task on 1-based ``line`` of the note ``path``."""
+    row = db.execute(SELECT + " WHERE n.path = ? AND t.line = ?", (path, line)).fetchone()
+    return None if row is None else task_from_row(row)
+
+
 def task_from_row(row: sqlite3.Row) -> Task:
     """A task as ``SELECT`` reads it, by column name."""
     return Task(

@@ -170,10 +170,8 @@ class Triage:
             for change in note.changes:
                 line = pinned_lines.get(change.task_id or "")
                 if len(change.new) == 2 and line is not None:
-                    task = self.ws.store.db.execute(
-                        "SELECT t.id FROM tasks t JOIN notes n ON n.id = t.note_id WHERE n.path = ? AND t.line = ?",
-                        (note.path, line - 1)).fetchone()
-                    change.next_id = None if task is None else task[0]
+                    instance = self.ws.task_at(note.path, line - 1)
+                    change.next_id = None if instance is None else instance.id
 
     def _stage(self, path: str, plans: list[_Plan], verb: str) -> _Staged:
         note = NoteText.read(self.ws.note_path(path))
