@@ -526,3 +526,28 @@ def test_unknown_config_keys_warn_once(vault: Path, run_cli: Callable[..., Any],
     assert [t["description"] for t in result.json()] == ["Plan the budget", "Size the pilot cluster"]
     assert result.err == (f"tasks: warning: unknown config key 'vualt' in {path}\n"
                           f"tasks: warning: unknown config key 'key' in {path}\n")
+
+
+def test_list_group_by(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({
+        "Accounts/MS.md": "---\naccount: Microsoft\n---\n## Next\n- [ ] A @Jeff @Dana #x ⏫\n- [ ] B #y\n",
+        "Other.md": "- [ ] C @Dana 🔽 📅 2026-12-01\n",
+    })
+
+    def groups(key: str) -> list[tuple[str, list[str]]]:
+        result = run_cli("--vault", vault, "list", "--group-by", key, "--json", "--sort", "path")
+        assert result.code == 0, result.err
+        return [(g["group"], [t["description"] for t in g["tasks"]]) for g in result.json()]
+
+    assert groups("owner") == [("Dana", ["A", "C"]), ("Jeff", ["A"]), ("no owner", ["B"])]
+    assert groups("priority") == [("high", ["A"]), ("normal", ["B"]), ("low", ["C"])]
+    assert groups("prop:account") == [("Microsoft", ["A", "B"]), ("no account", ["C"])]
+    assert groups("tag") == [("#x", ["A"]), ("#y", ["B"]), ("no tags", ["C"])]
+    assert groups("folder") == [("/", ["C"]), ("Accounts/", ["A", "B"])]
+    assert groups("heading") == [("Next", ["A", "B"]), ("no heading", ["C"])]
+    assert groups("due") == [("2026-12-01", ["C"]), ("no due date", ["A", "B"])]
+    table = run_cli("--vault", vault, "list", "--group-by", "status", "--sort", "path").out_lines
+    assert [line.split()[0] for line in table] == ["ID", "open"] + [t["id"] for t in run_cli(
+        "--vault", vault, "list", "--json", "--sort", "path").json()]
+    refused = run_cli("--vault", vault, "list", "--group-by", "colour")
+    assert refused.code == 2 and "--group-by wants one of owner, note" in refused.err

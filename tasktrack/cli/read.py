@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from tasktrack.cli import render
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.dates import parse_when, today
 from tasktrack.errors import UsageError
+from tasktrack.grouping import KEYS, check_key, group_tasks
 from tasktrack.model import PRIORITY_WORDS, STATUSES
 from tasktrack.parse.statuses import parse_status_list
 from tasktrack.store import query
@@ -68,7 +70,9 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--text", metavar="TEXT", help="the task's text contains TEXT")
     p.add_argument("--sort", choices=sorted(query.SORTS), default="due")
     p.add_argument("--limit", type=int, metavar="N")
-    p.add_argument("--json", action="store_true", help="a JSON list of task objects")
+    p.add_argument("--group-by", metavar="KEY", type=check_key, help=f"group the tasks: {', '.join(KEYS)}")
+    p.add_argument("--json", action="store_true",
+                   help="a JSON list of task objects (with --group-by: a list of {group, tasks})")
 
 
 def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
@@ -99,13 +103,24 @@ def run_list(args: argparse.Namespace) -> int:
     if unreadable:
         sys.stderr.write(f"tasks: {unreadable_notice(len(unreadable))}\n")
     out = sys.stdout
-    if args.json:
+    if args.json and not args.group_by:
         out.writelines(query.json_lines(ws.store.db, filters))
         return 0
     rows = ws.tasks(filters)
+    if args.group_by:
+        groups = group_tasks(rows, args.group_by)
+        if args.json:
+            data = [{"group": name, "tasks": [t.to_json() for t in tasks]} for name, tasks in groups]
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+            return 0
     tty = out.isatty()
-    for line in render.task_table(rows, tty, today(), flagged={path for path, _ in unreadable}):
-        out.write(line + "\n")
+    flagged = {path for path, _ in unreadable}
+    if args.group_by:
+        for line in render.grouped_table(groups, tty, today(), flagged=flagged):
+            out.write(line + "\n")
+    else:
+        for line in render.task_table(rows, tty, today(), flagged=flagged):
+            out.write(line + "\n")
     if tty:
         out.write(render.paint(f"{len(rows)} task{'s' * (len(rows) != 1)}", "2", render.use_color(tty)) + "\n")
     return 0

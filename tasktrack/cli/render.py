@@ -67,6 +67,18 @@ def task_table(tasks: Sequence[Task], tty: bool, today: date, width: int | None 
     return lines
 
 
+def grouped_table(groups: Sequence[tuple[str, Sequence[Task]]], tty: bool, today: date,
+                  flagged: Collection[str] = ()) -> list[str]:
+    """The table of every group's tasks (one set of column widths), each group under a line naming it."""
+    rows = task_table([task for _, tasks in groups for task in tasks], tty, today, flagged=flagged)
+    lines, at = [rows[0]], 1
+    for name, tasks in groups:
+        lines.append(paint(f"{name or '(none)'} ({len(tasks)})", "1", use_color(tty)))
+        lines += rows[at : at + len(tasks)]
+        at += len(tasks)
+    return lines
+
+
 def _join(cells: Sequence[str], widths: list[int], room: int, color: bool, header: bool = False,
           task: Task | None = None, today: date | None = None) -> str:
     last = _cut(cells[-1], room) if room else cells[-1]
