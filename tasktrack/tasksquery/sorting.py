@@ -87,7 +87,7 @@ def sort_key(words: str, today: date) -> SortKey:
     reverse = len(parts) == 2 and parts[1] == "reverse"
     functions = sort_functions(today)
     if not parts or len(parts) > 1 + reverse or parts[0] not in functions:
-        raise UsageError(f"`sort by {words}`: tasktrack sorts by {', '.join(functions)} (each maybe `reverse`)")
+        raise UsageError(f"tasktrack sorts by {', '.join(functions)} (each maybe `reverse`)")
     return SortKey(parts[0], functions[parts[0]], reverse)
 
 
@@ -134,7 +134,7 @@ def group_key(words: str) -> GroupKey:
         return GroupKey(_LIST_KEYS[parts[0].lower()], reverse)
     if len(parts) == 1 and parts[0].lower() in _OWN_KEYS:
         return GroupKey(parts[0].lower(), reverse)
-    raise UsageError(f"`group by {words}`: tasktrack groups by {', '.join(GROUP_KEYS)} (each maybe `reverse`)")
+    raise UsageError(f"tasktrack groups by {', '.join(GROUP_KEYS)} (each maybe `reverse`)")
 
 
 def _own_groups(tasks: Sequence[Task], name: str) -> list[tuple[str, list[Task]]]:
