@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -261,3 +263,35 @@ def test_query_from_a_file(vault: Path, tmp_path: Path, run_cli: Callable[..., A
     assert [t["description"] for t in result.json()] == ["Beta highest"]
     missing = run_cli("--vault", vault, "query", "--file", tmp_path / "nope.txt")
     assert missing.code == 2 and missing.err.startswith("tasks: cannot read the query file")
+
+
+def test_placeholders_of_the_note_path(vault: Path, run_cli: Callable[..., Any]) -> None:
+    (vault / "Home" / "Board.md").write_text("```tasks\npath includes {{query.file.folder}}\n```\n", encoding="utf-8")
+    data = run_cli("--vault", vault, "query", "--note", "Home/Board.md", "--json").json()
+    assert [t["description"] for t in data[0]["result"]] == ["Beta highest", "Beta scheduled", "Beta bad date",
+                                                             "Beta lowest"]
+    refused = run_cli("--vault", vault, "query", "path includes {{query.file.folder}}")
+    assert refused.code == 2 and refused.err.startswith("tasks: line 1: `path includes {{query.file.folder}}`: ")
+
+
+def test_every_tasks_block_of_the_sample_vault_is_read_or_refused_naming_its_line() -> None:
+    from tasktrack.errors import UsageError
+    from tasktrack.tasksquery.blocks import query_blocks
+    from tasktrack.tasksquery.filters import Context
+    from tasktrack.tasksquery.language import parse_query
+
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "obsidian-tasks-sample-vault"
+    read = refused = 0
+    for note in sorted(root.rglob("*.md")):
+        lines = note.read_text(encoding="utf-8").splitlines()
+        for block in (b for b in query_blocks(lines) if b.language == "tasks"):
+            try:
+                parse_query(block.text, Context(date(2026, 11, 22)), block.line, note.relative_to(root).as_posix())
+                read += 1
+            except UsageError as exc:
+                refused += 1
+                m = re.match(r"line (\d+): `(.+?)`: \S", str(exc))
+                assert m is not None and "\n" not in str(exc), str(exc)
+                assert block.line <= int(m.group(1)) < block.line + len(block.text.splitlines()) + 1
+                assert m.group(2).split()[0] in " ".join(lines[int(m.group(1)) - 1 :])
+    assert (read, refused) == (126, 137)

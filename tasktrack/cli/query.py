@@ -30,11 +30,11 @@ def _query_args(p: argparse.ArgumentParser) -> None:
                    help="a JSON list of task objects (with `group by`: a list of {group, tasks})")
 
 
-def read_query(text: str, ctx: Context, first_line: int = 1) -> Query:
-    """A query in the Obsidian Tasks language, or a Dataview one when it starts with TASK."""
+def read_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:
+    """A query in the Obsidian Tasks language (in the note ``note``), or a Dataview one when it starts with TASK."""
     if is_task_query(text):
         return parse_dataview(text, ctx, first_line)
-    return parse_query(text, ctx, first_line)
+    return parse_query(text, ctx, first_line, note)
 
 
 def run_query(args: argparse.Namespace) -> int:
@@ -70,7 +70,7 @@ def _run_note(ws: Workspace, name: str, ctx: Context, as_json: bool) -> int:
     for block in blocks:
         where = f"{path}:{block.line - 1}"
         try:
-            query = read_query(block.text, ctx, block.line)
+            query = read_query(block.text, ctx, block.line, path)
         except UsageError as exc:
             sys.stderr.write(f"tasks: {path}: {exc}\n")
             refused += 1

@@ -2,7 +2,8 @@
 line, ``#`` starts a comment), its filters joined by AND.
 
 What tasktrack does not do is refused, naming the instruction and its line: JavaScript (``filter by
-function`` and the like), dependencies, presets and placeholders. Layout instructions (``hide …``,
+function`` and the like), dependencies, presets, and placeholders other than the ``{{query.file.…}}`` of
+the note's path (with ``--note``). Layout instructions (``hide …``,
 ``show …``, ``short mode``, ``full mode``) are accepted and change nothing in the terminal; ``explain``
 says so.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from tasktrack.errors import UsageError
 from tasktrack.model import Task
@@ -78,20 +80,39 @@ _REFUSED = (
     (re.compile(r".*\bfunction\b.*"), "JavaScript (`… by function`) is not run by tasktrack"),
     (re.compile(r"(has|no) (id|depends on)|id (includes|does not include|regex).*|is (not )?(blocked|blocking)"),
      "dependency filters are not supported"),
-    (re.compile(r"preset\b.*|.*\{\{.*\}\}.*"), "presets and placeholders are not supported"),
+    (re.compile(r"preset\b.*"), "presets are not supported"),
+    (re.compile(r".*\{\{.*\}\}.*"), "placeholders are supported only for the path of the note (`--note`): "
+                                   "query.file.path, root, folder, filename, filenameWithoutExtension"),
 )
 
 
-def parse_query(text: str, ctx: Context, first_line: int = 1) -> Query:
-    """The ``Query`` of ``text``; a ``UsageError`` naming the line of the first instruction it cannot do."""
+def parse_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:
+    """The ``Query`` of ``text`` (in the note ``note``, whose path the ``{{query.file.…}}`` placeholders stand
+    for); a ``UsageError`` naming the line of the first instruction it cannot do."""
     query = Query(default_sorts=[sort_key(name, ctx.today) for name in DEFAULT_SORT])
+    values = placeholders(note)
     for instruction in instructions(text, first_line):
         try:
-            understood = _apply(query, instruction.text, ctx)
+            understood = _apply(query, _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)),
+                                                           instruction.text), ctx)
         except UsageError as exc:
             raise UsageError(f"line {instruction.line}: `{instruction.text}`: {exc}") from None
         query.explanation.append(f"line {instruction.line}: {instruction.text}  =>  {understood}")
     return query
+
+
+_PLACEHOLDER_RE = re.compile(r"\{\{\s*(query\.file\.\w+)\s*\}\}")
+
+
+def placeholders(note: str | None) -> dict[str, str]:
+    """The values of the ``{{query.file.…}}`` placeholders in a block of the note ``note``."""
+    if note is None:
+        return {}
+    path = PurePosixPath(note)
+    parent = "/" if str(path.parent) == "." else f"{path.parent}/"
+    return {"query.file.path": note, "query.file.root": f"{path.parts[0]}/" if len(path.parts) > 1 else "/",
+            "query.file.folder": parent, "query.file.filename": path.name,
+            "query.file.filenameWithoutExtension": path.stem}
 
 
 def _apply(query: Query, text: str, ctx: Context) -> str:
