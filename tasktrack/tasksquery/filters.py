@@ -1,0 +1,299 @@
+"""Filter instructions of the Obsidian Tasks query language, each read into a ``Filter``: a test on a ``Task``,
+the words that say how it was understood (``explain``), and the statuses it can match, which the store
+selects in SQL before the tests run.
+
+What a filter looks at, as Obsidian Tasks does: ``done`` is the DONE, CANCELLED and NON_TASK status types;
+text filters match case-insensitive parts, ``regex matches /…/flags`` is case-sensitive without ``i``; a
+date filter fails on a task without that date, except ``starts`` (it matches tasks with no start date) and
+``happens`` (any of the start, scheduled and due dates). Our own filters: ``owner``, ``property`` and
+``has inferred due date``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+
+from tasktrack.errors import UsageError
+from tasktrack.model import DATAVIEW_KEY_OF, DATE_EMOJI, FINISHED, PRIORITY_RANK, STATUSES, Task, parse_priority
+from tasktrack.tasksquery.dateranges import DateRange, parse_range
+
+Test = Callable[[Task], bool]
+
+# Our statuses -> the status types of Obsidian Tasks, and the order ``sort by status.type`` puts the types in.
+STATUS_TYPES = {"proposed": "TODO", "open": "TODO", "in_progress": "IN_PROGRESS", "deferred": "ON_HOLD",
+                "done": "DONE", "cancelled": "CANCELLED", "non_task": "NON_TASK"}
+TYPE_ORDER = ("IN_PROGRESS", "TODO", "ON_HOLD", "DONE", "CANCELLED", "NON_TASK")
+ALL_STATUSES = frozenset(STATUSES)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What reading a query needs besides its words: today's date and the owner names ``me`` stands for."""
+
+    today: date
+    me: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Filter:
+    explanation: str
+    test: Test
+    statuses: frozenset[str] = ALL_STATUSES  # only tasks with these statuses can pass
+
+
+# -- the pieces of a task that filters, sorts and groups read --------------------------------------------
+
+
+def root(task: Task) -> str:
+    """The top folder of the task's note, with a trailing ``/`` (``/`` at the top of the vault)."""
+    parts = PurePosixPath(task.path).parts
+    return f"{parts[0]}/" if len(parts) > 1 else "/"
+
+
+def folder(task: Task) -> str:
+    parent = str(PurePosixPath(task.path).parent)
+    return "/" if parent == "." else f"{parent}/"
+
+
+def filename(task: Task) -> str:
+    return PurePosixPath(task.path).name
+
+
+TEXT_FIELDS: dict[str, Callable[[Task], str]] = {
+    "description": lambda task: task.description,
+    "path": lambda task: task.path,
+    "root": root,
+    "folder": folder,
+    "filename": filename,
+    "heading": lambda task: task.heading or "",
+    "status.name": lambda task: task.status,
+    "recurrence": lambda task: task.recurrence or "",
+}
+
+# The date fields of the query language -> the fields of a task they read.
+DATE_WORDS: dict[str, tuple[str, ...]] = {
+    "due": ("due",), "scheduled": ("scheduled",), "starts": ("start",), "start": ("start",),
+    "created": ("created",), "done": ("done",), "cancelled": ("cancelled",),
+    "happens": ("start", "scheduled", "due"),
+}
+
+
+# -- reading one filter ----------------------------------------------------------------------------------
+
+_DATE_RE = re.compile(
+    rf"({'|'.join(DATE_WORDS)})\s+(on or before|on or after|in or before|in or after|before|after|on|in)?\s*(.+)")
+_HAS_DATE_RE = re.compile(rf"(has|no)\s+({'|'.join(DATE_WORDS)})\s+date")
+_INVALID_RE = re.compile(rf"({'|'.join(DATE_WORDS)})\s+date\s+is\s+invalid")
+_TEXT_RE = re.compile(
+    rf"({'|'.join(re.escape(f) for f in TEXT_FIELDS)})\s+"
+    r"(includes|does not include|regex matches|regex does not match)\s+(.*)", re.IGNORECASE)
+_TAGS_RE = re.compile(
+    r"tags?\s+(includes?|do not include|does not include|regex matches|regex does not match)\s+(.+)", re.IGNORECASE)
+_STATUS_TYPE_RE = re.compile(r"status\.type\s+is(\s+not)?\s+(\S+)")
+_PRIORITY_RE = re.compile(r"priority\s+is\s+(?:(above|below|not)\s+)?(\S+)")
+_OWNER_RE = re.compile(r"owner\s+(is not|is|includes|does not include)\s+(.+)", re.IGNORECASE)
+_PROPERTY_RE = re.compile(r"property\s+(\S+)\s+is\s+(.+)", re.IGNORECASE)
+
+
+def parse_filter(text: str, ctx: Context) -> Filter | None:
+    """The filter ``text`` is (``None`` when it is no filter); ``UsageError`` for a filter with a bad value."""
+    lower = text.lower()
+    for reader in _READERS:
+        found = reader(text, lower, ctx)
+        if found is not None:
+            return found
+    return None
+
+
+def _fixed(text: str, lower: str, ctx: Context) -> Filter | None:
+    unfinished = ALL_STATUSES - set(FINISHED)
+    fixed = {
+        "done": Filter("done (status type DONE, CANCELLED or NON_TASK)", lambda t: t.status in FINISHED,
+                       frozenset(FINISHED)),
+        "not done": Filter("not done (status type TODO, IN_PROGRESS or ON_HOLD)",
+                           lambda t: t.status not in FINISHED, unfinished),
+        "is recurring": Filter("is recurring", lambda t: t.recurrence is not None),
+        "is not recurring": Filter("is not recurring", lambda t: t.recurrence is None),
+        "has tags": Filter("has tags", lambda t: bool(t.tags)),
+        "no tags": Filter("no tags", lambda t: not t.tags),
+        "has inferred due date": Filter("has a due date inferred from its words (a tasktrack filter)",
+                                        lambda t: t.inferred_due is not None),
+    }
+    return fixed.get(" ".join(lower.split()))
+
+
+def _status_type(text: str, lower: str, ctx: Context) -> Filter | None:
+    m = _STATUS_TYPE_RE.fullmatch(lower)
+    if m is None:
+        return None
+    kind = m.group(2).upper()
+    if kind not in TYPE_ORDER:
+        raise UsageError(f"unknown status type {m.group(2)!r}: use {', '.join(TYPE_ORDER)}")
+    matching = frozenset(status for status, type_ in STATUS_TYPES.items() if type_ == kind)
+    if m.group(1):
+        rest = ALL_STATUSES - matching
+        return Filter(f"status type is not {kind} (status {', '.join(sorted(rest))})",
+                      lambda t: t.status in rest, rest)
+    return Filter(f"status type is {kind} (status {', '.join(sorted(matching))})",
+                  lambda t: t.status in matching, matching)
+
+
+def _has_date(text: str, lower: str, ctx: Context) -> Filter | None:
+    m = _HAS_DATE_RE.fullmatch(" ".join(lower.split()))
+    if m is None:
+        return None
+    fields = DATE_WORDS[m.group(2)]
+    if m.group(1) == "has":
+        return Filter(f"has a {' or '.join(fields)} date", lambda t: any(t.date(f) for f in fields))
+    return Filter(f"has no {' and no '.join(fields)} date", lambda t: not any(t.date(f) for f in fields))
+
+
+def _invalid_date(text: str, lower: str, ctx: Context) -> Filter | None:
+    m = _INVALID_RE.fullmatch(" ".join(lower.split()))
+    if m is None:
+        return None
+    if m.group(1) == "happens":
+        raise UsageError("`happens date is invalid` is not a filter: name one date field")
+    name = DATE_WORDS[m.group(1)][0]
+    pattern = re.compile(rf"(?:{DATE_EMOJI[name]}\ufe0f?\s*|\[{DATAVIEW_KEY_OF[name]}::\s*)(\d{{4}}-\d\d-\d\d)")
+    return Filter(f"{name} date is written but is not a real date",
+                  lambda t: t.date(name) is None and pattern.search(t.raw) is not None)
+
+
+def _date(text: str, lower: str, ctx: Context) -> Filter | None:
+    m = _DATE_RE.fullmatch(" ".join(lower.split()))
+    if m is None:
+        return None
+    word, operator, value = m.group(1), m.group(2) or "on", m.group(3)
+    fields = DATE_WORDS[word]
+    first, last = parse_range(value, ctx.today)
+    inside = _date_test(operator, (first, last))
+    span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+    explanation = f"{word} {operator} {span}"
+    if word in ("starts", "start"):
+        return Filter(explanation + " (or no start date)", lambda t: t.start is None or inside(t.start))
+    if len(fields) > 1:
+        return Filter(explanation + f" (any of {', '.join(fields)})",
+                      lambda t: any((d := t.date(f)) is not None and inside(d) for f in fields))
+    name = fields[0]
+    return Filter(explanation, lambda t: (d := t.date(name)) is not None and inside(d))
+
+
+def _date_test(operator: str, span: DateRange) -> Callable[[str], bool]:
+    """The test of a ``YYYY-MM-DD`` date for ``operator`` and the inclusive ``span``."""
+    first, last = span[0].isoformat(), span[1].isoformat()
+    tests: dict[str, Callable[[str], bool]] = {
+        "on": lambda d: first <= d <= last, "in": lambda d: first <= d <= last,
+        "before": lambda d: d < first, "after": lambda d: d > last,
+        "on or before": lambda d: d <= last, "in or before": lambda d: d <= last,
+        "on or after": lambda d: d >= first, "in or after": lambda d: d >= first,
+    }
+    return tests[operator]
+
+
+def _text(text: str, lower: str, ctx: Context) -> Filter | None:
+    m = _TEXT_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    field, operator, value = m.group(1).lower(), m.group(2).lower(), m.group(3).strip()
+    get = TEXT_FIELDS[field]
+    matches = _matcher(operator, value)
+    return Filter(f"{field} {operator} {value}", lambda t: matches(get(t)))
+
+
+def _matcher(operator: str, value: str) -> Callable[[str], bool]:
+    """``includes``/``does not include`` (a part, any case) or ``regex (does not) match(es)`` of ``value``."""
+    if operator.startswith("regex"):
+        pattern = parse_regex(value)
+        if "not" in operator:
+            return lambda s: pattern.search(s) is None
+        return lambda s: pattern.search(s) is not None
+    needle = value.casefold()
+    if "not" in operator:
+        return lambda s: needle not in s.casefold()
+    return lambda s: needle in s.casefold()
+
+
+def parse_regex(value: str) -> re.Pattern[str]:
+    """A JavaScript regular expression ``/pattern/flags`` (flags ``i``, ``m``, ``s``, ``u``)."""
+    m = re.fullmatch(r"/(.*)/([a-z]*)", value.strip(), re.DOTALL)
+    if m is None or not m.group(1):
+        raise UsageError(f"a regular expression is written /pattern/flags, not {value!r}")
+    flags = 0
+    for flag in m.group(2):
+        if flag not in "imsu":
+            raise UsageError(f"unknown regular expression flag {flag!r} in {value!r}: use i, m, s or u")
+        flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "u": 0}[flag]
+    try:
+        return re.compile(m.group(1), flags)
+    except re.error as exc:
+        raise UsageError(f"{value!r} is not a regular expression tasktrack can read: {exc}") from None
+
+
+def _tags(text: str, lower: str, ctx: Context) -> Filter | None:
+    m = _TAGS_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    operator, value = m.group(1).lower(), m.group(2).strip()
+    negated = "not" in operator
+    matches = _matcher(operator.replace("not ", "") if negated else operator, value)
+    if negated:
+        return Filter(f"no tag {operator.replace('do not ', '').replace('does not ', '')} {value}",
+                      lambda t: not any(matches(tag) for tag in t.tags))
+    return Filter(f"a tag {operator} {value}", lambda t: any(matches(tag) for tag in t.tags))
+
+
+def _priority(text: str, lower: str, ctx: Context) -> Filter | None:
+    m = _PRIORITY_RE.fullmatch(" ".join(lower.split()))
+    if m is None:
+        return None
+    relation, level = m.group(1), parse_priority(m.group(2))
+    rank = PRIORITY_RANK[level]
+    tests: dict[str | None, Test] = {
+        None: lambda t: PRIORITY_RANK[t.priority] == rank, "not": lambda t: PRIORITY_RANK[t.priority] != rank,
+        "above": lambda t: PRIORITY_RANK[t.priority] < rank, "below": lambda t: PRIORITY_RANK[t.priority] > rank,
+    }
+    return Filter(f"priority is {relation + ' ' if relation else ''}{level}", tests[relation])
+
+
+def _owner(text: str, lower: str, ctx: Context) -> Filter | None:
+    m = _OWNER_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    operator, value = m.group(1).lower(), m.group(2).strip()
+    if operator.startswith("is"):
+        names = {n.casefold() for n in (ctx.me if value.lower() == "me" else (value.lstrip("@"),))}
+        has: Test = lambda t: any(o.casefold() in names for o in t.owners)  # noqa: E731
+    else:
+        part = value.lstrip("@").casefold()
+        has = lambda t: any(part in o.casefold() for o in t.owners)  # noqa: E731
+    shown = f"{value} ({', '.join(ctx.me)})" if value.lower() == "me" else value
+    if "not" in operator:
+        return Filter(f"owner {operator} {shown} (a tasktrack filter)", lambda t: not has(t))
+    return Filter(f"owner {operator} {shown} (a tasktrack filter)", has)
+
+
+def _property(text: str, lower: str, ctx: Context) -> Filter | None:
+    m = _PROPERTY_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    key, value = m.group(1), m.group(2).strip()
+    return Filter(f"the note's property {key} is {value} (a tasktrack filter)",
+                  lambda t: _property_is(t.properties, key, value))
+
+
+def _property_is(properties: dict[str, Any], key: str, value: str) -> bool:
+    """As ``tasks list --prop``: any case, and a list property matches when one of its items does."""
+    found = next((v for k, v in properties.items() if k.casefold() == key.casefold()), None)
+    values = found if isinstance(found, list) else [found]
+    return any(v is not None and str(v).casefold() == value.casefold() for v in values)
+
+
+_READERS: tuple[Callable[[str, str, Context], Filter | None], ...] = (
+    _fixed, _status_type, _has_date, _invalid_date, _date, _text, _tags, _priority, _owner, _property,
+)

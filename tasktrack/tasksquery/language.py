@@ -1,0 +1,157 @@
+"""A ```` ```tasks ```` query read into a ``Query``: one instruction a line (a trailing ``\\`` joins the next
+line, ``#`` starts a comment), its filters joined by AND.
+
+What tasktrack does not do is refused, naming the instruction and its line: JavaScript (``filter by
+function`` and the like), dependencies, presets, and placeholders other than the ``{{query.file.…}}`` of
+the note's path (with ``--note``). Layout instructions (``hide …``,
+``show …``, ``short mode``, ``full mode``) are accepted and change nothing in the terminal; ``explain``
+says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from tasktrack.errors import UsageError
+from tasktrack.model import Task
+from tasktrack.tasksquery.boolean import is_boolean, parse_boolean
+from tasktrack.tasksquery.filters import ALL_STATUSES, Context, Filter, parse_filter
+from tasktrack.tasksquery.sorting import DEFAULT_SORT, GroupKey, SortKey, group_key, sort_key
+
+
+@dataclass(frozen=True)
+class Instruction:
+    line: int  # where it starts, 1-based
+    text: str
+
+
+@dataclass
+class Query:
+    filters: list[Filter] = field(default_factory=list)
+    sorts: list[SortKey] = field(default_factory=list)
+    default_sorts: list[SortKey] = field(default_factory=list)  # after the query's own keys
+    group: GroupKey | None = None
+    limit: int | None = None
+    limit_groups: int | None = None
+    explain: bool = False
+    explanation: list[str] = field(default_factory=list)  # a line per instruction, how it was understood
+    base: Callable[[Task], bool] | None = None  # which tasks the query language sees at all
+
+    @property
+    def statuses(self) -> frozenset[str]:
+        """The statuses a task may have and pass every filter."""
+        allowed = ALL_STATUSES
+        for f in self.filters:
+            allowed &= f.statuses
+        return allowed
+
+    def keeps(self, task: Task) -> bool:
+        return (self.base is None or self.base(task)) and all(f.test(task) for f in self.filters)
+
+
+def instructions(text: str, first_line: int = 1) -> list[Instruction]:
+    """The instructions of a query, without comments and blank lines, continued lines joined."""
+    found: list[Instruction] = []
+    pending: list[str] = []
+    start = first_line
+    for number, line in enumerate(text.splitlines(), first_line):
+        if not pending:
+            start = number
+        stripped = line.strip()
+        if stripped.endswith("\\"):
+            pending.append(stripped[:-1].strip())
+            continue
+        joined = " ".join([*pending, stripped]).strip()
+        pending = []
+        if joined and not joined.startswith("#"):
+            found.append(Instruction(start, joined))
+    if pending and " ".join(pending).strip():
+        found.append(Instruction(start, " ".join(pending).strip()))
+    return found
+
+
+_LIMIT_RE = re.compile(r"limit\s+(groups\s+)?(?:to\s+)?(\d+)(?:\s+tasks?)?")
+_LAYOUT_RE = re.compile(
+    r"(hide|show)\s+.+|short mode|full mode|short|ignore global query|view list")
+_REFUSED = (
+    (re.compile(r".*\bfunction\b.*"), "JavaScript (`… by function`) is not run by tasktrack"),
+    (re.compile(r"(has|no) (id|depends on)|id (includes|does not include|regex).*|is (not )?(blocked|blocking)"),
+     "dependency filters are not supported"),
+    (re.compile(r"preset\b.*"), "presets are not supported"),
+    (re.compile(r".*\{\{.*\}\}.*"), "placeholders are supported only for the path of the note (`--note`): "
+                                   "query.file.path, root, folder, filename, filenameWithoutExtension"),
+)
+
+
+def parse_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:
+    """The ``Query`` of ``text`` (in the note ``note``, whose path the ``{{query.file.…}}`` placeholders stand
+    for); a ``UsageError`` naming the line of the first instruction it cannot do."""
+    query = Query(default_sorts=[sort_key(name, ctx.today) for name in DEFAULT_SORT])
+    values = placeholders(note)
+    for instruction in instructions(text, first_line):
+        try:
+            understood = _apply(query, _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)),
+                                                           instruction.text), ctx)
+        except UsageError as exc:
+            raise UsageError(f"line {instruction.line}: `{instruction.text}`: {exc}") from None
+        query.explanation.append(f"line {instruction.line}: {instruction.text}  =>  {understood}")
+    return query
+
+
+_PLACEHOLDER_RE = re.compile(r"\{\{\s*(query\.file\.\w+)\s*\}\}")
+
+
+def placeholders(note: str | None) -> dict[str, str]:
+    """The values of the ``{{query.file.…}}`` placeholders in a block of the note ``note``."""
+    if note is None:
+        return {}
+    path = PurePosixPath(note)
+    parent = "/" if str(path.parent) == "." else f"{path.parent}/"
+    return {"query.file.path": note, "query.file.root": f"{path.parts[0]}/" if len(path.parts) > 1 else "/",
+            "query.file.folder": parent, "query.file.filename": path.name,
+            "query.file.filenameWithoutExtension": path.stem}
+
+
+def _apply(query: Query, text: str, ctx: Context) -> str:
+    """Add the instruction ``text`` to ``query``; how it was understood."""
+    lower = " ".join(text.lower().split())
+    if m := _LIMIT_RE.fullmatch(lower):
+        if m.group(1):
+            query.limit_groups = int(m.group(2))
+            return f"at most {m.group(2)} tasks in each group"
+        query.limit = int(m.group(2))
+        return f"at most {m.group(2)} tasks"
+    if lower.startswith("sort by ") and "function" not in lower:
+        key = sort_key(text.strip()[8:], ctx.today)
+        query.sorts.append(key)
+        return f"sort by {key.name}{' (reversed)' if key.reverse else ''}"
+    if lower.startswith("group by ") and "function" not in lower:
+        if query.group is not None:
+            raise UsageError("tasktrack groups by one key only")
+        query.group = group_key(text.strip()[9:])
+        return f"group by {query.group.name}{' (reversed)' if query.group.reverse else ''}"
+    if lower == "explain":
+        query.explain = True
+        return "print how each instruction was understood"
+    if _LAYOUT_RE.fullmatch(lower):
+        return "layout: changes nothing in the terminal"
+    found = read_filter(text, ctx)
+    query.filters.append(found)
+    return found.explanation
+
+
+def read_filter(text: str, ctx: Context) -> Filter:
+    """One filter, or a boolean combination of filters."""
+    lower = " ".join(text.lower().split())
+    for pattern, reason in _REFUSED:
+        if pattern.fullmatch(lower):
+            raise UsageError(reason)
+    if is_boolean(text):
+        return parse_boolean(text, lambda inner: read_filter(inner, ctx))
+    found = parse_filter(text, ctx)
+    if found is None:
+        raise UsageError("not an instruction tasktrack understands")
+    return found
