@@ -408,8 +408,7 @@ def _note_values(note: Note) -> tuple[Any, ...]:
             _to_json(note.warnings), note.error, int(note.partial), note.tail)
 
 
-def _to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False)
 
 
 def task_row(task: Task, note_id: int) -> tuple[Any, ...]:
