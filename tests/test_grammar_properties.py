@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tasktrack.model import PRIORITIES
 from tasktrack.parse.grammar import Segment, TaskLine, parse_line
 from tasktrack.parse.scanner import identity_key, split_lines
-from tasktrack.parse.structure import _Walker, list_items
+from tasktrack.parse.structure import list_items
 
 SEGMENT_KINDS = {
     "prefix", "marker", "gap", "checkbox", "text", "space", "field", "tag", "owner", "block_id", "trailing",
@@ -135,25 +135,6 @@ def test_fields_of_glued_and_dataview_lines(line: str, description: str, priorit
     assert task is not None
     assert (task.description, task.priority, task.dates, task.recurrence, task.owners, task.tags, task.block_id,
             task.warnings) == (description, priority, dates, recurrence, owners, tags, block_id, warnings)
-
-
-BLOCK_LINES = st.sampled_from([
-    "", " ", "\u00a0", "text", "Über", "# H", "## H2 ##", "#tag x", "#", "####### x", "- a", "- [ ] t", "-", "- ",
-    "--", "---", "- - -", "***", "* * *", "*a*", "* b", "+ c", "+", "1. x", "2. y", "1)", "1.", "3) z", "10. ten",
-    "===", "=", "_ _ _", "__", "> q", ">", "  - i", "\t- j", "    - [ ] s", "  text", "      code", "```", "~~~",
-    "<!-- c", "-->", "%% c", "%%", "**Date**: x", "- [x] done", "[[link]]", "- [[l]]", "-\tx", "*\tx", "-    x",
-    "-     code",
-])
-
-
-@settings(max_examples=600, deadline=None)
-@given(st.lists(BLOCK_LINES, max_size=30), st.integers(0, 5))
-def test_the_flat_lane_finds_what_the_full_walk_finds(lines: list[str], start: int) -> None:
-    """``list_items`` reads lines at column 0 in a fast lane, then hands over to the walker: the same items."""
-    stop = len(lines)
-    assert list(list_items(lines, start)) == list(_Walker(lines).items(start, stop))
-    for cut in range(start, stop + 1, 7):
-        assert list(list_items(lines, start, cut)) == list(_Walker(lines).items(start, cut))
 
 
 # What identity_key drops (tags, owners, inline fields), as one regex; the scanner reads the same in linear time.
