@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from tasktrack.errors import UsageError
-from tasktrack.model import WEEKDAYS
+from tasktrack.model import MONTHS, WEEKDAYS
 
 _WEEKDAY_ABBR = {name[:3]: i for i, name in enumerate(WEEKDAYS)} | {"tues": 1, "thur": 3, "thurs": 3}
 _UNITS = {"d": "day", "day": "day", "w": "week", "wk": "week", "week": "week", "m": "month",
@@ -21,8 +21,7 @@ _UNITS = {"d": "day", "day": "day", "w": "week", "wk": "week", "week": "week", "
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _IN_RE = re.compile(r"(?:in\s+)?\+?(\d+|[a-z]+)\s*(d|days?|w|wks?|weeks?|m|mo|months?|y|yrs?|years?)(\s+ago)?")
-_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|" \
-          r"august|september|october|november|december"
+_MONTHS = "|".join((*MONTHS, *(name[:3] for name in MONTHS), "sept"))
 _DATEISH_RE = re.compile(
     rf"\b(?:{_MONTHS}|{'|'.join(WEEKDAYS)}|mon|tue|wed|thu|fri|sat|sun|today|tomorrow|yesterday|"
     r"day|days|week|weeks|month|months|year|years|fortnight|noon|midnight)\b|\d{1,4}[/.-]\d{1,2}",
@@ -130,6 +129,12 @@ def _relative(words: str, base: date) -> date | None:
 def _dateparser(words: str, base: date) -> date | None:
     if not _DATEISH_RE.search(words):
         return None
+    return with_dateparser(words, base)
+
+
+def with_dateparser(phrase: str, base: date) -> date | None:
+    """What dateparser reads ``phrase`` as (English, relative to ``base``, preferring the future), for a phrase
+    known to be about a date (never free text: it reads ``a`` as January). It is imported only then: slowly."""
     import dateparser
 
     settings = {
@@ -139,7 +144,7 @@ def _dateparser(words: str, base: date) -> date | None:
         "PREFER_DAY_OF_MONTH": "first",
     }
     try:
-        found = dateparser.parse(words, languages=["en"], settings=settings)
+        found = dateparser.parse(phrase, languages=["en"], settings=settings)
     except (ValueError, OverflowError):
         return None
     return found.date() if found is not None else None
