@@ -343,10 +343,24 @@ def _words(text: str) -> set[str]:
     return words
 
 
+def _rules_by_word() -> dict[str, tuple[Rule, ...]]:
+    """For each trigger word, the rules that name it in their first trigger set."""
+    found: dict[str, list[Rule]] = {}
+    for rule in RULES:
+        for word in rule.triggers[0]:
+            found.setdefault(word, []).append(rule)
+    return {word: tuple(rules) for word, rules in found.items()}
+
+
+_RULES_BY_WORD = _rules_by_word()
+
+
 def _candidates(text: str) -> list[Rule]:
-    """The rules ``text`` (lowercase) can match: those it holds a word of each trigger set of."""
+    """The rules ``text`` (lowercase) can match, in their order: those it holds a word of each trigger set of."""
     words = _words(text)
-    return [rule for rule in RULES if all(not words.isdisjoint(needed) for needed in rule.triggers)]
+    named = {rule for word in words.intersection(_RULES_BY_WORD) for rule in _RULES_BY_WORD[word]}
+    return sorted((rule for rule in named if all(not words.isdisjoint(need) for need in rule.triggers[1:])),
+                  key=RULES.index)
 
 
 def phrases(text: str) -> list[tuple[Rule, re.Match[str]]]:
