@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from tasktrack.model import OWNER_PATTERN, TAG_PATTERN, Note, Task
-from tasktrack.parse.grammar import TaskLine, parse_line, valid_date
+from tasktrack.parse.grammar import TaskLine, is_task_line, parse_line, valid_date
 from tasktrack.parse.infer import infer_due
 from tasktrack.parse.properties import BrokenYAML, read_properties
 from tasktrack.parse.statuses import StatusMap
@@ -193,7 +193,7 @@ def scan_text(note: Note, text: str, statuses: StatusMap) -> None:
     base = date.fromisoformat(note.note_date) if note.note_date else None
     task_lines: set[int] = set()
     item_parent: dict[int, int | None] = {}
-    for item in list_items(lines, body):
+    for item in list_items(lines, body, _last_task_line(lines, body) + 1):
         item_parent[item.line] = item.parent
         parsed = parse_line(lines[item.line])
         if parsed is None:
@@ -204,6 +204,11 @@ def scan_text(note: Note, text: str, statuses: StatusMap) -> None:
         task_lines.add(item.line)
         note.tasks.append(_task(note.path, item.line, parsed, statuses, parent, item.heading, base))
         note.warnings.extend((item.line + 1, w) for w in parsed.warnings)
+
+
+def _last_task_line(lines: list[str], body: int) -> int:
+    """The last line shaped like a task (-1 if none): the block structure below it does not matter."""
+    return next((i for i in range(len(lines) - 1, body - 1, -1) if is_task_line(lines[i])), -1)
 
 
 def _task(path: str, line: int, parsed: TaskLine, statuses: StatusMap, parent: int | None, heading: str | None,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -218,7 +219,7 @@ class Store:
         """Write changed notes and drop deleted ones, in one transaction; return how many tasks changed.
         Rows are gathered and inserted in batches (a first scan writes tens of thousands). ``pinned``: for a
         note, {1-based line: the id of the task the writer put there} (see ``ids.match_tasks``)."""
-        batch = _Batch(stamp or now_stamp(), _IdsInUse(self.db))
+        batch = _Batch(stamp or now_stamp())
         changes = 0
         with self.transaction():
             for path in deleted:
@@ -267,14 +268,18 @@ class Store:
         rows = self.db.execute("SELECT * FROM tasks WHERE note_id=? ORDER BY line", (note_id,))
         return [load_task(row, path) for row in rows]
 
+    def _id_in_use(self, batch: _Batch, task_id: str) -> bool:
+        """Whether a task of the store (the replaced notes' old tasks are gone by now) or of ``batch`` has it."""
+        return task_id in batch.given or (
+            self.db.execute("SELECT 1 FROM tasks WHERE id=?", (task_id,)).fetchone() is not None)
+
     def _put_tasks(self, note_id: int, note: Note, old: list[Task], batch: _Batch,
                    pinned: Mapping[int, str] | None = None) -> int:
         """Give the note's tasks their ids (an old task's, where one continues it), parents and first-seen
         times, and gather their rows and the events of what changed."""
         matched = match_tasks(old, note.tasks, pinned) if old else {}
-        batch.used.release(k.id for k in old)
-        ids = assign_ids(note.path, note.tasks, matched, batch.used.__contains__)
-        batch.used.add(ids)
+        ids = assign_ids(note.path, note.tasks, matched, partial(self._id_in_use, batch))
+        batch.given.update(ids)
         by_line = {task.line: task_id for task, task_id in zip(note.tasks, ids, strict=True)}
         changes = 0
         for i, (task, task_id) in enumerate(zip(note.tasks, ids, strict=True)):
@@ -359,44 +364,12 @@ def _migrate_from_2(db: sqlite3.Connection) -> None:
 _MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_from_2}
 
 
-class _IdsInUse:
-    """Every task id in the store (loaded only when a new id is needed), plus those given out since."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.ids: set[str] | None = None
-        self.added: set[str] = set()
-        self.released: set[str] = set()
-
-    def __contains__(self, task_id: object) -> bool:
-        if self.ids is None:
-            self.ids = {r[0] for r in self.db.execute("SELECT id FROM tasks")}
-            self.ids = (self.ids - self.released) | self.added
-        return task_id in self.ids
-
-    def release(self, ids: Iterable[str]) -> None:
-        gone = set(ids)
-        if self.ids is None:
-            self.released |= gone
-            self.added -= gone
-        else:
-            self.ids -= gone
-
-    def add(self, ids: Iterable[str]) -> None:
-        new = set(ids)
-        if self.ids is None:
-            self.added |= new
-            self.released -= new
-        else:
-            self.ids |= new
-
-
 @dataclass(slots=True)
 class _Batch:
     """Rows gathered during one ``apply``, written at its end."""
 
     stamp: str
-    used: _IdsInUse
+    given: set[str] = field(default_factory=set)  # the ids of the tasks gathered (some not written yet)
     notes: list[tuple[Any, ...]] = field(default_factory=list)
     tasks: list[tuple[Any, ...]] = field(default_factory=list)
     events: list[tuple[Any, ...]] = field(default_factory=list)

@@ -1,9 +1,11 @@
 """Keep the store in step with the vault: re-read only the notes whose size or mtime changed.
 
-Many notes (a first scan) are read in a ``concurrent.futures`` process pool, a few in this process. The
-notes come back as they are read, in order, and the store writes them as they come: reading and writing
-overlap. Workers die with the process that started them (a killed scan leaves none behind) and leave
-Ctrl-C to it.
+A few notes are read and saved in this process. Many (a first scan) are cut into batches that the workers
+of a ``concurrent.futures`` process pool each read and save to the store themselves, one transaction a
+batch (SQLite lets one write at a time; the others go on reading meanwhile): saving a note costs about
+half as much as reading it, and sending the notes back to be saved here would cost as much again.
+Workers die with the process that started them (a killed scan leaves none behind, and the batch it was
+saving is rolled back) and leave Ctrl-C to it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from tasktrack.model import Note
 from tasktrack.parse.scanner import FileStat, Skipped, scan_file, walk_vault
 from tasktrack.parse.statuses import StatusMap
-from tasktrack.store.database import Store
+from tasktrack.store.database import Store, now_stamp
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
 
 PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
 _PR_SET_PDEATHSIG = 1  # Linux prctl: the signal a process gets when the thread that started it ends
@@ -48,14 +54,38 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False,
     deleted = [p for p in known if p not in files]
     report = SyncReport(notes=len(files), deleted=deleted, skipped=skipped)
     if stale or deleted:
-        report.changed_tasks = store.apply(_noting(read_notes(vault, stale, statuses), report.read), deleted)
+        report.changed_tasks = _save(vault, store, statuses, stale, deleted, report.read)
     return report
 
 
-def _noting(notes: Iterable[Note], read: list[str]) -> Iterator[Note]:
-    for note in notes:
-        read.append(note.path)
-        yield note
+def _save(vault: Path, store: Store, statuses: StatusMap, stats: list[FileStat], deleted: list[str],
+          read: list[str]) -> int:
+    """Read and save the notes of ``stats``, drop the ``deleted``; the paths read go to ``read``. Returns how
+    many tasks changed."""
+    workers = _workers()
+    if len(stats) < PARALLEL_FROM or workers < 2:
+        read += [stat.path for stat in stats]
+        return store.apply(read_notes(vault, stats, statuses), deleted)
+    stamp = now_stamp()
+    changes = store.apply((), deleted, stamp)
+    size = max(16, len(stats) // (workers * 8))
+    batches = [stats[i : i + size] for i in range(0, len(stats), size)]
+    for paths, changed in _in_workers(partial(_save_batch, vault, store.path, statuses, stamp), batches, workers):
+        read += paths
+        changes += changed
+    return changes
+
+
+def _save_batch(vault: Path, db: Path, statuses: StatusMap, stamp: str, stats: list[FileStat]
+                ) -> tuple[list[str], int]:
+    """A worker's job: read the notes of ``stats``, then save them (the store is another worker's meanwhile);
+    their paths, and how many tasks changed."""
+    notes = list(read_notes(vault, stats, statuses))
+    store = Store(db)
+    try:
+        return [note.path for note in notes], store.apply(notes, (), stamp)
+    finally:
+        store.close()
 
 
 def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[str],
@@ -75,21 +105,22 @@ def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[s
     store.apply(read_notes(vault, stats, statuses), deleted, pinned=pinned)
 
 
-def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap) -> Iterator[Note]:
-    """The notes, in order, read in worker processes when there are many."""
-    read = partial(_read_note, vault, statuses)
-    workers = _workers()
-    if len(stats) < PARALLEL_FROM or workers < 2:
-        yield from map(read, stats)
-        return
+def read_notes(vault: Path, stats: Iterable[FileStat], statuses: StatusMap) -> Iterator[Note]:
+    """The notes, read one after the other, as they are asked for."""
+    return (_read_note(vault, statuses, stat) for stat in stats)
+
+
+def _in_workers(work: Callable[[Job], Result], jobs: list[Job], workers: int) -> Iterator[Result]:
+    """``work`` done on each of ``jobs`` in a pool of ``workers`` processes: the results, in order. On Ctrl-C or
+    a failure, the jobs not started are dropped and the workers stopped."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     others = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),))
     try:
-        yield from pool.map(read, stats, chunksize=max(16, len(stats) // (workers * 16)))
-    except BaseException:  # Ctrl-C, or a failure: what is not read yet never will be, nor what is being read
+        yield from pool.map(work, jobs)
+    except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         for worker in set(multiprocessing.active_children()) - others:
             worker.terminate()
