@@ -127,6 +127,12 @@ def _relative(words: str, base: date) -> date | None:
 def _dateparser(words: str, base: date) -> date | None:
     if not _DATEISH_RE.search(words):
         return None
+    return with_dateparser(words, base)
+
+
+def with_dateparser(phrase: str, base: date) -> date | None:
+    """What dateparser reads ``phrase`` as (English, relative to ``base``, preferring the future), for a phrase
+    known to be about a date (never free text: it reads ``a`` as January). It is imported only then: slowly."""
     import dateparser
 
     settings = {
@@ -136,7 +142,7 @@ def _dateparser(words: str, base: date) -> date | None:
         "PREFER_DAY_OF_MONTH": "first",
     }
     try:
-        found = dateparser.parse(words, languages=["en"], settings=settings)
+        found = dateparser.parse(phrase, languages=["en"], settings=settings)
     except (ValueError, OverflowError):
         return None
     return found.date() if found is not None else None

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from conftest import ORACLE
 
+from tasktrack.model import Note
 from tasktrack.parse.grammar import parse_line
-from tasktrack.parse.scanner import NoteScan, scan_text, split_lines
+from tasktrack.parse.scanner import scan_text, split_lines
 from tasktrack.parse.statuses import StatusMap
 from tasktrack.parse.structure import frontmatter_end, list_items
 
@@ -75,7 +76,7 @@ def test_list_items_and_task_lines_match_obsidian(path: Path) -> None:
 def test_scanner_tasks_and_parents_match_obsidian(path: Path) -> None:
     data = _load(path)
     expected_tasks, expected_parents = obsidian_items(data)
-    note = NoteScan(path=data["filePath"], size=0, mtime_ns=0, title=Path(data["filePath"]).stem)
+    note = Note(path=data["filePath"], size=0, mtime_ns=0, title=Path(data["filePath"]).stem)
     scan_text(note, data["fileContents"], StatusMap())
     assert {t.line - 1: t.symbol for t in note.tasks} == expected_tasks
     expected = {line + 1: (None if p is None else p + 1) for line, p in

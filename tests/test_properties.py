@@ -1,12 +1,16 @@
-"""The fast frontmatter reader gives exactly what YAML gives, or hands the text to YAML."""
+"""Frontmatter properties are exactly what YAML (python-frontmatter's safe loader) reads."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import yaml
+from frontmatter.default_handlers import SafeLoader
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tasktrack.parse.properties import BrokenYAML, _full_yaml, _NotPlain, _plain_yaml, plain_value, read_properties
+from tasktrack.parse.properties import BrokenYAML, plain_value, read_properties
 
 SEED_FRONTMATTER = """type: customer
 title: Microsoft strategy and SCO prep
@@ -25,14 +29,30 @@ last_contact: unknown
 """
 
 
-def test_seed_frontmatter_is_read_without_yaml() -> None:
-    assert _plain_yaml(SEED_FRONTMATTER.splitlines()) == {
+def as_yaml_reads(text: str) -> Any:
+    """What YAML makes of ``text``, as properties hold it; ``BrokenYAML`` if it cannot read it."""
+    try:
+        value = yaml.load(text, Loader=SafeLoader)
+    except (yaml.YAMLError, ValueError):
+        return BrokenYAML
+    return {str(k): plain_value(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+
+def properties(text: str) -> Any:
+    try:
+        return read_properties(text.split("\n"))
+    except BrokenYAML:
+        return BrokenYAML
+
+
+def test_seed_frontmatter() -> None:
+    assert read_properties(SEED_FRONTMATTER.splitlines()) == {
         "type": "customer", "title": "Microsoft strategy and SCO prep", "date": "2025-12-19",
         "account": "Microsoft", "participants": ["Jason Vallery", "Jeff Denworth"], "source": "transcript",
         "tags": ["type/customer", "account/microsoft", "generated"], "auto_created": True,
         "last_contact": "unknown",
     }
-    assert _plain_yaml(SEED_FRONTMATTER.splitlines()) == plain_value(_full_yaml(SEED_FRONTMATTER))
+    assert properties(SEED_FRONTMATTER) == as_yaml_reads(SEED_FRONTMATTER)
 
 
 @pytest.mark.parametrize("text", [
@@ -40,9 +60,8 @@ def test_seed_frontmatter_is_read_without_yaml() -> None:
     "a: \"esc\\n\"\n", "a: |\n  block\n", "a: x #c\n", "a:\n- 1\n  - 2\n", "a: 2023-02-30\n", "a: &x 1\n",
     "ON: 0\n", "null: x\n", "yes: 1\n",
 ])
-def test_anything_beyond_plain_goes_to_yaml(text: str) -> None:
-    with pytest.raises(_NotPlain):
-        _plain_yaml(text.splitlines())
+def test_anything_beyond_plain_lines_is_read_as_yaml_reads_it(text: str) -> None:
+    assert properties(text) == as_yaml_reads(text)
 
 
 def test_broken_yaml_is_reported_with_its_line() -> None:
@@ -76,14 +95,6 @@ def _render(entries: list[tuple[str, object]], indent: str) -> str:
 
 @settings(max_examples=400, deadline=None)
 @given(_entries, st.sampled_from(["", "  "]))
-def test_plain_reader_agrees_with_yaml(entries: list[tuple[str, object]], indent: str) -> None:
+def test_properties_are_what_yaml_reads(entries: list[tuple[str, object]], indent: str) -> None:
     text = _render(entries, indent)
-    try:
-        fast = _plain_yaml(text.split("\n"))
-    except _NotPlain:
-        return
-    try:
-        full = _full_yaml(text)
-    except BrokenYAML:
-        pytest.fail(f"the fast reader accepted what YAML rejects: {text!r}")
-    assert fast == plain_value(full), text
+    assert properties(text) == as_yaml_reads(text), text

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
+from tasktrack.model import Note
 from tasktrack.parse.scanner import (
     FileStat,
-    NoteScan,
-    _read_all,
     decode_note,
     scan_file,
     scan_text,
@@ -30,8 +29,8 @@ def note_paths(vault: Path) -> list[str]:
     return sorted(f.path for f in walk_vault(vault))
 
 
-def scan(text: str, path: str = "Note.md") -> NoteScan:
-    note = NoteScan(path=path, size=len(text), mtime_ns=0, title=Path(path).stem)
+def scan(text: str, path: str = "Note.md") -> Note:
+    note = Note(path=path, size=len(text), mtime_ns=0, title=Path(path).stem)
     scan_text(note, text, StatusMap())
     return note
 
@@ -232,14 +231,14 @@ def test_a_note_that_could_not_be_opened_is_tried_again_on_every_sync(make_vault
 
 def refuse_to_open(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """Opening the note ``name`` fails as if permission were denied (tests run as root, where chmod cannot)."""
-    real_open = os.open
+    real_open = Path.open
 
-    def refuse(path: Any, flags: int, *args: Any) -> int:
+    def refuse(path: Path, *args: Any, **kwargs: Any) -> Any:
         if str(path).endswith(name):
             raise PermissionError(13, "Permission denied")
-        return real_open(path, flags, *args)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(os, "open", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
 
 
 def test_broken_yaml_warns_and_tasks_still_count(make_vault: Callable[..., Path], run_cli: Callable[..., Any]) -> None:
@@ -413,14 +412,7 @@ def test_a_note_that_cannot_be_opened_keeps_its_size_and_mtime(make_vault: Calla
     """A first scan names notes without stat; one it cannot open (say, permission denied) still gets the
     size and mtime it has, so later syncs try it again only once it changes."""
     vault = make_vault({"Locked.md": "- [ ] secret\n"})
-    real_open = os.open
-
-    def refuse(path: Any, flags: int, *args: Any) -> int:
-        if str(path).endswith("Locked.md"):
-            raise PermissionError(13, "Permission denied")
-        return real_open(path, flags, *args)
-
-    monkeypatch.setattr(os, "open", refuse)
+    refuse_to_open(monkeypatch, "Locked.md")
     note = scan_file(vault, FileStat("Locked.md", -1, -1), StatusMap())
     info = (vault / "Locked.md").stat()
     assert (note.error, note.size, note.mtime_ns) == ("cannot read: Permission denied", info.st_size, info.st_mtime_ns)
@@ -429,14 +421,12 @@ def test_a_note_that_cannot_be_opened_keeps_its_size_and_mtime(make_vault: Calla
 
 @pytest.mark.parametrize("told", [0, 5, 4999, 5000, 5001, 70_000])
 def test_a_note_is_read_whole_whatever_size_it_was_said_to_have(tmp_path: Path, told: int) -> None:
-    """The size comes from the open file, but the file may still grow or shrink meanwhile."""
-    data = bytes(range(256)) * 19 + b"end" + b"x" * (5000 - 256 * 19 - 3)
+    """The size comes from the open file, whatever the walk said."""
+    data = b"- [ ] first\n" + b"x" * (5000 - 24) + b"\n- [ ] last"
     (tmp_path / "n.md").write_bytes(data)
-    fd = os.open(tmp_path / "n.md", os.O_RDONLY)
-    try:
-        assert _read_all(fd, told) == data
-    finally:
-        os.close(fd)
+    note = scan_file(tmp_path, FileStat("n.md", told, 0), StatusMap())
+    assert (note.size, note.tail) == (len(data), data[-64:])
+    assert [(t.line, t.description) for t in note.tasks] == [(1, "first"), (3, "last")]
 
 
 def test_walking_without_stat_names_the_same_notes(fixture_vault: Path) -> None:
@@ -576,3 +566,22 @@ def test_a_megabyte_of_unclosed_fields_scans_fast(unit: str, make_vault: Callabl
     assert tasks[0]["description"] == line[6:].strip()
     assert (tasks[1]["description"], tasks[1]["due"], tasks[1]["tags"], tasks[1]["owners"]) == (
         "after", "2026-12-01", ["#tag"], ["Ann"])
+
+
+@pytest.mark.parametrize("unit", ["#a ", "@a "])
+def test_a_line_of_many_tags_or_owners_then_a_word_scans_fast(unit: str, make_vault: Callable[..., Path],
+                                                              tmp_path: Path) -> None:
+    """Tags or owners followed by a word are all description: finding that once took time quadratic in their
+    number (12 KB took most of a second; this megabyte, hours)."""
+    line = "- [ ] Task " + unit * (1_000_000 // len(unit)) + "x"
+    vault = make_vault({"Slow.md": f"{line}\n- [ ] after #tag @Ann\n"})
+    env = {**os.environ, "TASKTRACK_DB": str(tmp_path / "slow.sqlite")}
+    code = "import sys; from tasktrack.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", code, "--vault", str(vault), "list", "--json"], env=env,
+                          capture_output=True, text=True, timeout=20)
+    assert (done.returncode, done.stderr) == (0, "")
+    tasks = sorted(json.loads(done.stdout), key=lambda t: t["line"])
+    count = 1_000_000 // len(unit)
+    assert tasks[0]["description"] == line[6:]
+    assert (tasks[0]["tags"], tasks[0]["owners"]) == ((["#a"] * count, []) if unit == "#a " else ([], ["a"]))
+    assert (tasks[1]["description"], tasks[1]["tags"], tasks[1]["owners"]) == ("after", ["#tag"], ["Ann"])

@@ -23,8 +23,10 @@ from tasktrack.model import (
     DATAVIEW_KEYS,
     DATE_FIELDS,
     DATE_OF_EMOJI,
+    OWNER_PATTERN,
     PRIORITIES,
     PRIORITY_OF_EMOJI,
+    TAG_PATTERN,
 )
 
 TASK_RE = re.compile(
@@ -32,43 +34,27 @@ TASK_RE = re.compile(
 )
 
 _VS = "\ufe0f?"
+_PRIORITY_SIGNS = "".join(PRIORITY_OF_EMOJI)
+_DATE_SIGNS = "".join(DATE_OF_EMOJI)
+_TEXT_SIGNS = "🔁🏁🆔⛔"  # recurrence, on completion, id, depends on
 _DV_KEYS = "|".join(sorted(DATAVIEW_KEYS, key=len, reverse=True))
 _TOKENS = (
-    rf"(?P<priority>[🔺⏫🔼🔽⏬]){_VS}",
-    rf"(?P<date_emoji>[📅📆🗓⏳⌛🛫➕✅❌]){_VS} *(?P<date>\d{{4}}-\d{{2}}-\d{{2}})",
+    rf"(?P<priority>[{_PRIORITY_SIGNS}]){_VS}",
+    rf"(?P<date_emoji>[{_DATE_SIGNS}]){_VS} *(?P<date>\d{{4}}-\d{{2}}-\d{{2}})",
     rf"🔁{_VS} *(?P<recurrence>[a-zA-Z0-9, !]*[a-zA-Z0-9!])",
     rf"🏁{_VS} *(?P<on_completion>[a-zA-Z]+)",
     rf"🆔{_VS} *(?P<id>[a-zA-Z0-9_-]+)",
     rf"⛔{_VS} *(?P<depends_on>[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+)*)",
     rf"\[ *(?P<dv_key>{_DV_KEYS}):: *(?P<dv_value>[^\]]*?) *\],?",
     rf"\( *(?P<dvp_key>{_DV_KEYS}):: *(?P<dvp_value>[^)]*?) *\),?",
-    r"(?P<tag>#(?<!\S#)[^\s!@#$%^&*(),.?\":{}|<>]+)",
-    r"@(?<![^\s(\[{\"']@)(?P<owner>\w(?:[\w.'-]*\w)?)",
+    rf"(?P<tag>{TAG_PATTERN})",
+    rf"(?P<owner>{OWNER_PATTERN})",
 )
 _TOKEN_RE = re.compile("|".join(_TOKENS))
-# The trailing run of tokens (fields, tags, owners) that ends a body, for ``read_fields``: the tokens
-# above but Dataview's (lines with ``::`` go the long way), each matched atomically as ``_TOKEN_RE.match``
-# would, and each alternative led by one literal character so that the search skips ahead fast.
-_ONE_TOKEN = "(?:" + "|".join((
-    *(rf"{e}(?>{_VS})" for e in "🔺⏫🔼🔽⏬"),
-    *(rf"{e}(?>{_VS} *\d{{4}}-\d{{2}}-\d{{2}})" for e in "📅📆🗓⏳⌛🛫➕✅❌"),
-    rf"🔁(?>{_VS} *[a-zA-Z0-9, !]*[a-zA-Z0-9!])",
-    rf"🏁(?>{_VS} *[a-zA-Z]+)",
-    rf"🆔(?>{_VS} *[a-zA-Z0-9_-]+)",
-    rf"⛔(?>{_VS} *[a-zA-Z0-9_-]+(?: *, *[a-zA-Z0-9_-]+)*)",
-    r"#(?<!\S#)(?>[^\s!@#$%^&*(),.?\":{}|<>]+)",
-    r"@(?<![^\s(\[{\"']@)(?>\w(?:[\w.'-]*\w)?)",
-)) + ")"
-_TAIL_RE = re.compile(rf"{_ONE_TOKEN}(?:[ \t]*{_ONE_TOKEN})*\Z")
-# The same tokens one by one, each with the blanks before it (Dataview's left out, as above).
-_TAIL_TOKEN_RE = re.compile("[ \t]*(?:" + "|".join(_TOKENS[:6] + _TOKENS[8:]) + ")")
 # Every token above starts with one of these characters: only there is a match attempted.
-_TOKEN_START_RE = re.compile(
-    "[#@\\[(\u231b\u23e9-\u23f3\u26d4\u2705\u274c\u2795"
-    "\U0001f194\U0001f3c1\U0001f4c5\U0001f4c6\U0001f501\U0001f53a-\U0001f53d\U0001f5d3\U0001f6eb]"
-)
+_TOKEN_START_RE = re.compile("[" + re.escape("".join(sorted({*_PRIORITY_SIGNS, *_DATE_SIGNS, *_TEXT_SIGNS, *"#@[("})))
+                             + "]")
 _BLOCK_ID_RE = re.compile(r" \^([A-Za-z0-9-]+)")
-_TASK_BODY_RE = re.compile(TASK_RE.pattern + "([ \t]*)")  # and the blanks before the body (group 5)
 
 
 class Segment(NamedTuple):
@@ -133,140 +119,6 @@ def parse_line(line: str) -> TaskLine | None:
     segs.append(Segment("checkbox", m.start("gap") + len(m.group("gap")), m.end()))
     _parse_body(task, m.end())
     return task
-
-
-class TaskFields(NamedTuple):
-    """The fields of a task line a scan keeps: what :func:`parse_line` gives, without the segments."""
-
-    symbol: str
-    description: str  # as parse_line gives it: not stripped
-    priority: str
-    dates: dict[str, str]
-    recurrence: str | None
-    owners: tuple[str, ...]
-    tags: tuple[str, ...]
-    block_id: str | None
-    warnings: list[str]
-
-
-_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (one per task of a scan)
-
-
-def read_fields(line: str) -> TaskFields | None:
-    """The same fields as :func:`parse_line` finds, read faster (scans read every task of a vault).
-
-    One regex search finds where the trailing fields, tags and owners start (a line that ends in a run of
-    them read before needs none); the rest of the body is the description. Lines where that shortcut could
-    read differently from the general parser (Dataview fields, a trailing field glued to a word) go through
-    :func:`parse_line`."""
-    m = _TASK_BODY_RE.match(line)
-    if m is None:
-        return None
-    if "::" in line:
-        return _fields_of(parse_line(line))
-    start, body = m.span(5)  # after the checkbox; after the blanks that follow it
-    end = len(line.rstrip(" \t"))
-    if end < start:
-        end = start
-    block_id = None
-    caret = line.rfind(" ^", start, end)
-    if caret >= 0:
-        block = _BLOCK_ID_RE.fullmatch(line, caret, end)
-        if block is not None:
-            block_id = block.group(1)
-            end = caret
-    if body > end:
-        body = end
-    # No token starts before tail_start: every token starts with #, @ or a character beyond ASCII.
-    tail_start = end
-    at = line.find("@", body, end)
-    if at >= 0:
-        tail_start = at
-    hashmark = line.find("#", body, tail_start)
-    if hashmark >= 0:
-        tail_start = hashmark
-    if not line[body:tail_start].isascii():
-        tail_start = body
-    known = None  # the trailing tokens, when they are a run read before
-    if tail_start < end and (tail_start == body or line[tail_start - 1] in " \t"):
-        known = _UNDATED_TAILS.get(line[tail_start:end])  # a run _TAIL_RE matched: it matches here too
-    if known is None:
-        tail = _TAIL_RE.search(line, tail_start, end) if tail_start < end else None
-        tail_start = end if tail is None else tail.start()
-        if tail is not None and tail_start > body and line[tail_start - 1] not in " \t":
-            return _fields_of(parse_line(line))
-    dates: dict[str, str] = {}
-    warnings: list[str] = []
-    if tail_start < end:
-        description = line[body:tail_start].rstrip(" \t")
-        if known is None:
-            known = _read_tail(line[tail_start:end], dates, warnings)
-        priority, recurrence, tags, owners = known
-    else:
-        description = line[body:tail_start]
-        priority, recurrence, tags, owners = _NO_TAIL
-    if "@" in description or "#" in description:
-        inline_owners: list[str] = []
-        inline_tags: list[str] = []
-        for tok in _tokens(line, body, tail_start):
-            if tok.lastgroup == "owner":
-                inline_owners.append(tok.group("owner"))
-            elif tok.lastgroup == "tag":
-                inline_tags.append(tok.group("tag"))
-        tags = (*inline_tags, *tags)
-        owners = (*inline_owners, *owners)
-    return _new(TaskFields, (m[4], description, priority, dates, recurrence,
-                             tuple(dict.fromkeys(owners)) if len(owners) > 1 else owners, tags, block_id, warnings))
-
-
-_NO_TAIL: tuple[str, None, tuple[str, ...], tuple[str, ...]] = ("normal", None, (), ())
-# Runs of trailing tokens without dates recur across a vault (the same owners, tags, priorities): each is read once.
-_UNDATED_TAILS: dict[str, tuple[str, str | None, tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _read_tail(tail: str, dates: dict[str, str],
-               warnings: list[str]) -> tuple[str, str | None, tuple[str, ...], tuple[str, ...]]:
-    """The priority, recurrence, tags and owners of a run of trailing tokens; its dates go to ``dates``."""
-    priority = "normal"
-    recurrence = None
-    tags: list[str] = []
-    owners: list[str] = []
-    # Met right to left, as _peel_trailing meets them (so the leftmost of two dates of a kind wins).
-    for sign, date_emoji, date_text, every, _done, _id, _after, tag, owner in reversed(_TAIL_TOKEN_RE.findall(tail)):
-        if tag:
-            tags.append(tag)
-        elif owner:
-            owners.append(owner)
-        elif date_text:
-            _put_date(dates, warnings, DATE_OF_EMOJI[date_emoji], date_text)
-        elif sign:
-            priority = PRIORITY_OF_EMOJI[sign]
-        elif every:
-            recurrence = every.strip()
-    found = (priority, recurrence, tuple(reversed(tags)), tuple(reversed(owners)))
-    if not dates and not warnings:
-        if len(_UNDATED_TAILS) > 20_000:
-            _UNDATED_TAILS.clear()
-        _UNDATED_TAILS[tail] = found
-    return found
-
-
-def _put_date(dates: dict[str, str], warnings: list[str], name: str, value: str) -> None:
-    """As ``_set_date`` does on a TaskLine."""
-    if valid_date(value):
-        dates[name] = value
-        if warnings:
-            warnings[:] = [w for w in warnings if not w.startswith(f"{name}:")]
-    else:
-        dates.pop(name, None)
-        warnings.append(f"{name}: impossible date {value!r} (kept as written)")
-
-
-def _fields_of(task: TaskLine | None) -> TaskFields | None:
-    if task is None:
-        return None
-    return TaskFields(task.symbol, task.description, task.priority, task.dates, task.recurrence, task.owners,
-                      task.tags, task.block_id, task.warnings)
 
 
 def _parse_body(task: TaskLine, start: int) -> None:
@@ -384,8 +236,14 @@ def _set_text_field(task: TaskLine, name: str, value: str) -> None:
 
 
 def _set_date(task: TaskLine, name: str, value: str) -> None:
-    """Leftmost occurrence wins: fields are met right to left, so a later call overwrites."""
-    _put_date(task.dates, task.warnings, name, value)
+    """Leftmost occurrence wins: fields are met right to left, so a later call overwrites (and a valid date
+    drops the warning an impossible one of the same field gave)."""
+    if valid_date(value):
+        task.dates[name] = value
+        task.warnings[:] = [w for w in task.warnings if not w.startswith(f"{name}:")]
+    else:
+        task.dates.pop(name, None)
+        task.warnings.append(f"{name}: impossible date {value!r} (kept as written)")
 
 
 def _set_dataview(task: TaskLine, name: str, value: str) -> bool:
@@ -411,7 +269,7 @@ def _collect_inline(task: TaskLine, tokens: list[re.Match[str]], desc_end: int) 
     for tok in tokens:
         group = tok.lastgroup
         if group == "owner":
-            owners.append(tok.group("owner"))
+            owners.append(tok.group("owner")[1:])
         elif group in ("dv_value", "dvp_value") and (tok.group("dv_key") or tok.group("dvp_key")) == "owner":
             owners.extend(p.strip().lstrip("@") for p in tok.group(group).split(",") if p.strip())
         elif group == "tag" and tok.end() <= desc_end:
@@ -426,7 +284,6 @@ def valid_date(text: str) -> bool:
     except ValueError:
         return False
     return len(text) == 10
-
 
 
 def content_bounds(task: TaskLine) -> tuple[int, int]:

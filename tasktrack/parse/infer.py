@@ -25,17 +25,15 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
+from typing import NamedTuple
 
-from tasktrack.dates import add_months, end_of_month, end_of_week
-from tasktrack.model import WEEKDAYS
+from tasktrack.dates import add_months, end_of_month, end_of_week, with_dateparser
+from tasktrack.model import MONTH_WORDS, WEEKDAY_WORDS, WEEKDAYS
 
 PAST_WINDOW = 30  # days: a yearless date this far before the note is a reference, not a deadline
 
-_WD_ABBR = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name and name != "May"} | {"sept": 9}
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a couple": 2,
             "couple of": 2, "couple": 2}
@@ -43,9 +41,9 @@ _VERBS = ("may", "march")  # month names only when capitalized
 _QUALIFIER_DAY = {"early": 10, "start of": 10, "beginning of": 10, "mid": 15, "middle of": 15}
 
 _WD = "(?P<wd>" + "|".join(WEEKDAYS) + ")"
-_WDA = "(?P<wd>" + "|".join((*WEEKDAYS, *sorted(_WD_ABBR, key=len, reverse=True))) + r")\.?"
-_MON_PLAIN = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\b"
-_MON = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WDA = "(?P<wd>" + "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True)) + r")\.?"
+_MON_PLAIN = "(?:" + "|".join(sorted(MONTH_WORDS, key=len, reverse=True)) + r")\.?\b"
+_MON = "(?P<mon>" + "|".join(sorted(MONTH_WORDS, key=len, reverse=True)) + r")\.?"
 _NUM = r"(?P<num>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a )?couple(?: of)?)"
 _UNIT = r"(?P<unit>hours?|days?|weeks?|months?|years?)"
 _BY = r"(?:(?:by|before|until|till|no later than|due|on|for|in|during|through)\s+(?:the\s+)?)"
@@ -74,7 +72,7 @@ def _is_verb(m: re.Match[str], text: str) -> bool:
 def _r_month_day(m: re.Match[str], base: date, text: str) -> date | None:
     if _is_verb(m, text):
         return None
-    month, day = _MONTHS[m["mon"].lower()], int(m["day"])
+    month, day = MONTH_WORDS[m["mon"].lower()], int(m["day"])
     if m["year"]:
         return _safe_date(int(m["year"]), month, day)
     return _yearless(base, month, day)
@@ -101,7 +99,7 @@ def _r_month(m: re.Match[str], base: date, text: str) -> date | None:
     qualifier = (m["q"] or "").lower().replace("the ", "").strip(" -")
     if (not m["prep"] and not qualifier) or _is_verb(m, text):
         return None  # a bare month name ("May", "march") is too often not a date
-    month = _MONTHS[m["mon"].lower()]
+    month = MONTH_WORDS[m["mon"].lower()]
     year = int(m["year"]) if m["year"] else base.year + (month < base.month)
     day = _QUALIFIER_DAY.get(qualifier) or calendar.monthrange(year, month)[1]
     return date(year, month, day)
@@ -113,7 +111,7 @@ def _r_weekday(m: re.Match[str], base: date, text: str) -> date | None:
         return None  # "sun", "sat" and "wed" alone are too often something else
     if _DATE_AFTER.match(text, m.end()):
         return None  # "by Monday, Jan 5": the date says it
-    index = WEEKDAYS.index(word) if word in WEEKDAYS else _WD_ABBR[word]
+    index = WEEKDAY_WORDS[word]
     ahead = (index - base.weekday()) % 7
     return base + timedelta(days=ahead if (m["prep"] or "").lower().startswith("this") else ahead or 7)
 
@@ -155,7 +153,7 @@ def _fixed(offset: Callable[[date], date]) -> Callable[[re.Match[str], date, str
 
 
 def _r_dateparser(m: re.Match[str], base: date, text: str) -> date | None:
-    return parse_with_dateparser(m["phrase"], base)
+    return with_dateparser(m["phrase"], base)
 
 
 # -- calendar helpers -----------------------------------------------------------------------------
@@ -199,67 +197,19 @@ def _end_of_named_quarter(m: re.Match[str], base: date, text: str) -> date | Non
 
 Resolver = Callable[[re.Match[str], date, str], date | None]
 
-_RULE_TEXT: tuple[tuple[str, Resolver], ...] = (
-    (_DEADLINE + r"(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b", _r_iso),
-    (_BY + r"?" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!:|\s*(?:%|am\b|pm\b))" + _YEAR, _r_month_day),
-    (_BY + r"?\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + _YEAR + r"\b", _r_month_day),
-    (_DEADLINE + r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d\d))?\b(?!/)", _r_slash),
-    (_DEADLINE + r"(?P<phrase>\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d\d))\b", _r_dateparser),
-    (_DEADLINE + r"the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z])", _r_day_of_month),
-    (r"(?P<prep>\b(?:by|before|until|till|no later than|in|during|through)\s+)?(?:the\s+)?"
-     r"(?P<q>\b(?:early|mid|late|(?:the\s+)?(?:end|start|beginning|middle)\s+of)[\s-]+)?\b" + _MON
-     + r"(?!\s*\d{1,2}(?:st|nd|rd|th)?\b(?!\d))(?:\s+(?P<year>20\d\d))?\b", _r_month),
-    (r"\b" + _WD + r"\s+(?:of\s+)?next\s+week\b", _r_weekday_next_week),
-    (r"(?P<prep>\b(?:by|before|until|till|on|this|next|coming|due|(?:by\s+)?(?:the\s+)?end\s+of)\s+)?\b" + _WDA
-     + r"(?:'s)?\b", _r_weekday),
-    (r"\b(?:early|start of|beginning of)\s+next\s+week\b", _fixed(_next_monday)),
-    (r"\bmid[\s-]?next\s+week\b", _fixed(lambda b: _next_monday(b) + timedelta(days=2))),
-    (r"\b(?:(?:by\s+)?(?:the\s+)?(?:end|late|latter part)\s+of\s+)?next\s+week\b",
-     _fixed(lambda b: _next_monday(b) + timedelta(days=4))),
-    (r"\b(?:the\s+)?week\s+after\s+next\b", _fixed(lambda b: _next_monday(b) + timedelta(days=11))),
-    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|(?:later\s+)?this\s+week)\b",
-     _fixed(end_of_week)),
-    (r"\b(?:early|start of|beginning of)\s+next\s+month\b", _fixed(lambda b: add_months(b.replace(day=10), 1))),
-    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+)?next\s+month\b(?!['’]s)",
-     _fixed(lambda b: end_of_month(add_months(b.replace(day=1), 1)))),
-    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom|(?:later\s+)?this\s+month)\b",
-     _fixed(end_of_month)),
-    (r"\b(?:early|(?:the\s+)?(?:start|beginning)\s+of)\s+next\s+quarter\b",
-     _fixed(lambda b: add_months(_end_of_quarter(b).replace(day=10), 1))),
-    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+)?next\s+quarter\b",
-     _fixed(lambda b: _end_of_quarter(add_months(b.replace(day=1), 3)))),
-    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?quarter|eoq|this\s+quarter)\b", _fixed(_end_of_quarter)),
-    (r"\b(?:by|before|in|during|until|(?:the\s+)?end\s+of)\s+(?:the\s+)?q(?P<qn>[1-4])(?:\s+(?P<year>20\d\d))?\b",
-     _end_of_named_quarter),
-    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year|eoy|year[\s-]end|this\s+year)\b",
-     _fixed(lambda b: date(b.year, 12, 31))),
-    (r"\b(?:in|within|inside|over|during)\s+(?:the\s+)?(?:next|coming|following)\s+(?:" + _NUM + r"\s+)?"
-     + _UNIT + r"\b", _r_span),
-    (r"\b(?:in|within|inside)\s+(?:the\s+)?" + _NUM + r"\s+" + _UNIT + r"\b", _r_span),
-    (r"(?<!\bfor\s)(?<!\bfor\sthe\s)\b(?:the\s+)?next\s+" + _NUM + r"\s+" + _UNIT + r"\b", _r_span),
-    (r"\b" + _NUM + r"\s+" + _UNIT + r"\s+from\s+(?:now|today)\b", _r_span),
-    (r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+business)\b", _fixed(lambda b: b)),
-    (r"\b(?:(?:later\s+)?today|tonight)(?:['’]s)?\b", _r_today),
-    (r"\bthis\s+(?:morning|afternoon|evening)\b", _fixed(lambda b: b)),
-    (r"\btomorrow(?:['’]s)?\b", _fixed(lambda b: b + timedelta(days=1))),
-)
+
+class Rule(NamedTuple):
+    """A timing phrase: its pattern (words in lowercase), what date it gives, and its triggers: sets of words,
+    a word of each of which a text must hold for the pattern to match at all (``#num``: a digit; ``#dash``,
+    ``#dot``, ``#slash``: that character between two digits)."""
+
+    pattern: str
+    resolve: Resolver
+    triggers: tuple[frozenset[str], ...]
 
 
-_RESOLVERS = tuple(resolve for _pattern, resolve in _RULE_TEXT)
-
-
-@cache
-def _patterns(fold: bool) -> tuple[re.Pattern[str], ...]:
-    """The rules' patterns, compiled when first needed (a command that infers nothing does without). Their
-    words are all lowercase: matching lowercase ASCII text is the same as matching the text ignoring case,
-    and runs faster. ``fold``: ignoring case, for text beyond ASCII (which lowercasing may lengthen)."""
-    return tuple(re.compile(pattern, re.IGNORECASE if fold else 0) for pattern, _resolve in _RULE_TEXT)
-
-
-# For each rule, words its phrase always holds: one word of each set ("#num": a digit; "#dash", "#dot",
-# "#slash": that character between two digits), so that each description is tried only with the rules it can match.
-_MONTH_WORDS = frozenset(_MONTHS)
-_WEEKDAY_WORDS = frozenset((*WEEKDAYS, *_WD_ABBR))
+_MONTH_WORDS = frozenset(MONTH_WORDS)
+_WEEKDAY_WORDS = frozenset(WEEKDAY_WORDS)
 _UNIT_WORDS = frozenset({"hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years"})
 _DEADLINE_WORDS = frozenset({"by", "before", "until", "till", "later", "due", "on"})
 _EARLY = frozenset({"early", "start", "beginning"})
@@ -269,105 +219,167 @@ def _all(*words: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset({w}) for w in words)
 
 
-_TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = (
-    (frozenset({"#dash"}), _DEADLINE_WORDS),
-    (_MONTH_WORDS,),
-    (_MONTH_WORDS, frozenset({"#num"})),
-    (frozenset({"#slash"}), _DEADLINE_WORDS),
-    (frozenset({"#dash", "#dot"}), _DEADLINE_WORDS),
-    (frozenset({"st", "nd", "rd", "th"}), frozenset({"#num"}), frozenset({"the"}), _DEADLINE_WORDS),
-    (_MONTH_WORDS,),
-    (frozenset(WEEKDAYS), *_all("next", "week")),
-    (_WEEKDAY_WORDS,),
-    (*_all("week", "next"), _EARLY),
-    (frozenset({"mid", "midnext"}), frozenset({"week"})),
-    _all("week", "next"),
-    _all("week", "after", "next"),
-    (frozenset({"week", "eow"}),),
-    (*_all("month", "next"), _EARLY),
-    _all("month", "next"),
-    (frozenset({"month", "eom"}),),
-    (*_all("quarter", "next"), _EARLY),
-    _all("quarter", "next"),
-    (frozenset({"quarter", "eoq"}),),
-    (frozenset({"q"}), frozenset({"by", "before", "in", "during", "until", "of"})),
-    (frozenset({"year", "eoy"}),),
-    (_UNIT_WORDS, frozenset({"in", "within", "inside", "over", "during"}), frozenset({"next", "coming", "following"})),
-    (_UNIT_WORDS, frozenset({"in", "within", "inside"})),
-    (_UNIT_WORDS, frozenset({"next"})),
-    (_UNIT_WORDS, frozenset({"from"}), frozenset({"now", "today"})),
-    (frozenset({"day", "eod", "cob", "business"}),),
-    (frozenset({"today", "tonight"}),),
-    (frozenset({"morning", "afternoon", "evening"}), frozenset({"this"})),
-    (frozenset({"tomorrow"}),),
+RULES = (
+    Rule(_DEADLINE + r"(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b",
+         _r_iso,
+         (frozenset({"#dash"}), _DEADLINE_WORDS)),
+    Rule(_BY + r"?" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!:|\s*(?:%|am\b|pm\b))" + _YEAR,
+         _r_month_day,
+         (_MONTH_WORDS,)),
+    Rule(_BY + r"?\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + _YEAR + r"\b",
+         _r_month_day,
+         (_MONTH_WORDS, frozenset({"#num"}))),
+    Rule(_DEADLINE + r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d\d))?\b(?!/)",
+         _r_slash,
+         (frozenset({"#slash"}), _DEADLINE_WORDS)),
+    Rule(_DEADLINE + r"(?P<phrase>\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d\d))\b",
+         _r_dateparser,
+         (frozenset({"#dash", "#dot"}), _DEADLINE_WORDS)),
+    Rule(_DEADLINE + r"the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z])",
+         _r_day_of_month,
+         (frozenset({"st", "nd", "rd", "th"}), frozenset({"#num"}), frozenset({"the"}), _DEADLINE_WORDS)),
+    Rule(r"(?P<prep>\b(?:by|before|until|till|no later than|in|during|through)\s+)?(?:the\s+)?"
+     r"(?P<q>\b(?:early|mid|late|(?:the\s+)?(?:end|start|beginning|middle)\s+of)[\s-]+)?\b" + _MON
+     + r"(?!\s*\d{1,2}(?:st|nd|rd|th)?\b(?!\d))(?:\s+(?P<year>20\d\d))?\b",
+         _r_month,
+         (_MONTH_WORDS,)),
+    Rule(r"\b" + _WD + r"\s+(?:of\s+)?next\s+week\b",
+         _r_weekday_next_week,
+         (frozenset(WEEKDAYS), *_all("next", "week"))),
+    Rule(r"(?P<prep>\b(?:by|before|until|till|on|this|next|coming|due|(?:by\s+)?(?:the\s+)?end\s+of)\s+)?\b" + _WDA
+     + r"(?:'s)?\b",
+         _r_weekday,
+         (_WEEKDAY_WORDS,)),
+    Rule(r"\b(?:early|start of|beginning of)\s+next\s+week\b",
+         _fixed(_next_monday),
+         (*_all("week", "next"), _EARLY)),
+    Rule(r"\bmid[\s-]?next\s+week\b",
+         _fixed(lambda b: _next_monday(b) + timedelta(days=2)),
+         (frozenset({"mid", "midnext"}), frozenset({"week"}))),
+    Rule(r"\b(?:(?:by\s+)?(?:the\s+)?(?:end|late|latter part)\s+of\s+)?next\s+week\b",
+         _fixed(lambda b: _next_monday(b) + timedelta(days=4)),
+         _all("week", "next")),
+    Rule(r"\b(?:the\s+)?week\s+after\s+next\b",
+         _fixed(lambda b: _next_monday(b) + timedelta(days=11)),
+         _all("week", "after", "next")),
+    Rule(r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow|(?:later\s+)?this\s+week)\b",
+         _fixed(end_of_week),
+         (frozenset({"week", "eow"}),)),
+    Rule(r"\b(?:early|start of|beginning of)\s+next\s+month\b",
+         _fixed(lambda b: add_months(b.replace(day=10), 1)),
+         (*_all("month", "next"), _EARLY)),
+    Rule(r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+)?next\s+month\b(?!['’]s)",
+         _fixed(lambda b: end_of_month(add_months(b.replace(day=1), 1))),
+         _all("month", "next")),
+    Rule(r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|eom|(?:later\s+)?this\s+month)\b",
+         _fixed(end_of_month),
+         (frozenset({"month", "eom"}),)),
+    Rule(r"\b(?:early|(?:the\s+)?(?:start|beginning)\s+of)\s+next\s+quarter\b",
+         _fixed(lambda b: add_months(_end_of_quarter(b).replace(day=10), 1)),
+         (*_all("quarter", "next"), _EARLY)),
+    Rule(r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+)?next\s+quarter\b",
+         _fixed(lambda b: _end_of_quarter(add_months(b.replace(day=1), 3))),
+         _all("quarter", "next")),
+    Rule(r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?quarter|eoq|this\s+quarter)\b",
+         _fixed(_end_of_quarter),
+         (frozenset({"quarter", "eoq"}),)),
+    Rule(r"\b(?:by|before|in|during|until|(?:the\s+)?end\s+of)\s+(?:the\s+)?q(?P<qn>[1-4])(?:\s+(?P<year>20\d\d))?\b",
+         _end_of_named_quarter,
+         (frozenset({"q"}), frozenset({"by", "before", "in", "during", "until", "of"}))),
+    Rule(r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year|eoy|year[\s-]end|this\s+year)\b",
+         _fixed(lambda b: date(b.year, 12, 31)),
+         (frozenset({"year", "eoy"}),)),
+    Rule(r"\b(?:in|within|inside|over|during)\s+(?:the\s+)?(?:next|coming|following)\s+(?:" + _NUM + r"\s+)?"
+     + _UNIT + r"\b",
+         _r_span,
+         (_UNIT_WORDS, frozenset({"in", "within", "inside", "over", "during"}),
+          frozenset({"next", "coming", "following"}))),
+    Rule(r"\b(?:in|within|inside)\s+(?:the\s+)?" + _NUM + r"\s+" + _UNIT + r"\b",
+         _r_span,
+         (_UNIT_WORDS, frozenset({"in", "within", "inside"}))),
+    Rule(r"(?<!\bfor\s)(?<!\bfor\sthe\s)\b(?:the\s+)?next\s+" + _NUM + r"\s+" + _UNIT + r"\b",
+         _r_span,
+         (_UNIT_WORDS, frozenset({"next"}))),
+    Rule(r"\b" + _NUM + r"\s+" + _UNIT + r"\s+from\s+(?:now|today)\b",
+         _r_span,
+         (_UNIT_WORDS, frozenset({"from"}), frozenset({"now", "today"}))),
+    Rule(r"\b(?:(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod|cob|close\s+of\s+business)\b",
+         _fixed(lambda b: b),
+         (frozenset({"day", "eod", "cob", "business"}),)),
+    Rule(r"\b(?:(?:later\s+)?today|tonight)(?:['’]s)?\b",
+         _r_today,
+         (frozenset({"today", "tonight"}),)),
+    Rule(r"\bthis\s+(?:morning|afternoon|evening)\b",
+         _fixed(lambda b: b),
+         (frozenset({"morning", "afternoon", "evening"}), frozenset({"this"}))),
+    Rule(r"\btomorrow(?:['’]s)?\b",
+         _fixed(lambda b: b + timedelta(days=1)),
+         (frozenset({"tomorrow"}),)),
 )
-assert len(_TRIGGERS) == len(_RULE_TEXT)
-# Each distinct set is a bit; a word sets the bits of the sets it is in; a rule needs all its bits.
-_SET_BITS = {words: 1 << i for i, words in enumerate(dict.fromkeys(w for sets in _TRIGGERS for w in sets))}
-_WORD_BITS = {word: sum(bit for words, bit in _SET_BITS.items() if word in words)
-              for word in frozenset().union(*_SET_BITS)}
-_NEEDS = tuple(sum(_SET_BITS[words] for words in set(sets)) for sets in _TRIGGERS)
-# A text's words are its runs of a-z, found as bytes: UTF-8 writes any other character with bytes that are
-# not letters (a-z), and a table lookup turns every such byte into a blank.
-_TRIGGER_BYTES = {word.encode(): bits for word, bits in _WORD_BITS.items() if not word.startswith("#")}
-_TRIGGER_WORDS = frozenset(_TRIGGER_BYTES)
-_LETTERS = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))  # a-z kept, every other byte a blank
-_NOT_DIGITS = bytes(c for c in range(256) if not 0x30 <= c <= 0x39)
+
+
+@cache
+def _compiled(rule: Rule, fold: bool) -> re.Pattern[str]:
+    """The rule's pattern, compiled when first needed (a command that infers nothing does without). Its words
+    are all lowercase: matching lowercase ASCII text is the same as matching the text ignoring case.
+    ``fold``: ignoring case, for text beyond ASCII (which lowercasing may lengthen)."""
+    return re.compile(rule.pattern, re.IGNORECASE if fold else 0)
+
+
+_WORD_RE = re.compile(r"[a-z]+")
 _DIGIT_RE = re.compile(r"\d")
 _SHAPE_RE = re.compile(r"\d([-./])\d")
 _SHAPES = {"-": "#dash", ".": "#dot", "/": "#slash"}
-_BITS: dict[frozenset[bytes], int] = {}  # the trigger words a text has -> their bits
-_CANDIDATES: dict[int, tuple[int, ...]] = {}  # the words a text has (as bits) -> the rules it can match
 
 
-def _candidate_rules(text: str) -> tuple[int, ...]:
-    """The rules ``text`` (lowercase) can match."""
-    data = text.encode("utf-8", "surrogatepass")
-    words = _TRIGGER_WORDS.intersection(data.translate(_LETTERS).split())
-    have = _BITS.get(words)
-    if have is None:
-        if len(_BITS) > 10_000:
-            _BITS.clear()
-        have = 0
-        for word in words:
-            have |= _TRIGGER_BYTES[word]
-        _BITS[words] = have
-    if data.translate(None, _NOT_DIGITS) if text.isascii() else _DIGIT_RE.search(text):  # (\d: any digit)
-        have |= _WORD_BITS["#num"]
-        for char in _SHAPE_RE.findall(text):
-            have |= _WORD_BITS[_SHAPES[char]]
-    if not have:
-        return ()
-    rules = _CANDIDATES.get(have)
-    if rules is None:
-        rules = _CANDIDATES[have] = tuple(i for i, need in enumerate(_NEEDS) if have & need == need)
-    return rules
+def _words(text: str) -> set[str]:
+    """The words of ``text`` (lowercase) a rule's triggers name."""
+    words = set(_WORD_RE.findall(text))
+    if _DIGIT_RE.search(text):
+        words.add("#num")
+        words.update(_SHAPES[char] for char in _SHAPE_RE.findall(text))
+    return words
 
 
-_memo: dict[tuple[int, str, date], date | None] = {}
-_CONTEXTUAL = frozenset({_r_today, _r_weekday})  # look at the words before or after the phrase
+def _rules_by_word() -> dict[str, tuple[Rule, ...]]:
+    """For each trigger word, the rules that name it in their first trigger set."""
+    found: dict[str, list[Rule]] = {}
+    for rule in RULES:
+        for word in rule.triggers[0]:
+            found.setdefault(word, []).append(rule)
+    return {word: tuple(rules) for word, rules in found.items()}
 
 
-def phrases(text: str) -> list[tuple[int, re.Match[str]]]:
-    """The timing phrases in ``text``: (rule index, match), left to right, none overlapping (at one
-    place the longest phrase wins, then the earlier rule). An ASCII text is matched in lowercase: the
-    spans are the same, the matched words lowercase."""
+_RULES_BY_WORD = _rules_by_word()
+
+
+def _candidates(text: str) -> list[Rule]:
+    """The rules ``text`` (lowercase) can match, in their order: those it holds a word of each trigger set of."""
+    words = _words(text)
+    named = {rule for word in words.intersection(_RULES_BY_WORD) for rule in _RULES_BY_WORD[word]}
+    return sorted((rule for rule in named if all(not words.isdisjoint(need) for need in rule.triggers[1:])),
+                  key=RULES.index)
+
+
+def phrases(text: str) -> list[tuple[Rule, re.Match[str]]]:
+    """The timing phrases in ``text``: (rule, match), left to right, none overlapping (at one place the
+    longest phrase wins, then the earlier rule). An ASCII text is matched in lowercase: the spans are the
+    same, the matched words lowercase."""
     lower = text.lower()
-    candidates = _candidate_rules(lower)
+    candidates = _candidates(lower)
     if not candidates:  # most texts
         return []
     plain = text.isascii()
-    patterns = _patterns(not plain)
     if plain:
         text = lower
-    found = [(m.start(), -m.end(), i, m) for i in candidates for m in patterns[i].finditer(text)]
-    if len(found) > 1:
-        found.sort(key=lambda f: (f[0], f[1], f[2]))
-    chosen: list[tuple[int, re.Match[str]]] = []
+    found = [(m.start(), -m.end(), order, rule, m) for order, rule in enumerate(candidates)
+             for m in _compiled(rule, not plain).finditer(text)]
+    found.sort(key=lambda f: f[:3])
+    chosen: list[tuple[Rule, re.Match[str]]] = []
     end = -1
-    for start, neg_end, index, match in found:
+    for start, neg_end, _order, rule, match in found:
         if start >= end and match.group(0).strip():
-            chosen.append((index, match))
+            chosen.append((rule, match))
             end = -neg_end
     return chosen
 
@@ -375,37 +387,5 @@ def phrases(text: str) -> list[tuple[int, re.Match[str]]]:
 def infer_due(description: str, base: date) -> date | None:
     """The earliest date the timing phrases of ``description`` give, relative to ``base``."""
     text = description.replace("’", "'")
-    found = None
-    for index, match in phrases(text):
-        day = _resolve(index, match, base, text)
-        if day is not None and (found is None or day < found):
-            found = day
-    return found
-
-
-def _resolve(index: int, match: re.Match[str], base: date, text: str) -> date | None:
-    """What rule ``index`` makes of ``match``; remembered by the phrase as written (the case of a month
-    name matters), except where the words around it matter too."""
-    resolve = _RESOLVERS[index]
-    if resolve in _CONTEXTUAL:
-        return resolve(match, base, text)
-    key = (index, text[match.start() : match.end()], base)
-    if key in _memo:
-        return _memo[key]
-    if len(_memo) > 200_000:
-        _memo.clear()
-    found = _memo[key] = resolve(match, base, text)
-    return found
-
-
-def parse_with_dateparser(phrase: str, base: date) -> date | None:
-    """dateparser, for a phrase matched on purpose (never for free text: it reads ``a`` as January)."""
-    import dateparser
-
-    settings = {"RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": "future",
-                "RETURN_AS_TIMEZONE_AWARE": False}
-    try:
-        found = dateparser.parse(phrase, languages=["en"], settings=settings)
-    except (ValueError, OverflowError):
-        return None
-    return found.date() if found is not None else None
+    days = [day for rule, match in phrases(text) if (day := rule.resolve(match, base, text)) is not None]
+    return min(days, default=None)

@@ -116,7 +116,7 @@ def _plain_yaml(lines: list[str]) -> dict[str, Any] | None:
     key: str | None = None
     indent: str | None = None
     for line in lines:
-        blank, item_indent, item_value, line_key, has_value, value = _LINES.get(line) or _remember(line)
+        blank, item_indent, item_value, line_key, has_value, value = _read_line(line)
         if blank:
             continue
         if item_indent is not None and key is not None:
@@ -148,17 +148,6 @@ class _Line(NamedTuple):
 
 _NOT_PLAIN = object()
 _BLANK = _Line(True, None, None, None, False, None)
-# Frontmatter lines recur across a vault (tags, types, accounts, people): each is read once.
-_LINES: dict[str, _Line] = {}
-
-
-def _remember(line: str) -> _Line:
-    if len(_LINES) > 20_000:
-        _LINES.clear()
-    parsed = _LINES[line] = _read_line(line)
-    return parsed
-
-
 def _read_line(line: str) -> _Line:
     if not line.strip():
         return _BLANK

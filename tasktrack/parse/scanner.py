@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
-from tasktrack.model import FINISHED, PRIORITY_RANK
-from tasktrack.parse.grammar import TaskFields, is_task_line, read_fields, valid_date
+from tasktrack.model import OWNER_PATTERN, TAG_PATTERN, Note, Task
+from tasktrack.parse.grammar import TaskLine, is_task_line, parse_line, valid_date
 from tasktrack.parse.infer import infer_due
 from tasktrack.parse.properties import BrokenYAML, read_properties
 from tasktrack.parse.statuses import StatusMap
@@ -20,59 +20,17 @@ from tasktrack.parse.structure import frontmatter_end, list_items
 
 _FILE_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 # What ``identity_key`` drops: tags, owners, and inline fields (``[...::...]`` or ``(...::...)``, ended by
-# the first ``]`` or ``)``). Tags and owners are matched by this regex; fields by ``_field_end``.
-_TAG_OR_OWNER_RE = re.compile(r"(?<!\S)#[^\s!@#$%^&*(),.?\":{}|<>]+|(?<![^\s(\[{\"'])@\w(?:[\w.'-]*\w)?")
+# the first ``]`` or ``)``). Tags and owners are matched by this regex; fields by ``_FieldEnds``.
+_TAG_OR_OWNER_RE = re.compile(f"{TAG_PATTERN}|{OWNER_PATTERN}")
 _KEY_DROP_START_RE = re.compile(r"[#@\[(]")
 
 
-_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (one per note, one per task)
-
-
 class FileStat(NamedTuple):
+    """A note as a walk of the vault finds it."""
+
     path: str  # relative to the vault, POSIX separators
     size: int
     mtime_ns: int
-
-
-class TaskRecord(NamedTuple):
-    """One task as the store keeps it (plain values, cheap to pass between processes)."""
-
-    line: int  # 1-based
-    raw: str
-    status: str
-    symbol: str
-    description: str
-    owners: tuple[str, ...]
-    priority: int
-    due: str | None
-    scheduled: str | None
-    start: str | None
-    created: str | None
-    done: str | None
-    cancelled: str | None
-    recurrence: str | None
-    tags: tuple[str, ...]
-    block_id: str | None
-    parent_line: int | None
-    heading: str | None
-    key: str
-    inferred_due: str | None = None  # from the words of the description (see infer.py); never written back
-
-
-@dataclass(slots=True)
-class NoteScan:
-    path: str
-    size: int
-    mtime_ns: int
-    title: str
-    note_date: str | None = None
-    properties: dict[str, Any] = field(default_factory=dict)
-    tasks: list[TaskRecord] = field(default_factory=list)
-    warnings: list[tuple[int | None, str]] = field(default_factory=list)  # (1-based line or None, message)
-    error: str | None = None  # the note could not be read (it has no tasks)
-    partial: bool = False  # not valid UTF-8: read with replacement characters (its warning comes first)
-    tail: bytes | None = None  # the last TAIL_BYTES bytes of the file as read (None: it could not be read)
-    rows: list[tuple[Any, ...]] | None = None  # a new note's store rows, made where it was read (store.prepare_rows)
 
 
 @dataclass(slots=True)
@@ -150,9 +108,9 @@ def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[s
                 stack.append((entry.path, f"{rel}{name}/"))
             elif walk.stat:
                 st = entry.stat()
-                notes.append(_new(FileStat, (rel + name, st.st_size, st.st_mtime_ns)))
+                notes.append(FileStat(rel + name, st.st_size, st.st_mtime_ns))
             else:
-                notes.append(_new(FileStat, (rel + name, -1, -1)))
+                notes.append(FileStat(rel + name, -1, -1))
         except OSError:
             continue
     return notes
@@ -184,7 +142,7 @@ def decode_note(data: bytes) -> str:
     return data.removeprefix(_BOM).decode("utf-8")
 
 
-def _decode_as_obsidian(note: NoteScan, data: bytes) -> str:
+def _decode_as_obsidian(note: Note, data: bytes) -> str:
     """The note's text as Obsidian shows it: a byte that is not UTF-8 becomes U+FFFD (the note is then
     marked ``partial``, with a warning)."""
     try:
@@ -204,135 +162,92 @@ def split_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> NoteScan:
+def scan_file(vault: Path, stat: FileStat, statuses: StatusMap) -> Note:
     """The note ``stat`` names; its size and mtime are taken from the file as it is read."""
-    note = NoteScan(stat.path, stat.size, stat.mtime_ns, title=_stem(stat.path))
-    path = os.path.join(vault, stat.path)
+    note = Note(stat.path, stat.size, stat.mtime_ns, title=PurePosixPath(stat.path).stem)
+    path = vault / stat.path
     try:
-        fd = os.open(path, _O_READ)
-        try:
-            info = os.fstat(fd)
-            note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
-            data = _read_all(fd, info.st_size)
-        finally:
-            os.close(fd)
+        with path.open("rb") as file:
+            info = os.fstat(file.fileno())
+            data = file.read()
     except OSError as exc:
         note.error = f"cannot read: {exc.strerror or exc}"
         if note.size < 0:  # named by a walk without stat: remember the file as it is, to try again once it changes
             with suppress(OSError):
-                info = os.stat(path)
+                info = path.stat()
                 note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
         return note
+    note.size, note.mtime_ns = info.st_size, info.st_mtime_ns
     note.tail = data[-TAIL_BYTES:]
     scan_text(note, _decode_as_obsidian(note, data), statuses)
     return note
 
 
-_O_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    """Everything in the open file ``fd`` of ``size`` bytes (or of another size, should it change)."""
-    data = os.read(fd, size + 1)
-    if len(data) == size:
-        return data
-    parts = [data]
-    while part := os.read(fd, 1 << 16):
-        parts.append(part)
-    return b"".join(parts)
-
-
-def _stem(path: str) -> str:
-    """``Path(path).stem``, for a POSIX relative path (a scan names many notes)."""
-    name = path.rpartition("/")[2]
-    dot = name.rfind(".")
-    return name[:dot] if 0 < dot < len(name) - 1 else name
-
-
-def scan_text(note: NoteScan, text: str, statuses: StatusMap) -> None:
+def scan_text(note: Note, text: str, statuses: StatusMap) -> None:
+    """Fill ``note`` from its ``text``: its properties, title and date, and its tasks."""
     lines = split_lines(text)
     body = frontmatter_end(lines)
     if body:
         _read_frontmatter(note, lines[1 : body - 1])
     note.note_date = note.note_date or _date_in_name(note.path)
     base = date.fromisoformat(note.note_date) if note.note_date else None
-    last = _last_task_line(lines, body)
-    if last < 0:
-        return
-    tasks: list[TaskRecord] = []
     task_lines: set[int] = set()
     item_parent: dict[int, int | None] = {}
-    for line, item_parent_line, heading in list_items(lines, body, last + 1):
-        item_parent[line] = item_parent_line
-        raw = lines[line]
-        fields = read_fields(raw) if "[" in raw else None
-        if fields is None:
+    for item in list_items(lines, body, _last_task_line(lines, body) + 1):
+        item_parent[item.line] = item.parent
+        parsed = parse_line(lines[item.line])
+        if parsed is None:
             continue
-        parent = item_parent_line
+        parent = item.parent
         while parent is not None and parent not in task_lines:
-            parent = item_parent.get(parent)
-        task_lines.add(line)
-        tasks.append(_record(line, raw, fields, statuses.status(fields.symbol, fields.tags), parent, heading, base))
-        if fields.warnings:
-            note.warnings.extend((line + 1, w) for w in fields.warnings)
-    note.tasks = tasks
+            parent = item_parent[parent]
+        task_lines.add(item.line)
+        note.tasks.append(_task(note.path, item.line, parsed, statuses, parent, item.heading, base))
+        note.warnings.extend((item.line + 1, w) for w in parsed.warnings)
 
 
 def _last_task_line(lines: list[str], body: int) -> int:
-    """The last line that has the shape of a task (-1 if none): the block structure after it does not matter."""
-    for i in range(len(lines) - 1, body - 1, -1):
-        line = lines[i]
-        if "[" in line and is_task_line(line):
-            return i
-    return -1
+    """The last line shaped like a task (-1 if none): the block structure below it does not matter."""
+    return next((i for i in range(len(lines) - 1, body - 1, -1) if is_task_line(lines[i])), -1)
 
 
-_NO_DATES = (None, None, None, None, None)
-
-
-def _record(line: int, raw: str, fields: TaskFields, status: str, parent: int | None, heading: str | None,
-            base: date | None) -> TaskRecord:
-    """The task ``raw`` on 0-based ``line`` (and its 0-based ``parent`` task line); an unfinished task
+def _task(path: str, line: int, parsed: TaskLine, statuses: StatusMap, parent: int | None, heading: str | None,
+          base: date | None) -> Task:
+    """The task ``parsed`` on 0-based ``line`` (and its 0-based ``parent`` task line); an unfinished task
     without a due date gets the one its words imply, relative to ``base`` (the note's date)."""
-    symbol, words, priority, d, recurrence, owners, tags, block_id, _warnings = fields
-    description = words.strip()
-    due = d.get("due") if d else None
-    inferred = None
-    if due is None and base is not None and status not in FINISHED:
-        found = infer_due(description, base)
-        inferred = None if found is None else found.isoformat()
-    scheduled, start, created, done, cancelled = (
-        (d.get("scheduled"), d.get("start"), d.get("created"), d.get("done"), d.get("cancelled")) if d else _NO_DATES)
-    return _new(TaskRecord, (
-        line + 1,
-        raw,
-        status,
-        symbol,
-        description,
-        owners,
-        PRIORITY_RANK[priority],
-        due,
-        scheduled,
-        start,
-        created,
-        done,
-        cancelled,
-        recurrence,
-        tags,
-        block_id,
-        None if parent is None else parent + 1,
-        heading,
-        identity_key(words),
-        inferred,
-    ))
+    dates = parsed.dates
+    task = Task(
+        path=path,
+        line=line + 1,
+        raw=parsed.text,
+        status=statuses.status(parsed.symbol, parsed.tags),
+        symbol=parsed.symbol,
+        description=parsed.description.strip(),
+        owners=parsed.owners,
+        priority=parsed.priority,
+        due=dates.get("due"),
+        scheduled=dates.get("scheduled"),
+        start=dates.get("start"),
+        created=dates.get("created"),
+        done=dates.get("done"),
+        cancelled=dates.get("cancelled"),
+        recurrence=parsed.recurrence,
+        tags=parsed.tags,
+        block_id=parsed.block_id,
+        heading=heading,
+        key=identity_key(parsed.description),
+        parent_line=None if parent is None else parent + 1,
+    )
+    if task.due is None and base is not None and not task.finished:
+        inferred = infer_due(task.description, base)
+        task.inferred_due = None if inferred is None else inferred.isoformat()
+    return task
 
 
 def identity_key(description: str) -> str:
     """What a task *is*, for stable ids: its words without tags, owners and inline fields."""
     if "#" in description or "@" in description or "::" in description:
         description = _drop_tags_owners_fields(description)
-    elif description.isprintable() and "  " not in description and description[:1] != " " != description[-1:]:
-        return description.casefold()  # single spaces only (no other blank is printable): already joined
     return " ".join(description.split()).casefold()
 
 
@@ -379,7 +294,7 @@ class _FieldEnds:
         return closer + 1
 
 
-def _read_frontmatter(note: NoteScan, yaml_lines: list[str]) -> None:
+def _read_frontmatter(note: Note, yaml_lines: list[str]) -> None:
     try:
         props = read_properties(yaml_lines)
     except BrokenYAML as exc:

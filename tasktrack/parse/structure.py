@@ -9,7 +9,6 @@ nesting that gives each item its parent. It also tracks the heading each line si
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,9 +19,7 @@ _ITEM_RE = re.compile(r"(?P<marker>[-*+]|(?P<num>\d{1,9})[.)])(?P<space>[ \t]+|$
 _ATX_OPEN_RE = re.compile(r"#{1,6}(?=[ \t]|$)")
 _FENCE_RE = re.compile(r"(`{3,}|~{3,})(.*)$")
 _HR_RE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_HR_CHARS = "-*_ \t"  # all a thematic break is made of
 _SETEXT_RE = re.compile(r"(?:=+|-+)[ \t]*$")
-_new = tuple.__new__  # a NamedTuple made without its Python-level __new__ (many are made per note)
 
 
 class ListItem(NamedTuple):
@@ -79,9 +76,6 @@ def _columns(text: str) -> tuple[int, int]:
     return col, len(text)
 
 
-_NOT_FLAT = frozenset(" \t>`~<%")  # indentation, quotes, code fences, comments: for the full walk
-
-
 def _may_interrupt(item: re.Match[str], text: str) -> bool:
     """A list item may interrupt a paragraph only if it is not empty and, if ordered, starts at 1."""
     if not text[item.end() :].strip():
@@ -109,49 +103,6 @@ class _Walker:
             if item is not None:
                 yield item
 
-    def flat_lines(self, start: int, stop: int) -> tuple[list[ListItem], int]:
-        """What ``items`` finds, found faster while lines start at column 0 outside quotes, code and
-        comments (most of most notes): every item there is a top-level one. Returns the items and the
-        line where such lines end (``stop`` if they all are), with the walker's state set for it."""
-        found: list[ListItem] = []
-        heading = self.heading
-        last_item: tuple[int, re.Match[str], str] | None = None
-        paragraph = False  # the line before is in a paragraph (or an item's first line)
-        text = ""  # that paragraph's last line (for a setext heading)
-        i = start
-        for i in range(start, stop):
-            line = self.lines[i]
-            first = line[:1]
-            if first.isalpha():
-                last_item = last_item if paragraph else None
-                paragraph, text = True, line
-            elif not line or line.isspace():
-                paragraph = False
-            elif first in _NOT_FLAT:
-                break
-            elif first == "#" and (atx := _heading(line)) is not None:
-                heading = atx
-                last_item, paragraph, text = None, False, ""
-            elif first in "-_=" and paragraph and last_item is None and _SETEXT_RE.match(line):
-                heading = text.strip()
-                paragraph, text = False, ""
-            elif first in "-*_" and not line.strip(_HR_CHARS) and _HR_RE.match(line):
-                last_item, paragraph, text = None, False, ""
-            elif (item := _ITEM_RE.match(line)) is not None and (
-                    last_item is not None or not paragraph or _may_interrupt(item, line)):
-                found.append(_new(ListItem, (i, None, heading)))
-                last_item, paragraph, text = (i, item, line), True, ""
-            else:
-                last_item = last_item if paragraph else None
-                paragraph, text = True, line
-        else:
-            i = stop
-        self.heading = heading
-        if last_item is not None:
-            self._push_item(last_item[0], last_item[1], 0, 0, last_item[2])
-        self.prev_paragraph, self.paragraph_text = paragraph, text
-        return found, i
-
     def _line(self, i: int, line: str) -> ListItem | None:
         if self.pct_comment or self.html_comment or self.fence is not None:
             self._hidden(line)
@@ -160,8 +111,6 @@ class _Walker:
         if first.isalpha():  # text at column 0, the most common line: a paragraph
             self._paragraph(line, 0, 0)
             return None
-        if first == "-" and line[1:2] == " " and line[2:3] not in ("", " ", "\t", "-"):
-            return self._top_bullet(i)  # "- text" at column 0, the next most common line
         quote = 0
         rest = line
         if first in " \t>":
@@ -175,13 +124,6 @@ class _Walker:
             col, ws = _columns(rest)
             return self._block(i, rest[ws:], col, quote)
         return self._block(i, rest, 0, quote)
-
-    def _top_bullet(self, i: int) -> ListItem:
-        """What ``_block`` decides for ``- text`` at column 0 outside any quote: a new top-level item."""
-        self.stack = [_Open(2, 0, i)]
-        self.prev_paragraph = True
-        self.paragraph_text = ""
-        return ListItem(i, None, self.heading)
 
     def _hidden(self, line: str) -> None:
         """A line inside a comment or a code fence: only look for its end."""
@@ -307,6 +249,4 @@ class _Walker:
 def list_items(lines: list[str], start: int = 0, stop: int | None = None) -> Iterator[ListItem]:
     """The list items among ``lines`` (without line endings), from line ``start`` up to line ``stop``."""
     stop = len(lines) if stop is None else min(stop, len(lines))
-    walker = _Walker(lines)
-    found, resume = walker.flat_lines(start, stop)
-    return iter(found) if resume == stop else itertools.chain(found, walker.items(resume, stop))
+    return _Walker(lines).items(start, stop)

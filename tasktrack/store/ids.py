@@ -10,39 +10,13 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import NamedTuple
 
-from tasktrack.model import PROPOSED_TAG
-from tasktrack.parse.scanner import TaskRecord
+from tasktrack.model import PROPOSED_TAG, Task
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # base32: no 0/1/8/9 to mistake for o/l/b/g
 _PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)  # 10 bits -> two characters
 
 
-class KnownTask(NamedTuple):
-    """A task the store had for a note: its id, and the fields that tell it from another with the same words."""
-
-    id: str
-    line: int
-    raw: str
-    key: str
-    status: str
-    first_seen: str
-    symbol: str = " "
-    owners: tuple[str, ...] = ()
-    priority: int = 0
-    due: str | None = None
-    scheduled: str | None = None
-    start: str | None = None
-    created: str | None = None
-    done: str | None = None
-    cancelled: str | None = None
-    recurrence: str | None = None
-    tags: tuple[str, ...] = ()
-    block_id: str | None = None
-
-
-_Task = KnownTask | TaskRecord
 # The fields of a task line each kind of triage verb changes: a status (with its dates, and accept and start
 # drop #proposed), a date (a recurring task's next instance has new dates too), the priority, the owners.
 _CHANGED_BY = {"status": ("symbol", "done", "cancelled"), "dates": ("due", "scheduled", "start"),
@@ -56,8 +30,8 @@ def make_id(path: str, key: str, occurrence: int, salt: int = 0) -> str:
     return _PAIRS[number >> 25] + _PAIRS[(number >> 15) & 1023] + _PAIRS[(number >> 5) & 1023] + _ALPHABET[number & 31]
 
 
-def match_tasks(old: Sequence[KnownTask], new: Sequence[TaskRecord],
-                pinned: Mapping[int, str] | None = None) -> dict[int, KnownTask]:
+def match_tasks(old: Sequence[Task], new: Sequence[Task],
+                pinned: Mapping[int, str] | None = None) -> dict[int, Task]:
     """For each index of ``new`` (in line order), the old task (in line order) it continues, if any.
 
     ``pinned`` ({1-based line of the new text: id}) comes from the writer, which knows which line holds which
@@ -68,7 +42,7 @@ def match_tasks(old: Sequence[KnownTask], new: Sequence[TaskRecord],
     similar words. Within a step, tasks alike are paired in line order, so that they move the least (lines
     added or removed around them keep their ids, identical lines keep their order), and two tasks that
     differ in a field the step compares never trade ids."""
-    matched: dict[int, KnownTask] = {}
+    matched: dict[int, Task] = {}
     moved = _where_moved(_pin(matched, old, new, pinned) if pinned else [])
     steps = [_raw, *(_alike_but((kind,)) for kind in _CHANGED_BY), _alike_but(tuple(_CHANGED_BY)), _words]
     for same in steps:
@@ -77,13 +51,13 @@ def match_tasks(old: Sequence[KnownTask], new: Sequence[TaskRecord],
     return matched
 
 
-def _alike_but(kinds: tuple[str, ...]) -> Callable[[_Task], Hashable]:
+def _alike_but(kinds: tuple[str, ...]) -> Callable[[Task], Hashable]:
     """What tells a task from another but the fields the ``kinds`` of verbs change (see ``_CHANGED_BY``): the
     rest of its fields, and the indent and list marker before its checkbox."""
     compared = [name for kind, names in _CHANGED_BY.items() if kind not in kinds for name in names]
     drop_proposed = "status" in kinds
 
-    def alike(task: _Task) -> Hashable:
+    def alike(task: Task) -> Hashable:
         tags = tuple(t for t in task.tags if t.casefold() != PROPOSED_TAG) if drop_proposed else task.tags
         return (task.key, task.recurrence, task.created, task.block_id, tags, task.raw[: task.raw.find("[")],
                 *(getattr(task, name) for name in compared))
@@ -91,15 +65,15 @@ def _alike_but(kinds: tuple[str, ...]) -> Callable[[_Task], Hashable]:
     return alike
 
 
-def _raw(task: _Task) -> str:
+def _raw(task: Task) -> str:
     return task.raw
 
 
-def _words(task: _Task) -> str:
+def _words(task: Task) -> str:
     return task.key
 
 
-def _pin(matched: dict[int, KnownTask], old: Sequence[KnownTask], new: Sequence[TaskRecord],
+def _pin(matched: dict[int, Task], old: Sequence[Task], new: Sequence[Task],
          pinned: Mapping[int, str]) -> list[tuple[int, int]]:
     """Match the pinned lines; their (old line, new line)."""
     by_id = {k.id: k for k in old}
@@ -127,12 +101,12 @@ def _where_moved(moves: list[tuple[int, int]]) -> Callable[[int], int]:
     return moved
 
 
-def _pair_alike(matched: dict[int, KnownTask], old: Sequence[KnownTask], new: Sequence[TaskRecord],
-                same: Callable[[_Task], Hashable], moved: Callable[[int], int]) -> None:
+def _pair_alike(matched: dict[int, Task], old: Sequence[Task], new: Sequence[Task],
+                same: Callable[[Task], Hashable], moved: Callable[[int], int]) -> None:
     """Pair the tasks left whose ``same`` is equal, in line order, as many as can be (see ``_align``; an old
     task is taken to be at the line ``moved`` gives)."""
     taken = {k.id for k in matched.values()}
-    olds: dict[Hashable, list[KnownTask]] = {}
+    olds: dict[Hashable, list[Task]] = {}
     for known in old:
         if known.id not in taken:
             olds.setdefault(same(known), []).append(known)
@@ -178,7 +152,7 @@ def _align(olds: Sequence[int], news: Sequence[int]) -> list[tuple[int, int]]:
 _ALIGN_CELLS = 250_000
 
 
-def _pair_reworded(matched: dict[int, KnownTask], old: Sequence[KnownTask], new: Sequence[TaskRecord],
+def _pair_reworded(matched: dict[int, Task], old: Sequence[Task], new: Sequence[Task],
                    moved: Callable[[int], int]) -> None:
     """A task left at the line an old one left is at (see ``moved``), with similar words, continues it."""
     taken = {k.id for k in matched.values()}
@@ -196,45 +170,38 @@ def _similar(a: str, b: str) -> bool:
 
 
 def first_ids(path: str, keys: Iterable[str]) -> list[str]:
-    """What ``assign_ids`` gives a note's tasks (their ``key``s, in line order) when none is matched and no
-    id is taken elsewhere: the ids a first scan gives (one per task of a vault, so made without the rest)."""
-    ids: list[str] = []
-    taken: set[str] = set()
-    seen_keys: dict[str, int] = {}
-    for key in keys:
-        occurrence = seen_keys.get(key, 0)
-        seen_keys[key] = occurrence + 1
-        task_id = make_id(path, key, occurrence)
-        salt = 0
-        while task_id in taken:  # two of the note's tasks hash alike (rare: 35-bit ids)
-            salt += 1
-            task_id = make_id(path, key, occurrence, salt)
-        taken.add(task_id)
-        ids.append(task_id)
-    return ids
+    """The ids of a note's tasks with these ``key``s (in line order) when none is matched and no id is taken
+    elsewhere: the ids a first scan gives."""
+    return _fresh_ids(path, list(keys), {}, lambda _task_id: False)
 
 
 def assign_ids(
     path: str,
-    new: Sequence[TaskRecord],
-    matched: dict[int, KnownTask],
+    new: Sequence[Task],
+    matched: dict[int, Task],
     in_use: Callable[[str], bool],
 ) -> list[str]:
     """Ids for ``new``: the matched old id, else a fresh one that ``in_use`` says is free."""
+    return _fresh_ids(path, [task.key for task in new], {i: k.id for i, k in matched.items()}, in_use)
+
+
+def _fresh_ids(path: str, keys: Sequence[str], kept: Mapping[int, str], in_use: Callable[[str], bool]) -> list[str]:
+    """For each of ``keys``, the id ``kept`` gives it, else a hash of the note, the key and how many tasks with
+    the same key come before it, salted until neither taken here nor ``in_use``."""
     ids: list[str] = []
     seen_keys: dict[str, int] = {}
-    taken: set[str] = {k.id for k in matched.values()}
-    for i, rec in enumerate(new):
-        occurrence = seen_keys.get(rec.key, 0)
-        seen_keys[rec.key] = occurrence + 1
-        if i in matched:
-            ids.append(matched[i].id)
+    taken = set(kept.values())
+    for i, key in enumerate(keys):
+        occurrence = seen_keys.get(key, 0)
+        seen_keys[key] = occurrence + 1
+        if i in kept:
+            ids.append(kept[i])
             continue
         salt = 0
-        task_id = make_id(path, rec.key, occurrence)
+        task_id = make_id(path, key, occurrence)
         while task_id in taken or in_use(task_id):
             salt += 1
-            task_id = make_id(path, rec.key, occurrence, salt)
+            task_id = make_id(path, key, occurrence, salt)
         taken.add(task_id)
         ids.append(task_id)
     return ids

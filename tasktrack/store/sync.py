@@ -1,26 +1,33 @@
-"""Keep the store in step with the vault: re-read only the notes whose size or mtime changed."""
+"""Keep the store in step with the vault: re-read only the notes whose size or mtime changed.
+
+A few notes are read and saved in this process. Many (a first scan) are cut into batches that the workers
+of a ``concurrent.futures`` process pool each read and save to the store themselves, one transaction a
+batch (SQLite lets one write at a time; the others go on reading meanwhile): saving a note costs about
+half as much as reading it, and sending the notes back to be saved here would cost as much again.
+Workers die with the process that started them (a killed scan leaves none behind, and the batch it was
+saving is rolled back) and leave Ctrl-C to it.
+"""
 
 from __future__ import annotations
 
-import gc
 import os
-import shutil
 import signal
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
-from tasktrack.parse.scanner import FileStat, NoteScan, Skipped, scan_file, walk_vault
+from tasktrack.model import Note
+from tasktrack.parse.scanner import FileStat, Skipped, scan_file, walk_vault
 from tasktrack.parse.statuses import StatusMap
-from tasktrack.store import forks
-from tasktrack.store.database import Store, now_stamp, prepare_rows, write_chunk
-from tasktrack.store.forks import Job
+from tasktrack.store.database import Store, now_stamp
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
 
 PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
-SCAN_FOLDER = "tasktrack-scan-"  # a first scan's temporary folder: SCAN_FOLDER, its pid, "-", a random part
 _PR_SET_PDEATHSIG = 1  # Linux prctl: the signal a process gets when the thread that started it ends
 
 
@@ -41,128 +48,44 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False,
         store.set_meta("statuses", fingerprint)
     known = store.note_stats()
     skipped = Skipped()
-    files = {f.path: f for f in walk_vault(vault, bool(known), follow_external_links, skipped)}  # an empty
-    stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]  # store needs only the names
+    # An empty store needs only the notes' names: their sizes and mtimes are taken as they are read.
+    files = {f.path: f for f in walk_vault(vault, bool(known), follow_external_links, skipped)}
+    stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
     deleted = [p for p in known if p not in files]
     report = SyncReport(notes=len(files), deleted=deleted, skipped=skipped)
-    if not stale and not deleted:
-        return report
-    new = [f for f in stale if f.path not in known]
-    if len(new) >= PARALLEL_FROM and _workers() > 1:
-        added, taken = add_new_notes(vault, store, statuses, new, report.read)
-        report.changed_tasks += added
-        stale = [f for f in stale if f.path in known or f.path in taken]  # taken: in the store by now
-        new = []
-        if not stale and not deleted:  # (a first scan)
-            return report
-    scans = read_notes(vault, stale, statuses, {f.path for f in new})
-    report.changed_tasks += store.apply(_noting(scans, report.read), deleted)
+    if stale or deleted:
+        report.changed_tasks = _save(vault, store, statuses, stale, deleted, report.read)
     return report
 
 
-def add_new_notes(vault: Path, store: Store, statuses: StatusMap, stats: list[FileStat],
-                  read: list[str]) -> tuple[int, list[str]]:
-    """Read notes new to the store in worker processes, which write them to files of their own; this
-    process adds each file to the store as it comes. Returns how many tasks were added and the paths
-    another sync added meanwhile (they still need reading)."""
-    import tempfile
-
+def _save(vault: Path, store: Store, statuses: StatusMap, stats: list[FileStat], deleted: list[str],
+          read: list[str]) -> int:
+    """Read and save the notes of ``stats``, drop the ``deleted``; the paths read go to ``read``. Returns how
+    many tasks changed."""
     workers = _workers()
-    added = 0
-    taken: list[str] = []
-    _remove_leftovers(Path(tempfile.gettempdir()))
-    with tempfile.TemporaryDirectory(prefix=f"{SCAN_FOLDER}{os.getpid()}-") as folder:
-        parts, big = _parts(stats, workers)
-        jobs = [(Path(folder) / f"{n}.sqlite", part) for n, part in enumerate(parts)]
-        stamp = now_stamp()
-        with store.first_fill() as sync_so_far, _in_workers(partial(_write_notes, vault, statuses), jobs,
-                                                            workers) as finished:
-            for done, index in enumerate(finished, 1):
-                chunk, part = jobs[index]
-                read += [stat.path for stat in part]
-                count, not_added = store.merge_notes(chunk, stamp)
-                added += count
-                taken += not_added
-                chunk.unlink()
-                if done in (big, len(jobs) - workers):  # while the workers read the last, small jobs
-                    sync_so_far()
-    return added, taken
+    if len(stats) < PARALLEL_FROM or workers < 2:
+        read += [stat.path for stat in stats]
+        return store.apply(read_notes(vault, stats, statuses), deleted)
+    stamp = now_stamp()
+    changes = store.apply((), deleted, stamp)
+    size = max(16, len(stats) // (workers * 8))
+    batches = [stats[i : i + size] for i in range(0, len(stats), size)]
+    for paths, changed in _in_workers(partial(_save_batch, vault, store.path, statuses, stamp), batches, workers):
+        read += paths
+        changes += changed
+    return changes
 
 
-def _remove_leftovers(temp: Path) -> None:
-    """Remove the folders that first scans killed midway left in ``temp`` (their process is gone)."""
-    for folder in temp.glob(f"{SCAN_FOLDER}*-*"):
-        pid = folder.name[len(SCAN_FOLDER) :].partition("-")[0]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
+def _save_batch(vault: Path, db: Path, statuses: StatusMap, stamp: str, stats: list[FileStat]
+                ) -> tuple[list[str], int]:
+    """A worker's job: read the notes of ``stats``, then save them (the store is another worker's meanwhile);
+    their paths, and how many tasks changed."""
+    notes = list(read_notes(vault, stats, statuses))
+    store = Store(db)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
-@contextmanager
-def _in_workers(work: Callable[[Job], object], jobs: list[Job], workers: int) -> Iterator[Iterator[int]]:
-    """Run ``work`` on each job in worker processes; gives the indexes of the jobs done, in order."""
-    start = partial(_start_worker, os.getpid())
-    if forks.available():
-        with forks.forked(work, jobs, workers, initializer=start) as finished:
-            yield finished
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, initializer=start) as pool:
-        yield (index for index, _ in enumerate(pool.map(work, jobs)))
-
-
-def _start_worker(parent: int) -> None:
-    """A worker reads notes into many small objects that hold no reference cycles, and exits soon after:
-    Python's cycle collector would only keep walking them. It dies with ``parent``, the process that
-    started it: left running, a killed scan's workers would go on holding its output open."""
-    gc.disable()
-    if sys.platform == "linux":
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # it died before this worker could ask to die with it
-        os._exit(1)
-
-
-def _parts(stats: list[FileStat], workers: int) -> tuple[list[list[FileStat]], int]:
-    """``stats`` cut into jobs for ``workers``, and how many come first, big (fewer files to merge); the
-    last few are a quarter size, so that the workers finish close together."""
-    size = max(16, len(stats) // (workers * 6))
-    small = max(4, size // 4)
-    cut = max(0, (len(stats) - workers * size) // size * size)
-    big = [stats[i : i + size] for i in range(0, cut, size)]
-    return big + [stats[i : i + small] for i in range(cut, len(stats), small)], len(big)
-
-
-def _write_notes(vault: Path, statuses: StatusMap, job: tuple[Path, list[FileStat]]) -> None:
-    """A worker's part of ``add_new_notes``: read the notes, write them to the job's chunk file."""
-    chunk, stats = job
-    scans = []
-    for note_id, stat in enumerate(stats, 1):
-        scan = scan_file(vault, stat, statuses)
-        prepare_rows(scan, note_id)
-        scans.append(scan)
-    write_chunk(chunk, scans)
-
-
-def _workers() -> int:
-    return min(os.cpu_count() or 1, 4)
-
-
-def _noting(scans: Iterable[NoteScan], read: list[str]) -> Iterator[NoteScan]:
-    for scan in scans:
-        read.append(scan.path)
-        yield scan
+        return [note.path for note in notes], store.apply(notes, (), stamp)
+    finally:
+        store.close()
 
 
 def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[str],
@@ -174,7 +97,7 @@ def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[s
     deleted = []
     for path in paths:
         try:
-            st = os.stat(vault / path)
+            st = (vault / path).stat()
         except FileNotFoundError:
             deleted.append(path)
             continue
@@ -182,27 +105,44 @@ def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[s
     store.apply(read_notes(vault, stats, statuses), deleted, pinned=pinned)
 
 
-def read_notes(vault: Path, stats: list[FileStat], statuses: StatusMap,
-               new: Collection[str] = ()) -> Iterator[NoteScan]:
-    """The notes, read in worker processes when there are many; they come as they are ready, so the
-    store writes the first ones while the workers read the rest. Notes in ``new`` (not in the store
-    yet) come with their store rows made."""
-    read = partial(_read_note, vault, statuses)
-    jobs = [(stat, stat.path in new) for stat in stats]
-    workers = _workers()
-    if len(stats) < PARALLEL_FROM or workers < 2:
-        yield from map(read, jobs)
-        return
+def read_notes(vault: Path, stats: Iterable[FileStat], statuses: StatusMap) -> Iterator[Note]:
+    """The notes, read one after the other, as they are asked for."""
+    return (_read_note(vault, statuses, stat) for stat in stats)
+
+
+def _in_workers(work: Callable[[Job], Result], jobs: list[Job], workers: int) -> Iterator[Result]:
+    """``work`` done on each of ``jobs`` in a pool of ``workers`` processes: the results, in order. On Ctrl-C or
+    a failure, the jobs not started are dropped and the workers stopped."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(16, len(stats) // (workers * 16))
-    with ProcessPoolExecutor(max_workers=workers, initializer=partial(_start_worker, os.getpid())) as pool:
-        yield from pool.map(read, jobs, chunksize=chunk)
+    others = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),))
+    try:
+        yield from pool.map(work, jobs)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in set(multiprocessing.active_children()) - others:
+            worker.terminate()
+        raise
+    pool.shutdown()
 
 
-def _read_note(vault: Path, statuses: StatusMap, job: tuple[FileStat, bool]) -> NoteScan:
-    stat, is_new = job
-    scan = scan_file(vault, stat, statuses)
-    if is_new:
-        prepare_rows(scan)
-    return scan
+def _read_note(vault: Path, statuses: StatusMap, stat: FileStat) -> Note:
+    return scan_file(vault, stat, statuses)
+
+
+def _start_worker(parent: int) -> None:
+    """A worker leaves Ctrl-C to the process that started it, and dies with it: left running, a killed
+    scan's workers would go on holding its output open."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before this worker could ask to die with it
+        os._exit(1)
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 4)
