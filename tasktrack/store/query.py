@@ -60,41 +60,54 @@ def parse_prop(text: str) -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
+_PROPERTY_SQL = (
+    "EXISTS (SELECT 1 FROM json_each(n.properties) p WHERE lower(p.key) = lower(?) AND "
+    "(lower(CAST(p.value AS TEXT)) = lower(?) OR (p.type = 'array' AND EXISTS "
+    "(SELECT 1 FROM json_each(p.value) v WHERE lower(CAST(v.value AS TEXT)) = lower(?)))))"
+)
+
+
 def _where(f: Filters) -> tuple[list[str], list[Any]]:
+    """The SQL conditions of ``f`` (joined by AND) and their parameters."""
     clauses: list[str] = []
     params: list[Any] = []
     statuses = list(UNFINISHED) if f.statuses is None else f.statuses
     if statuses:
         clauses.append(f"t.status IN ({','.join('?' * len(statuses))})")
         params += statuses
-    if f.owners:
-        clauses.append("(" + " OR ".join("instr(t.owner_keys, ?) > 0" for _ in f.owners) + ")")
-        params += [f"\x1f{o.casefold()}\x1f" for o in f.owners]
-    if f.not_owners:
-        clauses.append("t.owner_keys != '\x1f'")
-        clauses += ["instr(t.owner_keys, ?) = 0" for _ in f.not_owners]
-        params += [f"\x1f{o.casefold()}\x1f" for o in f.not_owners]
+    _owners(f, clauses, params)
     _dates(f, clauses, params)
     if f.priorities:
         clauses.append(f"t.priority IN ({','.join('?' * len(f.priorities))})")
         params += [PRIORITY_RANK[p] for p in f.priorities]
     for tag in f.tags:
         clauses.append("instr(t.tag_keys, ?) > 0")
-        params.append(f"\x1f{tag.lstrip('#').casefold()}\x1f")
+        params.append(_key(tag.lstrip("#")))
     if f.path:
         clauses.append("n.path LIKE ? ESCAPE '\\'")
         params.append(_like(f.path))
     for key, value in f.props:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM json_each(n.properties) p WHERE lower(p.key) = lower(?) AND "
-            "(lower(CAST(p.value AS TEXT)) = lower(?) OR (p.type = 'array' AND EXISTS "
-            "(SELECT 1 FROM json_each(p.value) v WHERE lower(CAST(v.value AS TEXT)) = lower(?)))))"
-        )
+        clauses.append(_PROPERTY_SQL)
         params += [key, value, value]
     if f.text:
         clauses.append("(instr(lower(t.description), lower(?)) > 0 OR instr(lower(t.raw), lower(?)) > 0)")
         params += [f.text, f.text]
     return clauses, params
+
+
+def _owners(f: Filters, clauses: list[str], params: list[Any]) -> None:
+    if f.owners:
+        clauses.append("(" + " OR ".join("instr(t.owner_keys, ?) > 0" for _ in f.owners) + ")")
+        params += [_key(o) for o in f.owners]
+    if f.not_owners:
+        clauses.append("t.owner_keys != '\x1f'")
+        clauses += ["instr(t.owner_keys, ?) = 0" for _ in f.not_owners]
+        params += [_key(o) for o in f.not_owners]
+
+
+def _key(value: str) -> str:
+    """How the store's ``owner_keys`` and ``tag_keys`` columns hold one value."""
+    return f"\x1f{value.casefold()}\x1f"
 
 
 def _dates(f: Filters, clauses: list[str], params: list[Any]) -> None:
