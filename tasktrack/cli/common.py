@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from tasktrack.cli import render
+from tasktrack.dates import today
 from tasktrack.errors import DamagedStore, StoreError
-from tasktrack.workspace import Workspace
+from tasktrack.model import Task
+from tasktrack.workspace import Workspace, unreadable_notice
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -63,3 +67,34 @@ def _lost(exc: DamagedStore) -> str:
     return exc.problem if exc.missing else "it was in that file"
 
 
+def warn_unreadable(ws: Workspace) -> set[str]:
+    """Say on stderr, in one line, how many notes could not be read fully; their paths (their tasks are flagged)."""
+    unreadable = ws.unreadable()
+    if unreadable:
+        sys.stderr.write(f"tasks: {unreadable_notice(len(unreadable))}\n")
+    return {path for path, _ in unreadable}
+
+
+def tasks_json(tasks: Sequence[Task], groups: Sequence[tuple[str, Sequence[Task]]] | None) -> list[Any]:
+    """A list of task objects, or (with groups) of ``{"group": NAME, "tasks": [...]}``."""
+    if groups is None:
+        return [task.to_json() for task in tasks]
+    return [{"group": name, "tasks": [task.to_json() for task in members]} for name, members in groups]
+
+
+def print_tasks(tasks: Sequence[Task], groups: Sequence[tuple[str, Sequence[Task]]] | None, as_json: bool,
+                flagged: Collection[str] = ()) -> None:
+    """Tasks (in ``groups``, if given) as the table, or as JSON: a list of task objects, or of
+    ``{"group": NAME, "tasks": [...]}``."""
+    out = sys.stdout
+    if as_json:
+        out.write(json.dumps(tasks_json(tasks, groups), ensure_ascii=False) + "\n")
+        return
+    tty = out.isatty()
+    if groups is None:
+        lines = render.task_table(tasks, tty, today(), flagged=flagged)
+    else:
+        lines = render.grouped_table(groups, tty, today(), flagged=flagged)
+    out.writelines(line + "\n" for line in lines)
+    if tty:
+        out.write(render.paint(f"{len(tasks)} task{'s' * (len(tasks) != 1)}", "2", render.use_color(tty)) + "\n")

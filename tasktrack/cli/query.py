@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tasktrack.cli import render
-from tasktrack.cli.common import Command, open_workspace
+from tasktrack.cli.common import Command, open_workspace, print_tasks, tasks_json, warn_unreadable
 from tasktrack.dates import today
 from tasktrack.errors import UsageError
 from tasktrack.tasksquery.blocks import query_blocks
@@ -18,7 +17,7 @@ from tasktrack.tasksquery.dataview import is_task_query, parse_dataview
 from tasktrack.tasksquery.engine import Result, evaluate
 from tasktrack.tasksquery.filters import Context
 from tasktrack.tasksquery.language import Query, parse_query
-from tasktrack.workspace import Workspace, unreadable_notice
+from tasktrack.workspace import Workspace
 
 
 def _query_args(p: argparse.ArgumentParser) -> None:
@@ -43,8 +42,7 @@ def run_query(args: argparse.Namespace) -> int:
     if args.note is None:
         text = args.query if args.file is None else _read_file(args.file)
         query = read_query(text, ctx)
-        _notice(ws)
-        _print(ws, query, evaluate(ws, query), args.json)
+        _print(query, evaluate(ws, query), args.json, warn_unreadable(ws))
         return 0
     return _run_note(ws, args.note, ctx, args.json)
 
@@ -65,7 +63,7 @@ def _run_note(ws: Workspace, name: str, ctx: Context, as_json: bool) -> int:
     blocks = [b for b in query_blocks(ws.note_lines(path)) if b.language == "tasks" or is_task_query(b.text)]
     if not blocks:
         raise UsageError(f"{path} has no ```tasks block and no Dataview TASK block")
-    _notice(ws)
+    flagged = warn_unreadable(ws)
     refused, shown = 0, list[dict[str, Any]]()
     for block in blocks:
         where = f"{path}:{block.line - 1}"
@@ -78,44 +76,19 @@ def _run_note(ws: Workspace, name: str, ctx: Context, as_json: bool) -> int:
             continue
         result = evaluate(ws, query)
         if as_json:
-            shown.append({"block": where, "language": block.language, "result": _json(result)})
+            shown.append({"block": where, "language": block.language, "result": tasks_json(result.tasks, result.groups)})
         else:
             sys.stdout.write(f"{'' if block is blocks[0] else chr(10)}## {where} ({block.language})\n")
-            _print(ws, query, result, False)
+            _print(query, result, False, flagged)
     if as_json:
         sys.stdout.write(json.dumps(shown, ensure_ascii=False) + "\n")
     return 2 if refused else 0
 
 
-def _notice(ws: Workspace) -> None:
-    unreadable = ws.unreadable()
-    if unreadable:
-        sys.stderr.write(f"tasks: {unreadable_notice(len(unreadable))}\n")
-
-
-def _json(result: Result) -> list[Any]:
-    if result.groups is None:
-        return [task.to_json() for task in result.tasks]
-    return [{"group": name, "tasks": [t.to_json() for t in tasks]} for name, tasks in result.groups]
-
-
-def _print(ws: Workspace, query: Query, result: Result, as_json: bool) -> None:
-    out = sys.stdout
+def _print(query: Query, result: Result, as_json: bool, flagged: set[str]) -> None:
     if query.explain:
-        (sys.stderr if as_json else out).writelines(line + "\n" for line in query.explanation)
-    if as_json:
-        out.write(json.dumps(_json(result), ensure_ascii=False) + "\n")
-        return
-    tty = out.isatty()
-    flagged = {path for path, _ in ws.unreadable()}
-    if result.groups is None:
-        lines = render.task_table(result.tasks, tty, today(), flagged=flagged)
-    else:
-        lines = render.grouped_table(result.groups, tty, today(), flagged=flagged)
-    out.writelines(line + "\n" for line in lines)
-    if tty:
-        count = len(result.tasks)
-        out.write(render.paint(f"{count} task{'s' * (count != 1)}", "2", render.use_color(tty)) + "\n")
+        (sys.stderr if as_json else sys.stdout).writelines(line + "\n" for line in query.explanation)
+    print_tasks(result.tasks, result.groups, as_json, flagged)
 
 
 COMMANDS = (Command("query", "run an Obsidian Tasks query (or a Dataview TASK query) on the vault's tasks",

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from tasktrack.cli import render
-from tasktrack.cli.common import Command, open_workspace
+from tasktrack.cli.common import Command, open_workspace, print_tasks, warn_unreadable
 from tasktrack.dates import parse_when, today
 from tasktrack.errors import UsageError
 from tasktrack.grouping import KEYS, check_key, group_tasks
 from tasktrack.model import PRIORITY_WORDS, STATUSES
 from tasktrack.parse.statuses import parse_status_list
 from tasktrack.store import query
-from tasktrack.workspace import Workspace, unreadable_notice
+from tasktrack.workspace import Workspace
 
 # -- scan -----------------------------------------------------------------------------------------
 
@@ -99,30 +98,12 @@ def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
 def run_list(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     filters = list_filters(args, ws)
-    unreadable = ws.unreadable()
-    if unreadable:
-        sys.stderr.write(f"tasks: {unreadable_notice(len(unreadable))}\n")
-    out = sys.stdout
+    flagged = warn_unreadable(ws)
     if args.json and not args.group_by:
-        out.writelines(query.json_lines(ws.store.db, filters))
+        sys.stdout.writelines(query.json_lines(ws.store.db, filters))  # built by SQLite: the fast path
         return 0
-    rows = ws.tasks(filters)
-    if args.group_by:
-        groups = group_tasks(rows, args.group_by)
-        if args.json:
-            data = [{"group": name, "tasks": [t.to_json() for t in tasks]} for name, tasks in groups]
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
-            return 0
-    tty = out.isatty()
-    flagged = {path for path, _ in unreadable}
-    if args.group_by:
-        for line in render.grouped_table(groups, tty, today(), flagged=flagged):
-            out.write(line + "\n")
-    else:
-        for line in render.task_table(rows, tty, today(), flagged=flagged):
-            out.write(line + "\n")
-    if tty:
-        out.write(render.paint(f"{len(rows)} task{'s' * (len(rows) != 1)}", "2", render.use_color(tty)) + "\n")
+    tasks = ws.tasks(filters)
+    print_tasks(tasks, group_tasks(tasks, args.group_by) if args.group_by else None, args.json, flagged)
     return 0
 
 
