@@ -76,7 +76,8 @@ def _run_note(ws: Workspace, name: str, ctx: Context, as_json: bool) -> int:
             continue
         result = evaluate(ws, query)
         if as_json:
-            shown.append({"block": where, "language": block.language, "result": tasks_json(result.tasks, result.groups)})
+            found = tasks_json(result.tasks, result.groups)
+            shown.append({"block": where, "language": block.language, "result": found})
         else:
             sys.stdout.write(f"{'' if block is blocks[0] else chr(10)}## {where} ({block.language})\n")
             _print(query, result, False, flagged)
