@@ -78,7 +78,7 @@ def _run_note(ws: Workspace, name: str, ctx: Context, as_json: bool) -> int:
             continue
         result = evaluate(ws, query)
         if as_json:
-            shown.append({"block": where, "language": block.language, "result": _json(result)})
+            shown.append({"block": where, "language": block.language, "result": result_json(result)})
         else:
             sys.stdout.write(f"{'' if block is blocks[0] else chr(10)}## {where} ({block.language})\n")
             _print(ws, query, result, False)
@@ -93,7 +93,7 @@ def _notice(ws: Workspace) -> None:
         sys.stderr.write(f"tasks: {unreadable_notice(len(unreadable))}\n")
 
 
-def _json(result: Result) -> list[Any]:
+def result_json(result: Result) -> list[Any]:
     if result.groups is None:
         return [task.to_json() for task in result.tasks]
     return [{"group": name, "tasks": [t.to_json() for t in tasks]} for name, tasks in result.groups]
@@ -104,7 +104,7 @@ def _print(ws: Workspace, query: Query, result: Result, as_json: bool) -> None:
     if query.explain:
         (sys.stderr if as_json else out).writelines(line + "\n" for line in query.explanation)
     if as_json:
-        out.write(json.dumps(_json(result), ensure_ascii=False) + "\n")
+        out.write(json.dumps(result_json(result), ensure_ascii=False) + "\n")
         return
     tty = out.isatty()
     flagged = {path for path, _ in ws.unreadable()}
