@@ -59,6 +59,12 @@ class WriteFailed(TaskTrackError):
     exit_code = 8
 
 
+class MissingExtra(TaskTrackError):
+    """A command needs an optional part of tasktrack that is not installed (``pip install 'tasktrack[mcp]'``)."""
+
+    exit_code = 1
+
+
 class OutputError(TaskTrackError):
     """The output cannot be written (a full disk, a terminal gone). A closed pipe is not an error: the
     command ends quietly with 0 when what reads its output stops reading."""

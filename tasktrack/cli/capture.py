@@ -40,7 +40,7 @@ def run_add(args: argparse.Namespace) -> int:
     texts = _task_words(args.words)
     drafts = [read_words(text, day, due=args.due, owners=tuple(args.owner or ()), priority=args.priority,
                          proposed=args.proposed) for text in texts]
-    path, create = _target(ws, args)
+    path, create = target_note(ws, args)
     added = add(ws, path, drafts, heading=args.heading, create=create, dry_run=args.dry_run)
     if args.json and not args.dry_run:
         tasks = [ws.task_at(added.path, line) for line in added.lines]
@@ -67,7 +67,7 @@ def _task_words(words: list[str]) -> list[str]:
     return texts
 
 
-def _target(ws: Workspace, args: argparse.Namespace) -> tuple[str, bool]:
+def target_note(ws: Workspace, args: argparse.Namespace) -> tuple[str, bool]:
     """The note to write to, in the vault, and whether it may be created."""
     if args.daily:
         from tasktrack.digest.daily_note import daily_note

@@ -76,14 +76,18 @@ def _run_note(ws: Workspace, name: str, ctx: Context, as_json: bool) -> int:
             continue
         result = evaluate(ws, query)
         if as_json:
-            found = tasks_json(result.tasks, result.groups)
-            shown.append({"block": where, "language": block.language, "result": found})
+            shown.append({"block": where, "language": block.language, "result": result_json(result)})
         else:
             sys.stdout.write(f"{'' if block is blocks[0] else chr(10)}## {where} ({block.language})\n")
             _print(query, result, False, flagged)
     if as_json:
         sys.stdout.write(json.dumps(shown, ensure_ascii=False) + "\n")
     return 2 if refused else 0
+
+
+def result_json(result: Result) -> list[Any]:
+    """A query's result as JSON data: task objects, or groups of them."""
+    return tasks_json(result.tasks, result.groups)
 
 
 def _print(query: Query, result: Result, as_json: bool, flagged: set[str]) -> None:

@@ -53,7 +53,8 @@ _SCAN = Command("scan", "sync the store with the vault and print counts and warn
 # -- list -----------------------------------------------------------------------------------------
 
 
-def _list_args(p: argparse.ArgumentParser) -> None:
+def filter_args(p: argparse.ArgumentParser) -> None:
+    """The arguments that choose and order tasks (``list_filters`` reads them): ``tasks list`` and the exports."""
     p.add_argument("--owner", action="append", metavar="NAME", help="owned by NAME (`me`: your names); repeatable")
     p.add_argument("--status", metavar="LIST", help=f"comma-separated: {', '.join(STATUSES)}")
     p.add_argument("--all", action="store_true", help="every status, finished ones too")
@@ -69,6 +70,10 @@ def _list_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--text", metavar="TEXT", help="the task's text contains TEXT")
     p.add_argument("--sort", choices=sorted(query.SORTS), default="due")
     p.add_argument("--limit", type=int, metavar="N")
+
+
+def _list_args(p: argparse.ArgumentParser) -> None:
+    filter_args(p)
     p.add_argument("--group-by", metavar="KEY", type=check_key, help=f"group the tasks: {', '.join(KEYS)}")
     p.add_argument("--json", action="store_true",
                    help="a JSON list of task objects (with --group-by: a list of {group, tasks})")

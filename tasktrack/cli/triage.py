@@ -147,7 +147,7 @@ def run_undo(args: argparse.Namespace) -> int:
     return 0
 
 
-_HELP = {
+VERB_HELP = {
     "accept": ("accept proposed tasks: [ ?] and [?] become [ ], #proposed goes", _ids_args),
     "reject": ("cancel tasks: [-] with ❌ today", _ids_args),
     "done": ("complete tasks: [x] with ✅ today (a recurring task gets its next instance)", _ids_args),
@@ -161,6 +161,6 @@ _HELP = {
 }
 
 COMMANDS = (
-    *(Command(verb, text, setup, _verb_handler(verb)) for verb, (text, setup) in _HELP.items()),
+    *(Command(verb, text, setup, _verb_handler(verb)) for verb, (text, setup) in VERB_HELP.items()),
     Command("undo", "revert the last change tasktrack wrote", _dry_run, run_undo),
 )

@@ -1,0 +1,58 @@
+"""``tasks export``: the tasks ``tasks list`` would show, as an iCalendar file of to-dos or a CSV table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tasktrack.cli.common import Command, open_workspace
+from tasktrack.cli.read import filter_args, list_filters
+from tasktrack.errors import OutputError
+from tasktrack.workspace import unreadable_notice
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    form = p.add_mutually_exclusive_group(required=True)
+    form.add_argument("--ics", metavar="FILE", nargs="?", const="-",
+                      help="an iCalendar file: a VTODO per task with a due or scheduled date (`-`: standard output)")
+    form.add_argument("--csv", metavar="FILE", nargs="?", const="-",
+                      help="a CSV table: the columns of `list --json`, then the note's URL (`-`: standard output)")
+    filter_args(p)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    tasks = ws.tasks(list_filters(args, ws))
+    unreadable = ws.unreadable()
+    if unreadable:
+        sys.stderr.write(f"tasks: {unreadable_notice(len(unreadable))}\n")
+    if args.ics is not None:
+        from tasktrack.export.ics import calendar  # here: other commands need not import icalendar
+
+        export = calendar(tasks, ws.vault, datetime.now(UTC).replace(microsecond=0))
+        for line in export.left_out:
+            sys.stderr.write(f"tasks: {line}\n")
+        _write(args.ics, export.data, export.count)
+        return 0
+    from tasktrack.export.table import csv_text
+
+    _write(args.csv, csv_text(tasks, ws.vault).encode("utf-8"), len(tasks))
+    return 0
+
+
+def _write(target: str, data: bytes, count: int) -> None:
+    """The file's bytes to ``target`` (``-``: standard output), and on standard output how many tasks it holds."""
+    if target == "-":
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    try:
+        Path(target).write_bytes(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    sys.stdout.write(f"wrote {count} task{'s' * (count != 1)} to {target}\n")
+
+
+COMMANDS = (Command("export", "the tasks `list` shows, as an iCalendar file of to-dos (--ics) or a CSV table (--csv)",
+                    _export_args, run_export),)
