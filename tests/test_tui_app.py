@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from test_tui_support import (
     wait_for,
 )
 from textual.command import CommandList, CommandPalette
+from textual.widgets import Input
+
+from tasktrack.workspace import Workspace
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -38,6 +42,10 @@ def vault(make_vault: Callable[..., Path]) -> Path:
 
 def meeting(vault: Path) -> str:
     return (vault / MEETING).read_text(encoding="utf-8")
+
+
+def filter_box(app: TaskTrackApp) -> Input:
+    return app.query_one("#filter", Input)
 
 
 def palette_offers(app: TaskTrackApp, title: str) -> bool:
@@ -328,13 +336,15 @@ async def test_filter_as_you_type(vault: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert app.table.has_focus
-        await pilot.press("escape", "slash", *"@Jeff")
+        await pilot.press("escape", "slash")
+        filter_box(app).value = "@Jeff"
         await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 1 and "12PB" in rows[0]
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("slash", *"#azure type:customer")
+        await pilot.press("slash")
+        filter_box(app).value = "#azure type:customer"
         await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 1 and "Azure engagement plan" in rows[0]
@@ -424,7 +434,9 @@ async def test_fixture_meeting_five_proposed_items(fixture_vault: Path) -> None:
     note = fixture_vault / "Meetings" / "2025-12-19 Microsoft strategy and SCO prep.md"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"path:Meetings", "enter")
+        await pilot.press("slash")
+        filter_box(app).value = "path:Meetings"
+        await pilot.press("enter")
         await settle(pilot)
         assert len([line for line in table_lines(app) if line]) == 5
         await pilot.press("a", "a", "r", "x")
@@ -454,3 +466,37 @@ async def test_the_status_line_says_when_notes_could_not_be_read_fully(make_vaul
         await settle(pilot)
         assert "⚠ 1 note could not be read fully: `tasks scan` lists them" in static_text(app, "#summary")
         assert "Inbox (7)" in screen_text(app)  # its task is listed all the same
+
+
+@run_async
+async def test_the_store_and_the_notes_are_read_off_the_ui_thread(make_vault: Callable[..., Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    long_note = "".join(f"- [ ?] Long item {i:03} #proposed\n" for i in range(450))
+    vault = make_vault({**NOTES, "Inbox/Long.md": long_note})
+    app = make_app(vault)
+    on_ui_thread: list[str] = []
+
+    def spy(name: str) -> Callable[..., object]:
+        original = getattr(Workspace, name)
+
+        def read(self: Workspace, *args: object, **kwargs: object) -> object:
+            if threading.current_thread() is threading.main_thread():
+                on_ui_thread.append(name)
+            return original(self, *args, **kwargs)
+
+        return read
+
+    for name in ("tasks", "count", "task", "unreadable", "note_lines", "sync", "refresh"):
+        monkeypatch.setattr(Workspace, name, spy(name))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Inbox (456)" in screen_text(app)
+        await pilot.press("G")  # the last row, on a page not read yet (the note without a date comes last)
+        await settle(pilot, until=lambda: "Long item 449" in cursor_line(app))
+        assert "Inbox/Long.md:450" in static_text(app, "#detail-note")
+        await pilot.press("a")
+        await settle(pilot, until=lambda: "accepted" in message(app))
+        assert (vault / "Inbox/Long.md").read_text(encoding="utf-8").endswith("- [ ] Long item 449\n")
+        await pilot.press("4", "S", "R")
+        await settle(pilot, until=lambda: "sorted by priority" in screen_text(app))
+    assert on_ui_thread == []

@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -92,7 +93,7 @@ class TaskTrackApp(App[None]):
     """``tasks tui``: triage the Inbox, then everything else."""
 
     TITLE = "tasktrack"
-    CSS_PATH = "tasktrack.tcss"
+    CSS_PATH = Path(__file__).with_name("tasktrack.tcss")  # not relative: it would be to a subclass's module
     BINDINGS: ClassVar[list[BindingType]] = bindings()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own annotation
 

@@ -109,7 +109,9 @@ class TaskTable(ScrollView, can_focus=True):
     def _want(self, number: int) -> None:
         if number not in self._wanted:
             self._wanted.add(number)
-            self.post_message(self.PageWanted(number))
+            # Posted from the table's own turn: a message posted while the screen draws would not bubble up to
+            # the screen (a message never goes back to the pump that sent it).
+            self.call_later(lambda: self.post_message(self.PageWanted(number)))
 
     def show_rows(self) -> None:
         """Rows were read or changed: draw them, and say what is under the cursor now."""
