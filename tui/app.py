@@ -157,14 +157,15 @@ class TaskTrackApp(App[None]):
         """A view was asked for and is not shown yet."""
         return self._asked != self._shown
 
+    def on_load(self) -> None:
+        self.load(cursor=0)  # read while the screen is put together
+
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
         self.watch(self.table, "selected", self.selection_changed, init=False)
-        self.load(cursor=0)
         self.table.focus()
         if self.unknown_keys:
             self.say(f"config [keys]: unknown names {', '.join(self.unknown_keys)}", error=True)
-        self.check_vault()
 
     # -- reading the view ---------------------------------------------------------------------------
 
@@ -174,7 +175,8 @@ class TaskTrackApp(App[None]):
     def load(self, keep: str | None = None, cursor: int | None = None) -> None:
         """Read the view again; the cursor goes to task ``keep`` if it is still near, else to row ``cursor``."""
         self._asked += 1
-        self._read_view(self.filters(), keep, self.table.cursor if cursor is None else cursor, self._asked)
+        near = self.table.cursor if cursor is None else cursor
+        self._read_view(self.filters(), keep, near, self._asked)
 
     def reload(self) -> None:
         row = self.current()
@@ -195,6 +197,8 @@ class TaskTrackApp(App[None]):
         if event.generation != self._asked:
             return  # another view was asked for since
         self._shown = event.generation
+        if not self._synced:  # the first look at the vault, once what the store holds is on screen
+            self.call_after_refresh(self.check_vault)
         if event.data is None:
             self.say(event.error, error=True)
             return
@@ -330,7 +334,7 @@ class TaskTrackApp(App[None]):
                 report = ws.sync()
         except TaskTrackError as exc:
             self.post_message(Synced(False, time.perf_counter() - started, str(exc)))
-        except OSError as exc:
+        except Exception as exc:  # OSError, or anything else: the TUI goes on, and says it in one line
             self.post_message(Synced(False, time.perf_counter() - started, f"cannot read the vault: {exc}"))
         else:
             self.post_message(Synced(bool(report.read or report.deleted), time.perf_counter() - started))
@@ -413,13 +417,23 @@ class TaskTrackApp(App[None]):
         if self.source.total > SELECT_ALL_MAX:
             self.say(f"{self.source.total} tasks is too many to select at once: filter first", error=True)
             return
-        with contextlib.suppress(WorkerCancelled):
-            self.table.selected = frozenset(await self._read_ids(self.source.filters).wait())
+        try:
+            ids = await self._read_ids(self.source.filters).wait()
+        except WorkerCancelled:  # the app is closing
+            return
+        if isinstance(ids, str):
+            self.say(ids, error=True)
+        else:
+            self.table.selected = frozenset(ids)
 
     @work(thread=True, exclusive=True, group="select")
-    def _read_ids(self, filters: Filters) -> list[str]:
-        with own(self.ws) as ws:
-            return read_ids(ws, filters)
+    def _read_ids(self, filters: Filters) -> list[str] | str:
+        """The ids of the view's tasks, or why they cannot be read."""
+        try:
+            with own(self.ws) as ws:
+                return read_ids(ws, filters)
+        except (TaskTrackError, sqlite3.Error) as exc:
+            return f"cannot read the store: {exc}"
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.keymap))
