@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tasktrack.tui.app import TaskTrackApp
 from tasktrack.tui.help import HelpScreen
-from tasktrack.tui.prompts import DatePrompt
+from tasktrack.tui.prompts import DatePrompt, OwnerPrompt
 from test_tui_support import (
     MEETING,
     NOTES,
@@ -46,6 +46,11 @@ def meeting(vault: Path) -> str:
 
 def filter_box(app: TaskTrackApp) -> Input:
     return app.query_one("#filter", Input)
+
+
+def prompt_input(app: TaskTrackApp, selector: str) -> Input:
+    """The text box of the prompt on screen."""
+    return app.screen.query_one(selector, Input)
 
 
 def palette_offers(app: TaskTrackApp, title: str) -> bool:
@@ -111,7 +116,7 @@ async def test_due_in_words_shows_the_date_before_it_is_set(vault: Path) -> None
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot, until=lambda: isinstance(app.screen, DatePrompt))
-        await pilot.press(*"next friday")
+        prompt_input(app, "#date-input").value = "next friday"
         await settle(pilot, until=lambda: "Friday 2026-11-27" in str(app.screen.query_one("#date-preview").render()))
         assert "📅" not in meeting(vault).splitlines()[17]  # nothing written before Enter
         await pilot.press("enter")
@@ -127,8 +132,11 @@ async def test_a_date_that_is_no_date_is_refused_in_the_prompt(vault: Path) -> N
     app = make_app(vault)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("d", *"blorp", "enter")
+        await pilot.press("d")
         await settle(pilot, until=lambda: isinstance(app.screen, DatePrompt))
+        prompt_input(app, "#date-input").value = "blorp"
+        await pilot.press("enter")
+        await settle(pilot)
         assert "not a date" in str(app.screen.query_one("#date-preview").render())
         await pilot.press("escape")
         await settle(pilot, until=lambda: not isinstance(app.screen, DatePrompt))
@@ -317,7 +325,10 @@ async def test_priority_and_assign(vault: Path) -> None:
         await settle(pilot)
         await pilot.press("p", "2")
         await settle(pilot, until=lambda: "priority set" in message(app))
-        await pilot.press("up", "w", *"Jeff", "enter")
+        await pilot.press("up", "w")
+        await settle(pilot, until=lambda: isinstance(app.screen, OwnerPrompt))
+        prompt_input(app, "#owner-input").value = "Jeff"
+        await pilot.press("enter")
         await settle(pilot, until=lambda: "assigned" in message(app))
         line = next(x for x in meeting(vault).splitlines() if "Follow up with Louie" in x)
         assert "⏫" in line and "@Jeff" in line and "@Myself" not in line
