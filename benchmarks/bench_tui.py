@@ -3,7 +3,7 @@
     python benchmarks/bench_tui.py [--notes 10000] [--seed 1] [--vault PATH] [--repeat 5] [--keep]
 
 - first paint, headless: a whole process (`python -c` that imports the TUI, opens the store, runs the app
-  headless at 160x45) from its start until Textual's ``Ready`` (the first frame is drawn).
+  headless at 160x45) from its start until the first frame with the Inbox's rows is drawn.
 - first paint, tmux: ``tasks tui`` in a real terminal (tmux, 160x45) from launch until the Inbox's count
   shows on the screen (polled every 10 ms). Skipped without tmux.
 - accept: in one app (``run_test``), run the ``a`` key's action on the current Inbox row and wait until
@@ -41,11 +41,16 @@ ACCEPT_MAX = 0.25  # seconds, key press to redrawn row
 CHILD = r"""
 import json, sys, time
 started = time.time()
+from textual import on
 from tasktrack.workspace import Workspace
-from tasktrack.tui.app import TaskTrackApp
+from tasktrack.tui.app import TaskTrackApp, ViewRead
 
 class Timed(TaskTrackApp):
-    def on_ready(self) -> None:
+    @on(ViewRead)
+    def painted(self) -> None:
+        self.call_after_refresh(self.report)
+
+    def report(self) -> None:
         self.exit(result=None)
         print(json.dumps({"ready": time.time(), "started": started, "total": self.source.total}))
 
@@ -94,28 +99,30 @@ async def accept_times(vault: Path, store: Path, repeat: int) -> list[float]:
     (Pilot's ``press`` also waits for the whole app to go idle, which says more about its heuristics than
     about the accept, so the time is taken around the action itself.)"""
     from tasktrack.tui.app import TaskTrackApp
+    from tasktrack.tui.reading import Written
 
     from tasktrack.workspace import Workspace
 
     app = TaskTrackApp(Workspace.open(str(vault), str(store)), live_interval=None)
-    written = app.after_write
+    show_written = app.after_write
     times: list[float] = []
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        while app.pending or app.table.current() is None:
+            await pilot.pause()
         for _ in range(repeat):
             row = app.table.current()
-            assert row is not None and row["status"] == "proposed", "the Inbox ran out of proposed items"
-            note = vault / row["path"]
+            assert row is not None and row.status == "proposed", "the Inbox ran out of proposed items"
+            note = vault / row.path
             before = note.read_bytes()
             painted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
 
-            def after(ids: list[str], changed: list[str], done: asyncio.Future[float] = painted) -> None:
-                written(ids, changed)
+            def after(written: Written, done: asyncio.Future[float] = painted) -> None:
+                show_written(written)
                 app.call_after_refresh(lambda: done.set_result(time.perf_counter()))
 
             app.after_write = after  # type: ignore[method-assign]
             started = time.perf_counter()
-            app.action_verb("accept")
+            app.call_later(app.action_verb, "accept")
             times.append(await asyncio.wait_for(painted, 10) - started)
             await app.workers.wait_for_complete()
             await pilot.pause(0.2)

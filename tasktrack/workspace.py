@@ -17,7 +17,9 @@ from tasktrack.store.database import Store
 from tasktrack.store.query import Filters
 from tasktrack.store.sync import SyncReport, sync, sync_paths
 
-__all__ = ["Filters", "Workspace", "unreadable_notice"]  # Filters: the filter type of tasks() and count()
+# What a Workspace takes and gives besides the model: the filters of a query, and what a sync did.
+__all__ = ["Filters", "SyncReport", "Workspace", "unreadable_notice"]
+
 
 def unreadable_notice(count: int) -> str:
     """The one line that says notes could not be read fully (``tasks list``, the digest)."""
@@ -38,6 +40,11 @@ class Workspace:
         statuses = StatusMap({**plugin_statuses(root), **config.statuses})
         store = Store(resolve_store(db, root), root)
         return cls(root, store, config, statuses)
+
+    def reopen(self) -> Workspace:
+        """Another Workspace on the same vault, store and settings, with its own connection to the store (a
+        SQLite connection belongs to the thread that opened it: a worker thread opens its own)."""
+        return Workspace(self.vault, Store(self.store.path, self.vault), self.config, self.statuses)
 
     def sync(self, rebuild: bool = False) -> SyncReport:
         try:
@@ -63,6 +70,10 @@ class Workspace:
     def unreadable(self) -> list[tuple[str, str]]:
         """The notes that could not be read fully, as (path, message): see ``Store.unreadable``."""
         return self.store.unreadable()
+
+    def note_count(self) -> int:
+        """How many notes the store holds that could be read (0 before the first scan)."""
+        return self.store.note_count()
 
     def me(self) -> tuple[str, ...]:
         return self.config.me

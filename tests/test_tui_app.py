@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from tasktrack.tui.app import TaskTrackApp
 from tasktrack.tui.help import HelpScreen
-from tasktrack.tui.prompts import DatePrompt
+from tasktrack.tui.prompts import DatePrompt, OwnerPrompt
 from test_tui_support import (
     MEETING,
     NOTES,
@@ -27,6 +28,9 @@ from test_tui_support import (
     wait_for,
 )
 from textual.command import CommandList, CommandPalette
+from textual.widgets import Input
+
+from tasktrack.workspace import Workspace
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -38,6 +42,15 @@ def vault(make_vault: Callable[..., Path]) -> Path:
 
 def meeting(vault: Path) -> str:
     return (vault / MEETING).read_text(encoding="utf-8")
+
+
+def filter_box(app: TaskTrackApp) -> Input:
+    return app.query_one("#filter", Input)
+
+
+def prompt_input(app: TaskTrackApp, selector: str) -> Input:
+    """The text box of the prompt on screen."""
+    return app.screen.query_one(selector, Input)
 
 
 def palette_offers(app: TaskTrackApp, title: str) -> bool:
@@ -103,7 +116,7 @@ async def test_due_in_words_shows_the_date_before_it_is_set(vault: Path) -> None
         await settle(pilot)
         await pilot.press("d")
         await settle(pilot, until=lambda: isinstance(app.screen, DatePrompt))
-        await pilot.press(*"next friday")
+        prompt_input(app, "#date-input").value = "next friday"
         await settle(pilot, until=lambda: "Friday 2026-11-27" in str(app.screen.query_one("#date-preview").render()))
         assert "📅" not in meeting(vault).splitlines()[17]  # nothing written before Enter
         await pilot.press("enter")
@@ -119,8 +132,11 @@ async def test_a_date_that_is_no_date_is_refused_in_the_prompt(vault: Path) -> N
     app = make_app(vault)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("d", *"blorp", "enter")
+        await pilot.press("d")
         await settle(pilot, until=lambda: isinstance(app.screen, DatePrompt))
+        prompt_input(app, "#date-input").value = "blorp"
+        await pilot.press("enter")
+        await settle(pilot)
         assert "not a date" in str(app.screen.query_one("#date-preview").render())
         await pilot.press("escape")
         await settle(pilot, until=lambda: not isinstance(app.screen, DatePrompt))
@@ -309,7 +325,10 @@ async def test_priority_and_assign(vault: Path) -> None:
         await settle(pilot)
         await pilot.press("p", "2")
         await settle(pilot, until=lambda: "priority set" in message(app))
-        await pilot.press("up", "w", *"Jeff", "enter")
+        await pilot.press("up", "w")
+        await settle(pilot, until=lambda: isinstance(app.screen, OwnerPrompt))
+        prompt_input(app, "#owner-input").value = "Jeff"
+        await pilot.press("enter")
         await settle(pilot, until=lambda: "assigned" in message(app))
         line = next(x for x in meeting(vault).splitlines() if "Follow up with Louie" in x)
         assert "⏫" in line and "@Jeff" in line and "@Myself" not in line
@@ -328,13 +347,15 @@ async def test_filter_as_you_type(vault: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert app.table.has_focus
-        await pilot.press("escape", "slash", *"@Jeff")
+        await pilot.press("escape", "slash")
+        filter_box(app).value = "@Jeff"
         await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 1 and "12PB" in rows[0]
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("slash", *"#azure type:customer")
+        await pilot.press("slash")
+        filter_box(app).value = "#azure type:customer"
         await settle(pilot)
         rows = [line for line in table_lines(app) if line]
         assert len(rows) == 1 and "Azure engagement plan" in rows[0]
@@ -424,7 +445,9 @@ async def test_fixture_meeting_five_proposed_items(fixture_vault: Path) -> None:
     note = fixture_vault / "Meetings" / "2025-12-19 Microsoft strategy and SCO prep.md"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"path:Meetings", "enter")
+        await pilot.press("slash")
+        filter_box(app).value = "path:Meetings"
+        await pilot.press("enter")
         await settle(pilot)
         assert len([line for line in table_lines(app) if line]) == 5
         await pilot.press("a", "a", "r", "x")
@@ -454,3 +477,41 @@ async def test_the_status_line_says_when_notes_could_not_be_read_fully(make_vaul
         await settle(pilot)
         assert "⚠ 1 note could not be read fully: `tasks scan` lists them" in static_text(app, "#summary")
         assert "Inbox (7)" in screen_text(app)  # its task is listed all the same
+
+
+@run_async
+async def test_the_store_and_the_notes_are_read_off_the_ui_thread(make_vault: Callable[..., Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    long_note = "".join(f"- [ ?] Long item {i:03} #proposed\n" for i in range(450))
+    vault = make_vault({**NOTES, "Inbox/Long.md": long_note})
+    app = make_app(vault)
+    on_ui_thread: list[str] = []
+
+    def spy(name: str) -> Callable[..., object]:
+        original = getattr(Workspace, name)
+
+        def read(self: Workspace, *args: object, **kwargs: object) -> object:
+            if threading.current_thread() is threading.main_thread():
+                on_ui_thread.append(name)
+            return original(self, *args, **kwargs)
+
+        return read
+
+    for name in ("tasks", "count", "task", "unreadable", "note_lines", "sync", "refresh"):
+        monkeypatch.setattr(Workspace, name, spy(name))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Inbox (456)" in screen_text(app)
+        await pilot.press("G")  # the last row, on a page not read yet (the note without a date comes last)
+        await settle(pilot, until=lambda: "Long item 449" in cursor_line(app))
+        assert "Inbox/Long.md:450" in static_text(app, "#detail-note")
+        await pilot.press("ctrl+a")
+        await settle(pilot, until=lambda: "456 selected" in static_text(app, "#summary"))
+        await pilot.press("escape")
+        await settle(pilot, until=lambda: "selected" not in static_text(app, "#summary"))
+        await pilot.press("a")
+        await settle(pilot, until=lambda: "accepted" in message(app))
+        assert (vault / "Inbox/Long.md").read_text(encoding="utf-8").endswith("- [ ] Long item 449\n")
+        await pilot.press("4", "S", "R")
+        await settle(pilot, until=lambda: "sorted by priority" in screen_text(app))
+    assert on_ui_thread == []

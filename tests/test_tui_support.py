@@ -98,12 +98,13 @@ async def wait_for(pilot: Pilot[None], check: Callable[[], bool], timeout: float
 
 
 async def settle(pilot: Pilot[None], until: Callable[[], bool] | None = None, timeout: float = 5.0) -> None:
-    """Wait until the filter typed is applied, the detail pane shows the task under the cursor, and ``until``."""
+    """Wait until the view asked for is shown, the filter typed is applied, the detail pane shows the task under
+    the cursor, and ``until``."""
     app = pilot.app
     assert isinstance(app, TaskTrackApp)
 
     def steady() -> bool:
-        return filter_applied(app) and detail_shows_cursor(app) and (until is None or until())
+        return not app.pending and filter_applied(app) and detail_shows_cursor(app) and (until is None or until())
 
     assert await wait_for(pilot, steady, timeout), f"the screen did not settle:\n{screen_text(app)}"
 

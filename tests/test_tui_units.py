@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tasktrack.tui
 from tasktrack.tui.detail import context_markdown, context_range, property_lines
 from tasktrack.tui.keymap import ALL_KEYS, check_keymap, keymap_from_config
 from tasktrack.tui.launch import editor_command, obsidian_url
@@ -108,6 +110,19 @@ def test_the_cli_does_not_import_textual() -> None:
             "import json; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == []
+
+
+def test_the_tui_imports_only_the_public_api() -> None:
+    public = {"tasktrack.workspace", "tasktrack.model", "tasktrack.errors", "tasktrack.dates", "tasktrack.config",
+              "tasktrack.write.triage"}
+    imported: set[str] = set()
+    for source in Path(tasktrack.tui.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    assert {name for name in imported if name.split(".")[0] == "tasktrack"} <= public
 
 
 @pytest.mark.parametrize(

@@ -1,49 +1,452 @@
-"""The tasktrack TUI: the browsing screen plus a key for every verb of the CLI, the note elsewhere, the palette."""
+"""``tasks tui``: one App on one screen. The views of the store, the filter, the sort, the selection, the detail
+pane; a key for every verb of the CLI, the note elsewhere, the command palette; live as notes change.
+
+The state is held in reactive attributes (the view, the sort, the typed filter, the message line, the counts;
+the cursor and the selection on the table) and the screen follows them. Whatever reads the store or the vault,
+and every write, runs in a worker thread (see ``reading``), which posts what it read back as a message: the UI
+thread only draws what it holds.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import subprocess
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
+from rich.text import Text
+from textual import on, work
 from textual.actions import ActionParseResult
 from textual.actions import parse as parse_action
-from textual.app import SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.markup import escape
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import WorkerCancelled
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerCancelled, get_current_worker
 
+from tasktrack.dates import today
 from tasktrack.errors import TaskTrackError
-from tasktrack.workspace import Workspace
-from tasktrack.write.triage import Change
+from tasktrack.model import Task
+from tasktrack.workspace import Filters, Workspace, unreadable_notice
+from tasktrack.write.triage import Change, Triage
 
-from .browse import BrowseApp
-from .keymap import ALL_KEYS, KEY_BY_ID, display_key
+from .detail import DetailPane
+from .help import HelpScreen
+from .keymap import ALL_KEYS, KEY_BY_ID, bindings, display_key, keymap_from_config
 from .launch import editor_command, find_editor, obsidian_url, open_url
 from .prompts import Answer, DatePrompt, OwnerPrompt, PriorityPrompt
-from .rows import owners_text
+from .reading import Counts, ViewData, Written, own, read_ids, read_page, read_view, write
+from .rows import Columns, header_text, owners_text
+from .source import TaskSource
+from .table import TaskTable
 from .verbs import allowed, describe_changes, not_applicable, owner_names
+from .views import VIEW_BY_NAME, VIEWS, Context, TypedFilter, View, filters_for, next_sort, parse_filter
 
+LIVE_INTERVAL = 0.75
+SELECT_ALL_MAX = 5000
 DATE_TITLES = {"due": "Due date", "schedule": "Scheduled date", "start-date": "Start date"}
 DATE_FIELDS = {"due": "due", "schedule": "scheduled", "start-date": "start"}
 
 
-class TaskTrackApp(BrowseApp):
+class ViewRead(Message):
+    """A view was read (``data``), or could not be (``error``)."""
+
+    def __init__(self, generation: int, data: ViewData | None, error: str = "") -> None:
+        super().__init__()
+        self.generation, self.data, self.error = generation, data, error
+
+
+class PageRead(Message):
+    def __init__(self, generation: int, number: int, rows: list[Task]) -> None:
+        super().__init__()
+        self.generation, self.number, self.rows = generation, number, rows
+
+
+class NoteRead(Message):
+    """The lines of the note ``task`` is in."""
+
+    def __init__(self, task: Task, lines: list[str]) -> None:
+        super().__init__()
+        self.task, self.lines = task, lines
+
+
+class Synced(Message):
+    """The store followed the vault: ``changed`` when notes were read again or deleted."""
+
+    def __init__(self, changed: bool, took: float, error: str = "") -> None:
+        super().__init__()
+        self.changed, self.took, self.error = changed, took, error
+
+
+class TaskTrackApp(App[None]):
     """``tasks tui``: triage the Inbox, then everything else."""
+
+    TITLE = "tasktrack"
+    CSS_PATH = Path(__file__).with_name("tasktrack.tcss")  # not relative: it would be to a subclass's module
+    BINDINGS: ClassVar[list[BindingType]] = bindings()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own annotation
+
+    view: reactive[View] = reactive(VIEWS[0], always_update=True, init=False)
+    sort: reactive[str | None] = reactive(None, init=False)  # None: the view's own
+    typed: reactive[TypedFilter] = reactive(TypedFilter(), init=False)
+    message_line: reactive[tuple[str, bool]] = reactive(("", False), init=False)  # (text, is an error)
+    counts: reactive[Counts] = reactive(Counts(), init=False)
+    # What the keys can do depends on the task's status and on a selection (the footer is redrawn when it changes).
+    key_state: reactive[tuple[str | None, bool]] = reactive((None, False), bindings=True, init=False)
+
+    def __init__(self, ws: Workspace, live_interval: float | None = LIVE_INTERVAL) -> None:
+        super().__init__()
+        self.ws = ws
+        self.today = today()
+        self.context = Context(self.today, ws.config.me)
+        self.source = TaskSource()
+        self.live_interval = live_interval
+        self.keymap, self.unknown_keys = keymap_from_config(ws.config.keys)
+        self._asked = 0  # the latest view read asked for, and the one shown
+        self._shown = 0
+        self._synced = False
+        self._detail_timer: Timer | None = None
+        self._filter_timer: Timer | None = None
+        self._live_timer: Timer | None = None
+
+    # -- layout -------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="tabs")
+        yield Static(id="summary")
+        with Horizontal(id="main"):
+            with Vertical(id="list-pane"):
+                yield Static(id="columns")
+                yield TaskTable(self.source, self.today, id="tasks")
+            yield DetailPane(id="detail")
+        yield Input(placeholder="filter: words  @owner  #tag  key:value  path:folder", id="filter", compact=True)
+        yield Static(id="message")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> TaskTable:
+        return self.query_one(TaskTable)
+
+    def current(self) -> Task | None:
+        """The task under the cursor (None before the list is there)."""
+        try:
+            return self.table.current()
+        except NoMatches:
+            return None
+
+    def selection(self) -> frozenset[str]:
+        """The selected task ids (none before the list is there)."""
+        try:
+            return self.table.selected
+        except NoMatches:
+            return frozenset()
+
+    @property
+    def pending(self) -> bool:
+        """A view was asked for and is not shown yet."""
+        return self._asked != self._shown
+
+    def on_load(self) -> None:
+        self.load(cursor=0)  # read while the screen is put together
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        self.watch(self.table, "selected", self.selection_changed, init=False)
+        self.table.focus()
+        if self.unknown_keys:
+            self.say(f"config [keys]: unknown names {', '.join(self.unknown_keys)}", error=True)
+
+    # -- reading the view ---------------------------------------------------------------------------
+
+    def filters(self) -> Filters:
+        return filters_for(self.view, self.context, self.typed, self.sort)
+
+    def load(self, keep: str | None = None, cursor: int | None = None) -> None:
+        """Read the view again; the cursor goes to task ``keep`` if it is still near, else to row ``cursor``."""
+        self._asked += 1
+        near = self.table.cursor if cursor is None else cursor
+        self._read_view(self.filters(), keep, near, self._asked)
+
+    def reload(self) -> None:
+        row = self.current()
+        self.load(keep=row.id if row is not None else None)
+
+    @work(thread=True, exclusive=True, group="view")
+    def _read_view(self, filters: Filters, keep: str | None, near: int, generation: int) -> None:
+        try:
+            with own(self.ws) as ws:
+                data = read_view(ws, filters, keep, near)
+        except (TaskTrackError, sqlite3.Error) as exc:
+            self.post_message(ViewRead(generation, None, f"cannot read the store: {exc}"))
+            return
+        self.post_message(ViewRead(generation, data))
+
+    @on(ViewRead)
+    def view_read(self, event: ViewRead) -> None:
+        if event.generation != self._asked:
+            return  # another view was asked for since
+        self._shown = event.generation
+        if not self._synced:  # the first look at the vault, once what the store holds is on screen
+            self.call_after_refresh(self.check_vault)
+        if event.data is None:
+            self.say(event.error, error=True)
+            return
+        data = event.data
+        self.source.filters, self.source.total, self.source.pages = data.filters, data.total, data.pages
+        self.source.stale = False
+        self.table.empty_text = self._empty_text(data.counts)
+        self.table.reset(data.cursor)
+        self.counts = data.counts
+        self.show_header()
+
+    def _empty_text(self, counts: Counts) -> str:
+        if not counts.notes and not self._synced:
+            return "Reading the vault for the first time…"
+        return self.view.empty if self.typed == TypedFilter() else "Nothing matches the filter."
+
+    @on(TaskTable.PageWanted)
+    def page_wanted(self, event: TaskTable.PageWanted) -> None:
+        if self.source.stale:  # rows moved since they were read: read the view again around the cursor
+            self.reload()
+        else:
+            self._read_page(self.source.filters, event.number, self._shown)
+
+    @work(thread=True, group="page")
+    def _read_page(self, filters: Filters, number: int, generation: int) -> None:
+        with contextlib.suppress(TaskTrackError, sqlite3.Error), own(self.ws) as ws:
+            self.post_message(PageRead(generation, number, read_page(ws, filters, number)))
+
+    @on(PageRead)
+    def page_read(self, event: PageRead) -> None:
+        if event.generation == self._asked == self._shown:
+            self.source.put(event.number, event.rows)
+            self.table.show_rows()
+
+    # -- the header and the message line ------------------------------------------------------------
+
+    def watch_counts(self) -> None:
+        self.show_header()
+
+    def selection_changed(self) -> None:
+        self.show_header()
+        self.update_key_state()
+
+    def show_header(self) -> None:
+        self.query_one("#tabs", Static).update(self._tabs())
+        self.query_one("#summary", Static).update(self._summary())
+        self.update_key_state()
+        columns = Columns.fit(self.table.scrollable_content_region.width or 80)
+        self.query_one("#columns", Static).update(header_text(columns))
+
+    def _tabs(self) -> Text:
+        text = Text(" ")
+        for view in VIEWS:
+            key = display_key(self.keymap.get(f"view-{view.name}", view.key))
+            label = f" {key} {view.title}" + (f" ({self.counts.inbox})" if view.name == "inbox" else "") + " "
+            text.append(label, style="bold reverse" if view is self.view else "")
+            text.append(" ")
+        return text
+
+    def _summary(self) -> Text:
+        total, inbox = self.source.total, self.counts.inbox
+        text = Text(f" {self.view.title}: ", style="bold")
+        if self.view.name == "inbox":
+            text.append(f"{inbox} proposed item{'s' * (inbox != 1)} await{'s' * (inbox == 1)} triage")
+        else:
+            text.append(f"{total} task{'s' * (total != 1)}")
+        text.append(f"  ·  sorted by {self._sort_label()}", style="dim")
+        value = self.query_one("#filter", Input).value.strip()
+        if value:
+            text.append(f"  ·  filter: {value}", style="bold yellow")
+        if self.table.selected:
+            text.append(f"  ·  {len(self.table.selected)} selected", style="bold cyan")
+        if self.counts.unreadable:
+            text.append(f"  ·  ⚠ {unreadable_notice(self.counts.unreadable)}", style="bold red")
+        return text
+
+    def _sort_label(self) -> str:
+        sort = self.sort or self.view.sort
+        return {"note": "note, newest first", "done": "done date, newest first"}.get(sort, sort)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_header)
+
+    def say(self, message: str, error: bool = False) -> None:
+        self.message_line = (message, error)
+
+    def watch_message_line(self, line: tuple[str, bool]) -> None:
+        text, error = line
+        box = self.query_one("#message", Static)
+        box.set_class(error, "error")
+        box.update(Text(text, no_wrap=True, overflow="ellipsis"))
+
+    # -- the cursor and the detail pane -------------------------------------------------------------
+
+    @on(TaskTable.Highlighted)
+    def highlighted(self, event: TaskTable.Highlighted) -> None:
+        self.update_key_state()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        if event.row is None:
+            self.query_one(DetailPane).show(None, [])
+        else:
+            self._detail_timer = self.set_timer(0.05, partial(self._read_note, event.row))
+
+    def update_key_state(self) -> None:
+        row = self.current()
+        self.key_state = (row.status if row is not None else None, bool(self.table.selected))
+
+    @work(thread=True, exclusive=True, group="note")
+    def _read_note(self, task: Task) -> None:
+        lines = self.ws.note_lines(task.path)  # the vault's file only: no store, so this Workspace serves
+        if not get_current_worker().is_cancelled:
+            self.post_message(NoteRead(task, lines))
+
+    @on(NoteRead)
+    def note_read(self, event: NoteRead) -> None:
+        row = self.current()
+        pane = self.query_one_optional(DetailPane)
+        if pane is not None and row is not None and row.id == event.task.id:
+            pane.show(row, event.lines)
+
+    # -- live: notes changed on disk ----------------------------------------------------------------
+
+    def check_vault(self) -> None:
+        if not any(w.group == "sync" and not w.is_finished for w in self.workers):
+            self._sync()
+
+    @work(thread=True, exclusive=True, group="sync")
+    def _sync(self) -> None:
+        started = time.perf_counter()
+        try:
+            with own(self.ws) as ws:
+                report = ws.sync()
+        except TaskTrackError as exc:
+            self.post_message(Synced(False, time.perf_counter() - started, str(exc)))
+        except Exception as exc:  # OSError, or anything else: the TUI goes on, and says it in one line
+            self.post_message(Synced(False, time.perf_counter() - started, f"cannot read the vault: {exc}"))
+        else:
+            self.post_message(Synced(bool(report.read or report.deleted), time.perf_counter() - started))
+
+    @on(Synced)
+    def synced(self, event: Synced) -> None:
+        if event.error:
+            self.say(event.error, error=True)
+        first, self._synced = not self._synced, True
+        self._next_check(event.took)
+        if event.changed or (first and not self.counts.notes):
+            self.reload()
+
+    def _next_check(self, took: float) -> None:
+        """Look again in ``live_interval`` seconds, or later on a vault so big that looking costs much."""
+        if not self.live_interval:
+            return
+        if self._live_timer is not None:
+            self._live_timer.stop()
+        self._live_timer = self.set_timer(max(self.live_interval, 4 * took), self.check_vault)
+
+    def action_rescan(self) -> None:
+        self.say("Re-reading the vault…")
+        self.check_vault()
+
+    # -- views, filter, sort, selection -------------------------------------------------------------
+
+    def action_view(self, name: str) -> None:
+        self.view = VIEW_BY_NAME[name]
+
+    def watch_view(self) -> None:
+        self.set_reactive(TaskTrackApp.sort, None)
+        self.table.clear_selection()
+        self.load(cursor=0)
+
+    def action_cycle_sort(self) -> None:
+        self.sort = next_sort(self.sort or self.view.sort)
+
+    def watch_sort(self) -> None:
+        self.reload()
+
+    def watch_typed(self) -> None:
+        self.load(cursor=0)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(0.15, self.apply_filter)
+
+    def apply_filter(self) -> None:
+        self.typed = parse_filter(self.query_one("#filter", Input).value, self.context.me)
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.apply_filter()
+        self.table.focus()
+        if not self.query_one("#filter", Input).value.strip():
+            self.query_one("#filter", Input).remove_class("shown")
+
+    def action_clear(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus or (not self.table.selected and box.value):
+            box.value = ""
+            box.remove_class("shown")
+            self.apply_filter()
+            self.table.focus()
+        else:
+            self.table.clear_selection()
+
+    def action_toggle_select(self) -> None:
+        self.table.toggle_selected()
+
+    async def action_select_all(self) -> None:
+        if self.source.total > SELECT_ALL_MAX:
+            self.say(f"{self.source.total} tasks is too many to select at once: filter first", error=True)
+            return
+        try:
+            ids = await self._read_ids(self.source.filters).wait()
+        except WorkerCancelled:  # the app is closing
+            return
+        if isinstance(ids, str):
+            self.say(ids, error=True)
+        else:
+            self.table.selected = frozenset(ids)
+
+    @work(thread=True, exclusive=True, group="select")
+    def _read_ids(self, filters: Filters) -> list[str] | str:
+        """The ids of the view's tasks, or why they cannot be read."""
+        try:
+            with own(self.ws) as ws:
+                return read_ids(ws, filters)
+        except (TaskTrackError, sqlite3.Error) as exc:
+            return f"cannot read the store: {exc}"
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.keymap))
 
     # -- verbs --------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        row = self.table.current() if self._mounted else None
+        row = self.current()
+        selection = bool(self.selection())
         if action == "verb" and parameters:
-            return allowed(str(parameters[0]), row, bool(self.table.selected))
+            return allowed(str(parameters[0]), row, selection)
         if action in ("date_prompt", "priority_prompt", "owner_prompt", "open_editor", "open_obsidian"):
-            return True if row is not None or self.table.selected else None
+            return True if row is not None or selection else None
         return True
 
     async def run_action(self, action: str | ActionParseResult, default_namespace: DOMNode | None = None,
@@ -57,8 +460,8 @@ class TaskTrackApp(BrowseApp):
 
     def _not_applicable(self, action: str | ActionParseResult) -> str | None:
         _, name, params = parse_action(action) if isinstance(action, str) else action
-        row = self.table.current() if self._mounted and not self.table.selected else None
-        if name != "verb" or not params or row is None:
+        row = self.current()
+        if name != "verb" or not params or row is None or self.table.selected:
             return None
         return not_applicable(str(params[0]), row)
 
@@ -67,99 +470,70 @@ class TaskTrackApp(BrowseApp):
         if not ids:
             self.say("No task here.", error=True)
             return
-        await self._in_turn(self._apply(verb, ids, answer or Answer()))
+        answer = answer or Answer()
 
-    async def _in_turn(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run a write and wait for it, so the keys typed meanwhile act on what it leaves (in the order typed)."""
-        with contextlib.suppress(WorkerCancelled):  # the app is closing
-            await self.run_worker(work, group="write").wait()
+        def change(triage: Triage) -> list[Change]:
+            return triage.run(verb, ids, value=answer.value, add=answer.add, clear=answer.clear)
+
+        written = await self._in_turn(self._write(verb, ids, change))
+        if written is not None and written.changes is not None:
+            self.move_on()
+            self.after_write(written)
+            self.say(describe_changes(verb, written.changes))
+
+    async def action_undo(self) -> None:
+        written = await self._in_turn(self._write("undo", [], Triage.undo))
+        if written is not None and written.changes is not None:
+            changes = written.changes
+            self.counts = written.counts
+            self.load(keep=changes[0].task_id if changes else None)
+            self.say(describe_changes("undo", changes))
+
+    @work(thread=True, exclusive=True, group="write")
+    def _write(self, label: str, ids: list[str], change: Callable[[Triage], list[Change]]) -> Written:
+        return write(self.ws, label, ids, change)
+
+    async def _in_turn(self, worker: Worker[Written]) -> Written | None:
+        """Wait for a write, so the keys typed meanwhile act on what it leaves (in the order typed). A refusal or
+        a failure is shown in one line; the cursor and the selection stay, and the notes are read again (a
+        refusal mostly means one changed)."""
+        try:
+            written = await worker.wait()
+        except WorkerCancelled:  # the app is closing
+            return None
+        if written.changes is None:
+            self.say(written.error, error=True)
+            self.check_vault()
+        return written
 
     def move_on(self) -> None:
         """Go on to the next item after a verb succeeded."""
-        if self.table.selected:
-            self.table.clear_selection()
-            self.show_header()
-        else:
+        if not self.table.clear_selection():
             self.table.action_move(1)
 
-    async def _apply(self, verb: str, ids: list[str], answer: Answer) -> None:
-        changes = await self._write(verb, ids, self.background.run, verb, ids, value=answer.value,
-                                    add=answer.add, clear=answer.clear)
-        if changes is None:
-            return
-        self.move_on()
-        self.after_write(ids, [c.task_id for c in changes if c.task_id])
-        self.say(describe_changes(verb, changes))
-
-    async def _write(self, label: str, ids: list[str], call: Callable[..., list[Change]], *args: Any,
-                     **kwargs: Any) -> list[Change] | None:
-        """Run a write in the background. A refusal or a failure is shown in one line, never raised; the cursor
-        and the selection stay, and the notes are read again (a refusal mostly means one changed)."""
-        try:
-            return await self.background.call(call, *args, **kwargs)
-        except TaskTrackError as exc:
-            self.say(f"{label}: {self.in_vault(str(exc))}", error=True)
-        except OSError as exc:
-            self.say(f"{label}: {self._cannot_write(exc, ids)}", error=True)
-        except Exception as exc:  # a failed write must not take the TUI down
-            self.say(f"{label} failed: {str(exc) or type(exc).__name__}", error=True)
-        self.check_vault()
-        return None
-
-    def _cannot_write(self, exc: OSError, ids: list[str]) -> str:
-        reason = exc.strerror or str(exc)
-        reason = reason[:1].lower() + reason[1:]
-        notes = self._notes_of(ids)
-        if len(notes) == 1:
-            return f"cannot write {notes[0]}: {reason}; nothing written"
-        name = self.in_vault(os.fsdecode(exc.filename)) if exc.filename is not None else "a note"
-        return f"cannot write {name}: {reason}; stopped there"
-
-    def _notes_of(self, ids: list[str]) -> list[str]:
-        notes: set[str] = set()
-        for task_id in ids:
-            with contextlib.suppress(TaskTrackError, sqlite3.Error):
-                notes.add(self.ws.task(task_id).path)
-        return sorted(notes)
-
-    def in_vault(self, text: str) -> str:
-        """The text with the vault's paths made relative to it, as the list shows them."""
-        return text.replace(f"{self.ws.vault}{os.sep}", "")
-
-    def after_write(self, ids: list[str], changed: list[str]) -> None:
+    def after_write(self, written: Written) -> None:
         """Show the new state of the rows where they are."""
-        gone = [tid for tid in dict.fromkeys([*ids, *changed]) if not self.source.patch(tid)]
-        if gone:
+        for task in written.fresh.values():
+            if task is not None:
+                self.source.patch(task)
+        if None in written.fresh.values():
             self.reload()
-        self.table.refresh()
-        self.show_header()
-        self.highlighted()
-
-    async def action_undo(self) -> None:
-        await self._in_turn(self._undo())
-
-    async def _undo(self) -> None:
-        changes = await self._write("undo", [], self.background.undo)
-        if changes is None:
-            return
-        keep = changes[0].task_id if changes else None
-        self.load(keep=keep)
-        self.say(describe_changes("undo", changes))
+        self.counts = written.counts
+        self.table.show_rows()
 
     def action_date_prompt(self, verb: str) -> None:
-        row = self.table.current() if not self.table.selected else None
+        row = self.current() if not self.table.selected else None
         current = row.date(DATE_FIELDS[verb]) if row is not None else None
         guess = row.inferred_due if row is not None and verb == "due" and not current else None
         title = f"{DATE_TITLES[verb]} for {self._target_label()}"
         self.push_screen(DatePrompt(title, self.today, current, guess), partial(self._answered, verb))
 
     def action_priority_prompt(self) -> None:
-        row = self.table.current()
-        current = row.priority if row is not None else None
-        self.push_screen(PriorityPrompt(current), partial(self._answered, "priority"))
+        row = self.current()
+        self.push_screen(PriorityPrompt(row.priority if row is not None else None), partial(self._answered, "priority"))
 
     def action_owner_prompt(self) -> None:
-        row = self.table.current()
+        row = self.current()
         current = owners_text(row) if row is not None and not self.table.selected else ""
         names = owner_names(self.source, self.context.me)
         self.push_screen(OwnerPrompt(names, current), partial(self._answered, "assign"))
@@ -178,7 +552,7 @@ class TaskTrackApp(BrowseApp):
     # -- the note elsewhere -------------------------------------------------------------------------
 
     def action_open_editor(self) -> None:
-        row = self.table.current()
+        row = self.current()
         editor = find_editor()
         if row is None or editor is None:
             self.say("Set $EDITOR to open notes in your editor." if row else "No task here.", error=True)
@@ -193,7 +567,7 @@ class TaskTrackApp(BrowseApp):
         self.check_vault()
 
     def action_open_obsidian(self) -> None:
-        row = self.table.current()
+        row = self.current()
         if row is None:
             return
         url = obsidian_url(self.ws.vault, row.path)
@@ -211,7 +585,3 @@ class TaskTrackApp(BrowseApp):
             if key.group in ("task", "view", "list", "note") and key.id not in ("select", "clear"):
                 shown = display_key(self.keymap.get(key.id, KEY_BY_ID[key.id].key))
                 yield SystemCommand(f"{key.label}  ({shown})", escape(key.help), partial(self.run_action, key.action))
-
-
-def run(ws: Workspace) -> None:
-    TaskTrackApp(ws).run()

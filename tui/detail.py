@@ -100,13 +100,6 @@ def fields(row: Task) -> Text:
 
 
 class DetailPane(VerticalScroll):
-    DEFAULT_CSS = """
-    DetailPane { padding: 0 1; border-left: tall $primary 30%; }
-    DetailPane > #detail-note { margin-bottom: 1; }
-    DetailPane > #detail-context { background: $boost; padding: 0 1; }
-    DetailPane > #detail-fields { margin-bottom: 1; }
-    """
-
     def compose(self) -> ComposeResult:
         yield Static(id="detail-note")
         yield Static(id="detail-fields")

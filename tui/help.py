@@ -52,11 +52,6 @@ def help_content(keymap: Mapping[str, str]) -> RenderableType:
 
 
 class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 100; max-width: 95%; height: 90%; border: thick $primary;
-                                  background: $panel; padding: 0 2; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "close", "Close")]
 
     def __init__(self, keymap: Mapping[str, str]) -> None:

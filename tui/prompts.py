@@ -20,14 +20,6 @@ from tasktrack.errors import UsageError
 from tasktrack.model import PRIORITIES
 
 CLEAR_WORDS = ("none", "clear", "-", "remove")
-PROMPT_CSS = """
-Prompt { align: center middle; }
-Prompt > Vertical { width: 64; height: auto; padding: 1 2; border: thick $primary; background: $panel; }
-Prompt Label.title { text-style: bold; margin-bottom: 1; }
-Prompt .preview { height: auto; margin-top: 1; }
-Prompt .hint { color: $text-muted; margin-top: 1; }
-Prompt OptionList { height: auto; max-height: 8; }
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +32,6 @@ class Answer:
 
 
 class Prompt(ModalScreen[Answer | None]):
-    DEFAULT_CSS = PROMPT_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def action_cancel(self) -> None:

@@ -1,71 +1,54 @@
-"""The rows of the current view, read from the store a page at a time.
+"""The rows of the current view that have been read, a page at a time.
 
-Only the count and the pages that are looked at are read, so a view of 60,000 tasks opens as fast as one of 60.
-After a write the touched rows are patched in place (they stay where they are even if they no longer match the
-view, until the view is next reloaded).
+Only the count and the pages that are looked at are read (in worker threads, see ``reading``), so a view of
+60,000 tasks opens as fast as one of 60. This holds what was read; it never reads. After a write the touched rows
+are patched in place (they stay where they are even if they no longer match the view, until the view is next
+read).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field
 
-from tasktrack.errors import TaskTrackError
 from tasktrack.model import Task
-from tasktrack.store.query import Filters
-from tasktrack.workspace import Workspace
+from tasktrack.workspace import Filters
 
 PAGE = 200
 
 
+@dataclass
 class TaskSource:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self.filters = Filters()
-        self.total = 0
-        self.pages: dict[int, list[Task]] = {}
-        self.stale = False
-
-    def load(self, filters: Filters) -> None:
-        self.filters = filters
-        self.total = self.ws.count(filters)
-        self.pages = {}
-        self.stale = False
-
-    def reload(self) -> None:
-        self.load(self.filters)
+    filters: Filters = field(default_factory=Filters)
+    total: int = 0
+    pages: dict[int, list[Task]] = field(default_factory=dict)
+    stale: bool = False  # rows were patched after a write: a page not read yet may no longer fit with them
 
     def has(self, index: int) -> bool:
         return index // PAGE in self.pages
 
     def row(self, index: int) -> Task | None:
+        """The row at ``index``, if its page has been read."""
         if not 0 <= index < self.total:
             return None
-        page = self._page(index // PAGE)
+        page = self.pages.get(index // PAGE, [])
         offset = index % PAGE
         return page[offset] if offset < len(page) else None
 
-    def _page(self, number: int) -> list[Task]:
-        if number not in self.pages:
-            self.pages[number] = self.ws.tasks(replace(self.filters, limit=PAGE, offset=number * PAGE))
-        return self.pages[number]
+    def put(self, number: int, rows: list[Task]) -> None:
+        self.pages[number] = rows
 
-    def index_of(self, task_id: str, near: int = 0, reach: int = PAGE) -> int | None:
-        """Where the task is in the view, looking at most ``reach`` rows either side of ``near``."""
-        for number in range(max(0, near - reach) // PAGE, min(self.total, near + reach) // PAGE + 1):
-            for offset, row in enumerate(self._page(number)):
+    def index_of(self, task_id: str) -> int | None:
+        """Where the task is among the rows read."""
+        for number, page in self.pages.items():
+            for offset, row in enumerate(page):
                 if row.id == task_id:
                     return number * PAGE + offset
         return None
 
-    def patch(self, task_id: str) -> bool:
-        """Re-read one task into the pages it shows in; False if it is gone."""
-        try:
-            fresh = self.ws.task(task_id)
-        except TaskTrackError:
-            return False
+    def patch(self, fresh: Task) -> None:
+        """Show the task as it is now wherever it is."""
         for page in self.pages.values():
             for i, row in enumerate(page):
-                if row.id == task_id:
+                if row.id == fresh.id:
                     page[i] = fresh
         self.stale = True
-        return True

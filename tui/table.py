@@ -1,4 +1,5 @@
-"""The task list: a line per task, drawn only for the lines on screen (Textual's line API)."""
+"""The task list: a line per task, drawn only for the lines on screen (Textual's line API), from the rows
+already read; a row not read yet is drawn blank and asked for (``PageWanted``)."""
 
 from __future__ import annotations
 
@@ -18,19 +19,13 @@ from textual.strip import Strip
 from tasktrack.model import Task
 
 from .rows import Columns, row_text
-from .source import TaskSource
+from .source import PAGE, TaskSource
 
 
 class TaskTable(ScrollView, can_focus=True):
     """Shows a :class:`TaskSource`; keeps a cursor and a selection of task ids."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"task-table--cursor", "task-table--selected"}
-    DEFAULT_CSS = """
-    TaskTable { background: $surface; overflow-x: hidden; }
-    TaskTable > .task-table--cursor { background: $accent 40%; text-style: bold; }
-    TaskTable:focus > .task-table--cursor { background: $accent 60%; }
-    TaskTable > .task-table--selected { background: $primary 25%; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
@@ -41,6 +36,7 @@ class TaskTable(ScrollView, can_focus=True):
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    selected: reactive[frozenset[str]] = reactive(frozenset(), init=False)  # task ids
 
     class Highlighted(Message):
         """The cursor is on another task (or on none)."""
@@ -49,22 +45,25 @@ class TaskTable(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
-    class PageMissing(Message):
-        """A row of a page not yet read was needed after a write: the view should be reloaded."""
+    class PageWanted(Message):
+        """A row of a page not read yet is on screen."""
+
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
 
     def __init__(self, source: TaskSource, today: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.source = source
         self.today = today
-        self.selected: set[str] = set()
         self.empty_text = "No tasks."
-        self._missing_posted = False
+        self._wanted: set[int] = set()
 
     # -- what is shown ------------------------------------------------------------------------------
 
     def reset(self, cursor: int = 0) -> None:
-        """The source was reloaded: size the scroll area and put the cursor at ``cursor``."""
-        self._missing_posted = False
+        """The source holds another view: size the scroll area and put the cursor at ``cursor``."""
+        self._wanted = set()
         self.virtual_size = Size(self.scrollable_content_region.width, self.source.total)
         self.cursor = self._clamp(cursor)
         self.refresh()
@@ -84,11 +83,9 @@ class TaskTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= self.source.total:
             return self._empty_line(y, width)
-        if self.source.stale and not self.source.has(index):
-            self._post_missing()
-            return Strip.blank(width, self.rich_style)
         row = self.source.row(index)
         if row is None:
+            self._want(index // PAGE)
             return Strip.blank(width, self.rich_style)
         return self._strip(row, index, width)
 
@@ -109,10 +106,18 @@ class TaskTable(ScrollView, can_focus=True):
         text = Text(f"  {self.empty_text}", style="italic")
         return Strip(text.render(self.app.console), text.cell_len).crop_extend(0, width, self.rich_style)
 
-    def _post_missing(self) -> None:
-        if not self._missing_posted:
-            self._missing_posted = True
-            self.post_message(self.PageMissing())
+    def _want(self, number: int) -> None:
+        if number not in self._wanted:
+            self._wanted.add(number)
+            # Posted from the table's own turn: a message posted while the screen draws would not bubble up to
+            # the screen (a message never goes back to the pump that sent it).
+            self.call_later(lambda: self.post_message(self.PageWanted(number)))
+
+    def show_rows(self) -> None:
+        """Rows were read or changed: draw them, and say what is under the cursor now."""
+        self._wanted = {number for number in self._wanted if number not in self.source.pages}
+        self.refresh()
+        self.post_message(self.Highlighted(self.current()))
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self.source.total)
@@ -143,6 +148,9 @@ class TaskTable(ScrollView, can_focus=True):
 
     # -- selection ----------------------------------------------------------------------------------
 
+    def watch_selected(self) -> None:
+        self.refresh()
+
     def toggle_selected(self) -> None:
         row = self.current()
         if row is None:
@@ -150,12 +158,7 @@ class TaskTable(ScrollView, can_focus=True):
         self.selected ^= {row.id}
         self.cursor = self._clamp(self.cursor + 1)
 
-    def select_all(self) -> None:
-        self.selected = {r.id for r in (self.source.row(i) for i in range(self.source.total)) if r is not None}
-        self.refresh()
-
     def clear_selection(self) -> bool:
         had = bool(self.selected)
-        self.selected = set()
-        self.refresh()
+        self.selected = frozenset()
         return had

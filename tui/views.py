@@ -7,10 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from tasktrack.store.query import SORTS, Filters
+from tasktrack.workspace import Filters
 
 SORT_CYCLE = ("due", "priority", "note")
-DONE_SORT = "done" if "done" in SORTS else "created"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +59,7 @@ VIEWS: tuple[View, ...] = (
     View("mine", "2", "Mine", "due", _mine, "Nothing open is yours."),
     View("today", "3", "Today & overdue", "due", _today, "Nothing is due today or overdue."),
     View("open", "4", "All open", "due", _open, "No open tasks."),
-    View("done", "5", "Recently done", DONE_SORT, _done, "Nothing done yet."),
+    View("done", "5", "Recently done", "done", _done, "Nothing done yet."),
     View("waiting", "6", "Waiting on others", "due", _waiting, "Nobody else owns an open task."),
 )
 VIEW_BY_NAME = {view.name: view for view in VIEWS}

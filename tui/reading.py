@@ -1,0 +1,142 @@
+"""What the TUI reads from the store and the vault and what it writes to them. These functions run in worker
+threads, never on the UI thread; each opens its own Workspace (a SQLite connection belongs to its thread)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+
+from tasktrack.errors import TaskTrackError
+from tasktrack.model import Task
+from tasktrack.workspace import Filters, Workspace
+from tasktrack.write.triage import Change, Triage
+
+from .source import PAGE
+
+INBOX = Filters(statuses=["proposed"])
+
+
+@contextlib.contextmanager
+def own(ws: Workspace) -> Iterator[Workspace]:
+    """A Workspace like ``ws`` for this thread, closed when done."""
+    mine = ws.reopen()
+    try:
+        yield mine
+    finally:
+        mine.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What the header counts: the Inbox, the notes that could not be read fully, the notes at all."""
+
+    inbox: int = 0
+    unreadable: int = 0
+    notes: int = 0
+
+
+def read_counts(ws: Workspace) -> Counts:
+    return Counts(ws.count(INBOX), len(ws.unreadable()), ws.note_count())
+
+
+@dataclass(frozen=True, slots=True)
+class ViewData:
+    """A view as read: its size, the pages around the cursor, where the cursor goes, and the counts."""
+
+    filters: Filters
+    total: int
+    pages: dict[int, list[Task]]
+    cursor: int
+    counts: Counts
+
+
+def read_page(ws: Workspace, filters: Filters, number: int) -> list[Task]:
+    return ws.tasks(replace(filters, limit=PAGE, offset=number * PAGE))
+
+
+def read_view(ws: Workspace, filters: Filters, keep: str | None, near: int) -> ViewData:
+    """The view; the cursor on task ``keep`` if it is within a page of row ``near``, else on row ``near``."""
+    total = ws.count(filters)
+    pages: dict[int, list[Task]] = {}
+
+    def page(number: int) -> list[Task]:
+        if number not in pages:
+            pages[number] = read_page(ws, filters, number)
+        return pages[number]
+
+    found = None
+    if keep:
+        for number in range(max(0, near - PAGE) // PAGE, min(total, near + PAGE) // PAGE + 1):
+            found = next((number * PAGE + i for i, row in enumerate(page(number)) if row.id == keep), None)
+            if found is not None:
+                break
+    cursor = max(0, min(found if found is not None else near, total - 1))
+    for index in (cursor - PAGE // 2, cursor, cursor + PAGE // 2):  # what the screen can show around it
+        if 0 <= index < total:
+            page(index // PAGE)
+    return ViewData(filters, total, pages, cursor, read_counts(ws))
+
+
+def read_ids(ws: Workspace, filters: Filters) -> list[str]:
+    """Every task id of the view."""
+    return [task.id for task in ws.tasks(replace(filters, limit=None, offset=0))]
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a write did: its changes, or (``changes`` None) why it did nothing, in one line; the touched tasks as
+    they are now (None: gone), and the counts after it."""
+
+    changes: list[Change] | None
+    error: str = ""
+    fresh: dict[str, Task | None] = field(default_factory=dict)
+    counts: Counts = Counts()
+
+
+def write(ws: Workspace, label: str, ids: list[str], change: Callable[[Triage], list[Change]]) -> Written:
+    """Make a change with the triage verbs. A refusal or a failure is told in one line, never raised."""
+    try:
+        with own(ws) as mine:
+            changes = change(Triage(mine))
+            touched = dict.fromkeys([*ids, *(c.task_id for c in changes if c.task_id)])
+            return Written(changes, fresh={tid: fresh_task(mine, tid) for tid in touched}, counts=read_counts(mine))
+    except TaskTrackError as exc:
+        return Written(None, f"{label}: {in_vault(ws, str(exc))}")
+    except OSError as exc:
+        return Written(None, f"{label}: {cannot_write(ws, exc, ids)}")
+    except Exception as exc:  # a failed write must not take the TUI down
+        return Written(None, f"{label} failed: {str(exc) or type(exc).__name__}")
+
+
+def fresh_task(ws: Workspace, task_id: str) -> Task | None:
+    try:
+        return ws.task(task_id)
+    except TaskTrackError:
+        return None
+
+
+def in_vault(ws: Workspace, text: str) -> str:
+    """The text with the vault's paths made relative to it, as the list shows them."""
+    return text.replace(f"{ws.vault}{os.sep}", "")
+
+
+def cannot_write(ws: Workspace, exc: OSError, ids: list[str]) -> str:
+    reason = exc.strerror or str(exc)
+    reason = reason[:1].lower() + reason[1:]
+    notes = notes_of(ws, ids)
+    if len(notes) == 1:
+        return f"cannot write {notes[0]}: {reason}; nothing written"
+    name = in_vault(ws, os.fsdecode(exc.filename)) if exc.filename is not None else "a note"
+    return f"cannot write {name}: {reason}; stopped there"
+
+
+def notes_of(ws: Workspace, ids: list[str]) -> list[str]:
+    notes: set[str] = set()
+    with contextlib.suppress(TaskTrackError, sqlite3.Error), own(ws) as mine:
+        for task_id in ids:
+            with contextlib.suppress(TaskTrackError):
+                notes.add(mine.task(task_id).path)
+    return sorted(notes)
