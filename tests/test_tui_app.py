@@ -27,6 +27,7 @@ from test_tui_support import (
     table_lines,
     wait_for,
 )
+from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
@@ -515,3 +516,27 @@ async def test_the_store_and_the_notes_are_read_off_the_ui_thread(make_vault: Ca
         await pilot.press("4", "S", "R")
         await settle(pilot, until=lambda: "sorted by priority" in screen_text(app))
     assert on_ui_thread == []
+
+
+@run_async
+async def test_keys_typed_in_a_burst_after_slash_go_into_the_filter_not_to_the_verbs(
+        make_vault: Callable[..., Path]) -> None:
+    vault = make_vault(NOTES)
+    before = {p: p.read_bytes() for p in vault.rglob("*.md")}
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst = [("slash", "/"), ("number_sign", "#"), ("t", "t"), ("a", "a"), ("s", "s"), ("k", "k"),
+                 ("space", " "), ("at", "@"), ("m", "m"), ("e", "e")]
+        for key, character in burst:  # all queued at once, as a terminal multiplexer sends them
+            app.post_message(events.Key(key, character))
+        assert await wait_for(pilot, lambda: app.query_one("#filter", Input).value == "#task @me")
+        await settle(pilot)
+        assert "filter: #task @me" in static_text(app, "#summary")
+        assert {p: p.read_bytes() for p in vault.rglob("*.md")} == before  # no verb ran: nothing accepted
+        await pilot.press("enter", "a")  # back on the list, its keys are verbs again
+        await wait_for(pilot, lambda: {p: p.read_bytes() for p in vault.rglob("*.md")} != before)
+    changed = [p for p in vault.rglob("*.md") if p.read_bytes() != before[p]]
+    assert len(changed) == 1
+    diff = set(changed[0].read_text().splitlines()) - set(before[changed[0]].decode().splitlines())
+    assert len(diff) == 1 and next(iter(diff)).startswith("- [ ] ")

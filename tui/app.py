@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.actions import ActionParseResult
 from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult, SystemCommand
@@ -89,6 +89,15 @@ class Synced(Message):
         self.changed, self.took, self.error = changed, took, error
 
 
+class FilterBox(Input):
+    """The filter as you type: it tells the app when the keys reach it (see ``TaskTrackApp.on_event``)."""
+
+    def on_key(self) -> None:
+        app = self.app
+        if isinstance(app, TaskTrackApp):
+            app.filter_box_got_a_key()
+
+
 class TaskTrackApp(App[None]):
     """``tasks tui``: triage the Inbox, then everything else."""
 
@@ -118,6 +127,7 @@ class TaskTrackApp(App[None]):
         self._synced = False
         self._detail_timer: Timer | None = None
         self._filter_timer: Timer | None = None
+        self._opening_filter = False
         self._live_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------------
@@ -130,7 +140,7 @@ class TaskTrackApp(App[None]):
                 yield Static(id="columns")
                 yield TaskTable(self.source, self.today, id="tasks")
             yield DetailPane(id="detail")
-        yield Input(placeholder="filter: words  @owner  #tag  key:value  path:folder", id="filter", compact=True)
+        yield FilterBox(placeholder="filter: words  @owner  #tag  key:value  path:folder", id="filter", compact=True)
         yield Static(id="message")
         yield Footer(compact=True)
 
@@ -382,7 +392,34 @@ class TaskTrackApp(App[None]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.add_class("shown")
+        self._opening_filter = True  # until the box has the focus, the keys typed are the filter's
         box.focus()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed right after ``/`` (faster than the filter box takes the focus, as a paste or a burst from
+        a terminal multiplexer does) go into the box, never to the list's verbs: until the box itself gets a
+        key, a key that reaches the app (where the list's bindings would run) is typed into the box."""
+        if isinstance(event, events.Key) and self._opening_filter:
+            self._type_into_filter(self.query_one("#filter", Input), event)
+            return
+        await super().on_event(event)
+
+    def filter_box_got_a_key(self) -> None:
+        """The box has the focus and the keys: the ones typed from now on reach it directly."""
+        self._opening_filter = False
+
+    def _type_into_filter(self, box: Input, key: events.Key) -> None:
+        if key.key == "enter":
+            self._opening_filter = False
+            self.filter_submitted()
+        elif key.key == "escape":
+            self._opening_filter = False
+            self.action_clear()
+        elif key.key == "backspace":
+            box.value = box.value[:-1]
+        elif key.is_printable and key.character:
+            box.value += key.character
+        box.cursor_position = len(box.value)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self) -> None:
