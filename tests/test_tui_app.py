@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tasktrack.tui.app import TaskTrackApp
 from tasktrack.tui.help import HelpScreen
-from tasktrack.tui.prompts import DatePrompt, OwnerPrompt
+from tasktrack.tui.prompts import CapturePrompt, DatePrompt, OwnerPrompt
 from test_tui_support import (
     MEETING,
     NOTES,
@@ -540,3 +540,26 @@ async def test_keys_typed_in_a_burst_after_slash_go_into_the_filter_not_to_the_v
     assert len(changed) == 1
     diff = set(changed[0].read_text().splitlines()) - set(before[changed[0]].decode().splitlines())
     assert len(diff) == 1 and next(iter(diff)).startswith("- [ ] ")
+
+
+@run_async
+async def test_n_captures_a_task_into_the_inbox_showing_it_first(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot, until=lambda: isinstance(app.screen, CapturePrompt))
+        prompt_input(app, "#capture-input").value = "@Jeff"
+        await settle(pilot, until=lambda: "needs some words" in str(app.screen.query_one("#capture-preview").render()))
+        await pilot.press("enter")  # refused: the prompt stays
+        assert isinstance(app.screen, CapturePrompt) and not (vault / "Inbox.md").exists()
+        prompt_input(app, "#capture-input").value = "Call Erez about the POC tomorrow @Morty high #task"
+        await settle(pilot, until=lambda: "- [ ] Call Erez about the POC @Morty #task ⏫ 📅 2026-11-23" in str(
+            app.screen.query_one("#capture-preview").render()))
+        assert not (vault / "Inbox.md").exists()  # nothing written before Enter
+        await pilot.press("enter")
+        await settle(pilot, until=lambda: "added" in message(app))
+        assert (vault / "Inbox.md").read_text() == "- [ ] Call Erez about the POC @Morty #task ⏫ 📅 2026-11-23\n"
+        await pilot.press("u")
+        await settle(pilot, until=lambda: "undone" in message(app))
+        assert not (vault / "Inbox.md").exists()

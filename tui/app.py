@@ -39,14 +39,14 @@ from tasktrack.dates import today
 from tasktrack.errors import TaskTrackError
 from tasktrack.model import Task
 from tasktrack.workspace import Filters, Workspace, unreadable_notice
-from tasktrack.write.triage import Change, Triage
+from tasktrack.write.triage import DATE_VERBS, Change, Triage
 
 from .detail import DetailPane
 from .help import HelpScreen
 from .keymap import ALL_KEYS, KEY_BY_ID, bindings, display_key, keymap_from_config
 from .launch import editor_command, find_editor, obsidian_url, open_url
-from .prompts import Answer, DatePrompt, OwnerPrompt, PriorityPrompt
-from .reading import Counts, ViewData, Written, own, read_ids, read_page, read_view, write
+from .prompts import Answer, CapturePrompt, DatePrompt, OwnerPrompt, PriorityPrompt
+from .reading import Counts, ViewData, Written, add_task, own, read_ids, read_page, read_view, write
 from .rows import Columns, header_text, owners_text
 from .source import TaskSource
 from .table import TaskTable
@@ -56,7 +56,6 @@ from .views import VIEW_BY_NAME, VIEWS, Context, TypedFilter, View, filters_for,
 LIVE_INTERVAL = 0.75
 SELECT_ALL_MAX = 5000
 DATE_TITLES = {"due": "Due date", "schedule": "Scheduled date", "start-date": "Start date"}
-DATE_FIELDS = {"due": "due", "schedule": "scheduled", "start-date": "start"}
 
 
 class ViewRead(Message):
@@ -560,10 +559,22 @@ class TaskTrackApp(App[None]):
 
     def action_date_prompt(self, verb: str) -> None:
         row = self.current() if not self.table.selected else None
-        current = row.date(DATE_FIELDS[verb]) if row is not None else None
+        current = row.date(DATE_VERBS[verb]) if row is not None else None
         guess = row.inferred_due if row is not None and verb == "due" and not current else None
         title = f"{DATE_TITLES[verb]} for {self._target_label()}"
         self.push_screen(DatePrompt(title, self.today, current, guess), partial(self._answered, verb))
+
+    def action_capture(self) -> None:
+        self.push_screen(CapturePrompt(self.today, self.ws.config.inbox), self._captured)
+
+    async def _captured(self, answer: Answer | None) -> None:
+        if answer is None or not answer.value:
+            return
+        written = await self._in_turn(self._write("add", [], partial(add_task, answer.value, self.today)))
+        if written is not None and written.changes:
+            self.counts = written.counts
+            self.load(keep=written.changes[0].task_id)
+            self.say(describe_changes("add", written.changes))
 
     def action_priority_prompt(self) -> None:
         row = self.current()

@@ -40,6 +40,7 @@ VERB_KEYS: tuple[Key, ...] = (
     Key("assign", "w", "owner_prompt", "Assign", "set the owners (who): `Jeff`, `+Jeff` adds, `me`",
         footer=True),
     Key("undo", "u", "undo", "Undo", "revert the last change", footer=True),
+    Key("capture", "n", "capture", "New", "capture a new task into the inbox note (asks for it in words)"),
 )
 
 OTHER_KEYS: tuple[Key, ...] = (

@@ -1,4 +1,4 @@
-"""Small modal questions: a date in words (shown parsed before it is used), a priority, an owner."""
+"""Small modal questions: a date in words (shown parsed before it is used), a priority, an owner, a new task."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from tasktrack.dates import parse_when
 from tasktrack.errors import UsageError
 from tasktrack.model import PRIORITIES
+from tasktrack.write.capture import Style, read_words, task_line
 
 CLEAR_WORDS = ("none", "clear", "-", "remove")
 
@@ -103,6 +104,45 @@ class DatePrompt(Prompt):
             self.dismiss(read_date(event.value, self.today))
         except UsageError as exc:
             self.query_one("#date-preview", Static).update(Text(str(exc), style="red"))
+
+
+class CapturePrompt(Prompt):
+    """Asks for a new task in words and shows what it will be (its fields and the note it goes into) before
+    Enter writes it; words that make no task are refused there."""
+
+    def __init__(self, today: date, note: str) -> None:
+        super().__init__()
+        self.today = today
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"New task, into {self.note}", classes="title")
+            yield Input(placeholder="Call Erez about the POC tomorrow @Morty high #task", id="capture-input")
+            yield Static(Text("@owner, #tag, a priority word and a date in words at the end become fields",
+                              style="dim"), classes="preview", id="capture-preview")
+            yield Static("Enter: add   Esc: cancel", classes="hint")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#capture-preview", Static).update(self._preview(event.value))
+
+    def _preview(self, words: str) -> Text:
+        try:
+            draft = read_words(words, self.today)
+        except UsageError as exc:
+            return Text(str(exc), style="red")
+        text = Text(f"→ {task_line(draft, Style())}", style="bold green")
+        if draft.due_words:
+            text.append(f"\n  due {draft.due} (read from “{draft.due_words}”)", style="cyan")
+        return text
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            read_words(event.value, self.today)
+        except UsageError as exc:
+            self.query_one("#capture-preview", Static).update(Text(str(exc), style="red"))
+            return
+        self.dismiss(Answer(value=event.value))
 
 
 class PriorityPrompt(Prompt):

@@ -8,10 +8,12 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from tasktrack.errors import TaskTrackError
 from tasktrack.model import Task
 from tasktrack.workspace import Filters, Workspace
+from tasktrack.write.capture import add, read_words
 from tasktrack.write.triage import Change, Triage
 
 from .source import PAGE
@@ -140,3 +142,11 @@ def notes_of(ws: Workspace, ids: list[str]) -> list[str]:
             with contextlib.suppress(TaskTrackError):
                 notes.add(mine.task(task_id).path)
     return sorted(notes)
+
+
+def add_task(words: str, day: date, triage: Triage) -> list[Change]:
+    """Write a new task into the inbox note, as ``tasks add`` does; the change that made it."""
+    ws = triage.ws
+    added = add(ws, ws.config.inbox, [read_words(words, day)], create=True)
+    task = ws.task_at(added.path, added.lines[0])
+    return [Change(task.id if task else None, added.path, added.lines[0], "", added.texts, "add")]
