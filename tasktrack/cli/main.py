@@ -4,6 +4,7 @@ command syncs the store with the vault before it answers."""
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -11,13 +12,13 @@ from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
 from tasktrack import __version__
-from tasktrack.cli import agent, capture, digest, export, query, read, settings, triage, tui
+from tasktrack.cli import agent, capture, completion, digest, export, query, read, settings, triage, tui
 from tasktrack.cli.common import Command
 from tasktrack.errors import EXIT_CODES, OutputError, StoreError, TaskTrackError, UsageError
 
 COMMANDS: tuple[Command, ...] = (
     *read.COMMANDS, *capture.COMMANDS, *triage.COMMANDS, *digest.COMMANDS, *tui.COMMANDS, *query.COMMANDS,
-    *export.COMMANDS, *agent.COMMANDS, *settings.COMMANDS,
+    *export.COMMANDS, *agent.COMMANDS, *settings.COMMANDS, *completion.COMMANDS,
 )
 
 
@@ -115,6 +116,8 @@ def _writing() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer and exit
+        completion.complete(build_parser())
     stdout = sys.stdout
     sys.stdout = cast(TextIO, _Output(stdout))  # used as a stream: only writes and attributes
     try:
