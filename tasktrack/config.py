@@ -26,6 +26,7 @@ class Config:
     follow_external_links: bool = False  # scan notes and folders that links lead to outside the vault
     inbox: str = "Inbox.md"  # where `tasks add` puts a task when no note is named
     path: Path | None = None
+    given: frozenset[str] = frozenset()  # the keys the config file sets (the others are defaults)
 
 
 # What config.toml may hold at its top level.
@@ -38,10 +39,15 @@ def _xdg(var: str, fallback: str) -> Path:
 
 
 def config_path() -> Path:
+    return locate_config()[0]
+
+
+def locate_config() -> tuple[Path, str]:
+    """The config file's path, and where it came from: ``TASKTRACK_CONFIG`` or ``default``."""
     explicit = os.environ.get("TASKTRACK_CONFIG")
     if explicit:
-        return Path(explicit)
-    return _xdg("XDG_CONFIG_HOME", ".config") / "tasktrack" / "config.toml"
+        return Path(explicit), "TASKTRACK_CONFIG"
+    return _xdg("XDG_CONFIG_HOME", ".config") / "tasktrack" / "config.toml", "default"
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -81,23 +87,30 @@ def _config_from(data: dict[str, Any], path: Path) -> Config:
     if not isinstance(inbox, str) or not inbox.strip():
         raise UsageError(f"config {path}: `inbox` must be the path of a note in the vault")
     return Config(me=names, vault=str(vault) if vault else None, statuses=statuses, keys=keys,
-                  follow_external_links=follow, inbox=inbox.strip(), path=path)
+                  follow_external_links=follow, inbox=inbox.strip(), path=path,
+                  given=frozenset(key for key in data if key in CONFIG_KEYS))
 
 
 def resolve_vault(explicit: str | None, config: Config, cwd: Path | None = None) -> Path:
     """``--vault``, else ``TASKTRACK_VAULT``, else the config file, else the nearest folder upwards
     from the current directory that holds ``.obsidian``."""
+    return locate_vault(explicit, config, cwd)[0]
+
+
+def locate_vault(explicit: str | None, config: Config, cwd: Path | None = None) -> tuple[Path, str]:
+    """The vault (see ``resolve_vault``), and where it came from: ``--vault``, ``TASKTRACK_VAULT``, ``config file``
+    or ``.obsidian above the current folder``."""
     for source, value in (("--vault", explicit), ("TASKTRACK_VAULT", os.environ.get("TASKTRACK_VAULT")),
                           ("config", config.vault)):
         if value:
             path = Path(value).expanduser()
             if not path.is_dir():
                 raise VaultNotFound(f"vault {value!r} (from {source}) is not a folder")
-            return path.resolve()
+            return path.resolve(), "config file" if source == "config" else source
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / ".obsidian").is_dir():
-            return folder
+            return folder, ".obsidian above the current folder"
     raise VaultNotFound(
         "no vault found: pass --vault PATH, set TASKTRACK_VAULT, add `vault = ...` to "
         f"{config_path()}, or run inside a folder that has .obsidian"
@@ -106,9 +119,14 @@ def resolve_vault(explicit: str | None, config: Config, cwd: Path | None = None)
 
 def resolve_store(explicit: str | None, vault: Path) -> Path:
     """``--db``, else ``TASKTRACK_DB``, else one store per vault in the user data folder."""
-    value = explicit or os.environ.get("TASKTRACK_DB")
-    if value:
-        return Path(value).expanduser()
+    return locate_store(explicit, vault)[0]
+
+
+def locate_store(explicit: str | None, vault: Path) -> tuple[Path, str]:
+    """The store (see ``resolve_store``), and where it came from: ``--db``, ``TASKTRACK_DB`` or ``default``."""
+    for source, value in (("--db", explicit), ("TASKTRACK_DB", os.environ.get("TASKTRACK_DB"))):
+        if value:
+            return Path(value).expanduser(), source
     slug = re.sub(r"[^A-Za-z0-9]+", "-", vault.name).strip("-")[:40] or "vault"
     digest = hashlib.blake2b(os.fsencode(vault), digest_size=6).hexdigest()
-    return _xdg("XDG_DATA_HOME", ".local/share") / "tasktrack" / f"{slug}-{digest}.sqlite"
+    return _xdg("XDG_DATA_HOME", ".local/share") / "tasktrack" / f"{slug}-{digest}.sqlite", "default"

@@ -1,13 +1,22 @@
-"""User-facing errors: each class carries the exit code the ``tasks`` command ends with.
-
-Exit codes: 0 done (also when a pipe reading the output closes), 1 nothing to do or another refusal, 2 bad
-arguments or config, 3 no vault, 4 the store cannot be used, 5 no such task, 6 a write-back refused,
-7 the output cannot be written, 8 a note cannot be written (nothing was), 130 interrupted.
-"""
+"""User-facing errors: each class carries the exit code the ``tasks`` command ends with (``EXIT_CODES``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+# What each exit code of ``tasks`` means (``tasks --help`` lists them).
+EXIT_CODES = (
+    (0, "done (also when what reads the output stops reading)"),
+    (1, "nothing to do, or another refusal"),
+    (2, "bad arguments or config"),
+    (3, "no vault"),
+    (4, "the store cannot be used"),
+    (5, "no such task"),
+    (6, "a write-back refused: the note changed"),
+    (7, "the output cannot be written"),
+    (8, "a note cannot be written (nothing was)"),
+    (130, "interrupted"),
+)
 
 
 class TaskTrackError(Exception):

@@ -95,10 +95,10 @@ def owner_name(text: str) -> str:
 
 # -- the model --------------------------------------------------------------------------------------------
 
-# The keys of a task in ``--json`` output, in their order (a tested contract).
+# The keys of a task in ``--json`` output, in their order (a tested contract; additive: new keys go last).
 JSON_KEYS = ("id", "path", "line", "status", "symbol", "description", "owners", "priority", "due", "scheduled",
              "start", "created", "done", "cancelled", "recurrence", "tags", "block_id", "parent", "heading",
-             "note_title", "note_date", "properties")
+             "note_title", "note_date", "properties", "inferred_due")
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ import pytest
 JSON_KEYS = [
     "id", "path", "line", "status", "symbol", "description", "owners", "priority", "due", "scheduled",
     "start", "created", "done", "cancelled", "recurrence", "tags", "block_id", "parent", "heading",
-    "note_title", "note_date", "properties",
+    "note_title", "note_date", "properties", "inferred_due",
 ]
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -200,7 +200,7 @@ def test_json_contract(vault: Path, run_cli: Callable[..., Any]) -> None:
         assert isinstance(task["line"], int) and task["line"] >= 1
         assert task["status"] in ("proposed", "open", "in_progress", "deferred", "done", "cancelled", "non_task")
         assert task["priority"] in ("highest", "high", "medium", "normal", "low", "lowest")
-        for key in ("due", "scheduled", "start", "created", "done", "cancelled", "note_date"):
+        for key in ("due", "scheduled", "start", "created", "done", "cancelled", "note_date", "inferred_due"):
             assert task[key] is None or DATE_RE.fullmatch(task[key]), (key, task[key])
         for key in ("owners", "tags"):
             assert isinstance(task[key], list) and all(isinstance(v, str) for v in task[key])
@@ -219,6 +219,7 @@ def test_json_contract(vault: Path, run_cli: Callable[..., Any]) -> None:
         "note_title": "Microsoft sync", "note_date": "2026-11-20",
         "properties": {"title": "Microsoft sync", "date": "2026-11-20", "account": "Microsoft",
                        "tags": ["meeting", "customer"]},
+        "inferred_due": None,
     }
     assert by_text["Collect quotes"]["owners"] == ["Jason Vallery"]
     assert by_text["Revisit pricing in Q2"]["symbol"] == ">"
@@ -467,9 +468,9 @@ def test_corrupt_store_is_one_line(vault: Path, run_cli: Callable[..., Any], tmp
     assert result.err.count("\n") == 1
 
 
-def test_no_command_prints_help(run_cli: Callable[..., Any]) -> None:
+def test_no_command_prints_usage(run_cli: Callable[..., Any]) -> None:
     result = run_cli()
-    assert result.code == 2
+    assert result.code == 0
     assert "usage: tasks" in result.out
 
 

@@ -150,9 +150,9 @@ def test_csv_exact_bytes(make_vault: MakeVault, run_cli: RunCli, tmp_path: Path)
     assert run_cli("--vault", vault, "export", "--csv", target).code == 0
     assert target.read_bytes() == (
         "id,path,line,status,symbol,description,owners,priority,due,scheduled,start,created,done,cancelled,"
-        "recurrence,tags,block_id,parent,heading,note_title,note_date,properties,url\r\n"
+        "recurrence,tags,block_id,parent,heading,note_title,note_date,properties,inferred_due,url\r\n"
         f"{task_id},Notes/Call.md,5,open, ,\"Send \"\"deck\"\", v2\",\"Dana, Erez\",normal,2026-12-01,,,,,,,"
-        "\"#sales, #q4\",,,Call,Call,,\"{\"\"client\"\": \"\"Acme\"\"}\",obsidian://open?vault=vault&file=Notes%2FCall"
+        "\"#sales, #q4\",,,Call,Call,,\"{\"\"client\"\": \"\"Acme\"\"}\",,obsidian://open?vault=vault&file=Notes%2FCall"
         "\r\n"
     ).encode()
     assert run_cli("--vault", vault, "export", "--csv").out == target.read_bytes().decode()

@@ -240,7 +240,7 @@ def test_scan_stores_inferred_dates_and_list_shows_them(make_vault: Callable[...
     assert "~" not in rows["offsite"]
     inferred = run_cli("--vault", vault, "list", "--due-before", "2026-01-01", "--inferred", "--json").json()  # type: ignore[attr-defined]
     assert [t["description"] for t in inferred] == ["Send the deck next week"]
-    assert "inferred_due" not in inferred[0]  # the JSON contract of `tasks list` is unchanged
+    assert inferred[0]["inferred_due"] == "2025-12-26"  # the last key of `tasks list --json`
     assert run_cli("--vault", vault, "list", "--due-before", "2026-01-01", "--json").json() == []  # type: ignore[attr-defined]
     shown = run_cli("--vault", vault, "show", inferred[0]["id"]).out  # type: ignore[attr-defined]
     assert "~2025-12-26  (inferred from its words)" in shown

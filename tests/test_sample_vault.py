@@ -69,7 +69,7 @@ def base(path: str, line: int, **changes: Any) -> dict[str, Any]:
         "path": path, "line": line, "status": "open", "symbol": " ", "description": "", "owners": [],
         "priority": "normal", "due": None, "scheduled": None, "start": None, "created": None, "done": None,
         "cancelled": None, "recurrence": None, "tags": ["#task"], "block_id": None, "heading": None,
-        "note_title": Path(path).stem, "note_date": None,
+        "note_title": Path(path).stem, "note_date": None, "inferred_due": None,
     }
     task.update(changes)
     return task

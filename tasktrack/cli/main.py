@@ -4,6 +4,7 @@ command syncs the store with the vault before it answers."""
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -11,13 +12,13 @@ from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
 from tasktrack import __version__
-from tasktrack.cli import agent, capture, digest, export, query, read, triage, tui
+from tasktrack.cli import agent, capture, completion, digest, export, query, read, settings, triage, tui
 from tasktrack.cli.common import Command
-from tasktrack.errors import OutputError, StoreError, TaskTrackError, UsageError
+from tasktrack.errors import EXIT_CODES, OutputError, StoreError, TaskTrackError, UsageError
 
 COMMANDS: tuple[Command, ...] = (
     *read.COMMANDS, *capture.COMMANDS, *triage.COMMANDS, *digest.COMMANDS, *tui.COMMANDS, *query.COMMANDS,
-    *export.COMMANDS, *agent.COMMANDS,
+    *export.COMMANDS, *agent.COMMANDS, *settings.COMMANDS, *completion.COMMANDS,
 )
 
 
@@ -37,9 +38,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
+def _epilog() -> str:
+    return "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tasks", description="Triage the tasks of an Obsidian vault.")
-    parser.add_argument("--version", action="version", version=f"tasktrack {__version__}")
+    parser = _Parser(prog="tasks", description="Triage the tasks of an Obsidian vault.", epilog=_epilog(),
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-V", "--version", action="version", version=f"tasktrack {__version__}")
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
@@ -47,7 +53,33 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p, suppress=True)
         command.setup(p)
         p.set_defaults(handler=command.handler)
+    _help_command(parser, sub)
     return parser
+
+
+def _help_command(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction[_Parser]) -> None:
+    """``tasks help [COMMAND]``: the help of that command (of ``tasks`` itself without one)."""
+    commands: dict[str, argparse.ArgumentParser] = dict(sub.choices)
+
+    def run_help(args: argparse.Namespace) -> int:
+        if args.topic is None:
+            parser.print_help()
+        elif args.topic in commands:
+            commands[args.topic].print_help()
+        else:
+            raise UsageError(f"no command {args.topic!r}: use one of {', '.join(commands)}")
+        return 0
+
+    p = sub.add_parser("help", help="the help of a command", description="the help of a command")
+    p.add_argument("topic", nargs="?", metavar="COMMAND", help="the command")
+    p.set_defaults(handler=run_help)
+
+
+def _usage(parser: argparse.ArgumentParser) -> str:
+    """What ``tasks`` alone prints: the usage line, the commands, and where to read more."""
+    return (f"usage: {parser.prog} [--vault PATH] [--db PATH] COMMAND ...\n\n"
+            f"commands: {', '.join(command.name for command in COMMANDS)}, help\n\n"
+            f"`{parser.prog} --help` says more; `{parser.prog} help COMMAND` explains one command.\n")
 
 
 class _Output:
@@ -84,6 +116,8 @@ def _writing() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer and exit
+        completion.complete(build_parser())
     stdout = sys.stdout
     sys.stdout = cast(TextIO, _Output(stdout))  # used as a stream: only writes and attributes
     try:
@@ -97,8 +131,8 @@ def _run(argv: Sequence[str] | None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):
-            parser.print_help()
-            return 2
+            sys.stdout.write(_usage(parser))
+            return 0
         code = int(args.handler(args))
         sys.stdout.flush()
         return code

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.cli.render import cut_middle
 from tasktrack.errors import UnknownTask, UsageError
-from tasktrack.model import MONTH_WORDS, PRIORITY_WORDS, WEEKDAY_WORDS
+from tasktrack.model import MONTH_WORDS, PRIORITY_WORDS, WEEKDAY_WORDS, Task
 from tasktrack.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -23,6 +25,9 @@ _ID_RE = re.compile(r"[a-z2-7]{4,8}")
 
 def _dry_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="show the line diff; write nothing")
+    p.add_argument("--json", action="store_true",
+                   help="a JSON list of the changes: task_id, path, line, old, new (its lines), verb, warnings, "
+                        "next_id, and task (the task object after the change; with --dry-run, as it stands)")
 
 
 def _ids_args(p: argparse.ArgumentParser) -> None:
@@ -101,6 +106,33 @@ def _names_task(ws: Workspace, word: str, dates: bool) -> bool:
     return True
 
 
+def report(ws: Workspace, changes: list[Change], args: argparse.Namespace) -> None:
+    """The changes as a diff, or with ``--json`` as a list of change objects."""
+    if args.json:
+        sys.stdout.write(json.dumps([change_json(ws, change) for change in changes], ensure_ascii=False) + "\n")
+        for change in changes:
+            _warn(change)
+    else:
+        show(changes, args.dry_run)
+
+
+def change_json(ws: Workspace, change: Change) -> dict[str, Any]:
+    """A change as ``--json`` prints it: its fields, and ``task``, the changed task as it stands now (none when
+    its line is gone)."""
+    task: Task | None = None
+    if change.task_id is not None:
+        try:
+            task = ws.task(change.task_id)
+        except UnknownTask:
+            task = None
+    return {**asdict(change), "task": None if task is None else task.to_json()}
+
+
+def _warn(change: Change) -> None:
+    for warning in change.warnings:
+        sys.stderr.write(f"tasks: warning: {warning}\n")
+
+
 def show(changes: list[Change], dry_run: bool) -> None:
     """Each change as a diff: ``path:line``, ``- old``, ``+ new`` (a line each). On a terminal a long line is
     shortened in the middle to the width of the screen; elsewhere lines are printed whole."""
@@ -112,8 +144,7 @@ def show(changes: list[Change], dry_run: bool) -> None:
         out.writelines((line if width is None else cut_middle(line, width)) + "\n" for line in shown)
         if change.next_id:
             out.write(f"  {change.task_id} stays on the completed line; its next instance is {change.next_id}\n")
-        for warning in change.warnings:
-            sys.stderr.write(f"tasks: warning: {warning}\n")
+        _warn(change)
     if dry_run:
         out.write("(dry run: nothing written)\n")
 
@@ -133,7 +164,7 @@ def _verb_handler(verb: str) -> Callable[[argparse.Namespace], int]:
 
         changes = Triage(ws).run(verb, ids, value=value, add=getattr(args, "add", False),
                                  dry_run=args.dry_run, **flags)
-        show(changes, args.dry_run)
+        report(ws, changes, args)
         return 0
 
     return handler
@@ -143,7 +174,7 @@ def run_undo(args: argparse.Namespace) -> int:
     from tasktrack.write.triage import Triage
 
     ws = open_workspace(args)
-    show(Triage(ws).undo(dry_run=args.dry_run), args.dry_run)
+    report(ws, Triage(ws).undo(dry_run=args.dry_run), args)
     return 0
 
 

@@ -23,11 +23,12 @@ def csv_text(tasks: Iterable[Task], vault: Path) -> str:
     writer.writerow(COLUMNS)
     for task in tasks:
         fields = task.to_json()
-        writer.writerow([*(_cell(fields[key]) for key in JSON_KEYS), obsidian_url(vault, task.path)])
+        writer.writerow([*(cell_text(fields[key]) for key in JSON_KEYS), obsidian_url(vault, task.path)])
     return out.getvalue()
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A field of ``Task.to_json`` as the text of one cell."""
     if value is None:
         return ""
     if isinstance(value, list):

@@ -186,17 +186,23 @@ _JSON_OBJECT = (
     "'due', t.due, 'scheduled', t.scheduled, 'start', t.start, 'created', t.created, 'done', t.done, "
     "'cancelled', t.cancelled, 'recurrence', t.recurrence, 'tags', json(t.tags), 'block_id', t.block_id, "
     "'parent', t.parent, 'heading', t.heading, 'note_title', n.title, 'note_date', n.note_date, "
-    "'properties', json(n.properties))"
+    "'properties', json(n.properties), 'inferred_due', t.inferred_due)"
 )
 
 
-def json_lines(db: sqlite3.Connection, f: Filters) -> Iterator[str]:
-    """The ``--json`` array, built by SQLite itself: one object per task, with exactly the keys of
-    ``_JSON_OBJECT`` in that order (a tested contract)."""
+def json_objects(db: sqlite3.Connection, f: Filters) -> Iterator[str]:
+    """Each task's ``--json`` object as text, built by SQLite itself, with exactly the keys of ``_JSON_OBJECT``
+    in that order (``model.JSON_KEYS``: a tested contract)."""
     sql, params = _sql(f, _JSON_OBJECT)
+    for (text,) in db.execute(sql, params):
+        yield text
+
+
+def json_lines(db: sqlite3.Connection, f: Filters) -> Iterator[str]:
+    """The ``--json`` array of ``json_objects``."""
     yield "["
     first = True
-    for (text,) in db.execute(sql, params):
+    for text in json_objects(db, f):
         yield text if first else ",\n" + text
         first = False
     yield "]\n"
