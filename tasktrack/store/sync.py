@@ -17,12 +17,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tasktrack.model import Note
 from tasktrack.parse.scanner import FileStat, Skipped, scan_file, walk_vault
 from tasktrack.parse.statuses import StatusMap
 from tasktrack.store.database import Store, now_stamp
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future  # the pool is imported only for a scan that uses it
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -119,13 +122,27 @@ def _in_workers(work: Callable[[Job], Result], jobs: list[Job], workers: int) ->
     others = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),))
     try:
-        yield from pool.map(work, jobs)
+        futures = [pool.submit(work, job) for job in jobs]
+        for future in futures:
+            yield _result(future)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Not cancelled (as pool.map would on its way out): in Python 3.11 the pool's own thread fails with a
+        # traceback when it finds cancelled jobs after its workers were stopped. Stopped, they fail the jobs.
+        pool.shutdown(wait=False)
         for worker in set(multiprocessing.active_children()) - others:
             worker.terminate()
         raise
     pool.shutdown()
+
+
+def _result(future: Future[Result]) -> Result:
+    """The job's result. The wait wakes up now and then: a Ctrl-C that the kernel hands to one of the pool's
+    threads is acted on only when the main thread runs, and a main thread blocked for good would never see it."""
+    while True:
+        try:
+            return future.result(timeout=0.2)
+        except TimeoutError:
+            continue
 
 
 def _read_note(vault: Path, statuses: StatusMap, stat: FileStat) -> Note:
