@@ -2,7 +2,8 @@
 
 - ``make_vault``: write notes (``str`` or ``bytes``) into a fresh vault under ``tmp_path``.
 - ``run_cli``: run ``tasks ...`` in-process and get its exit code, stdout and stderr.
-- ``fixture_vault``: a temporary copy of ``fixtures/vault`` (the real notes plus ``Tricky/``).
+- ``fixture_vault``: a temporary copy of ``fixtures/vault`` (the small vault the README's first command lists).
+- ``edge_vault``: a temporary copy of ``fixtures/edge-vault`` (the user's real notes plus ``Tricky/``).
 - ``fixed_today``: pins today to 2026-11-22 through ``TASKTRACK_TODAY``.
 """
 
@@ -23,7 +24,8 @@ import pytest
 from tasktrack.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURE_VAULT = REPO / "fixtures" / "vault"
+FIXTURE_VAULT = REPO / "fixtures" / "vault"  # the README's first command lists it
+EDGE_VAULT = REPO / "fixtures" / "edge-vault"  # the user's real notes and one tricky note per rule
 SAMPLE_VAULT = REPO / "fixtures" / "obsidian-tasks-sample-vault"  # the Obsidian Tasks demo vault (MIT)
 ORACLE = REPO / "fixtures" / "obsidian-tasks-metadata-cache-oracle"  # what real Obsidian reported for its notes
 TODAY = "2026-11-22"
@@ -129,6 +131,12 @@ def copy_vault(tmp_path: Path) -> Callable[[Path, str], Path]:
 def fixture_vault(tmp_path: Path) -> Path:
     """A private copy of ``fixtures/vault``."""
     return copy_tree(FIXTURE_VAULT, tmp_path / "fixture-vault")
+
+
+@pytest.fixture
+def edge_vault(tmp_path: Path) -> Path:
+    """A private copy of ``fixtures/edge-vault``."""
+    return copy_tree(EDGE_VAULT, tmp_path / "edge-vault")
 
 
 @pytest.fixture(scope="session")

@@ -387,16 +387,16 @@ def test_a_file_becoming_unreadable_drops_its_tasks(make_vault: Callable[..., Pa
     assert [t["path"] for t in run_cli("--vault", vault, "list", "--json").json()] == ["B.md"]
 
 
-def test_the_vault_is_never_written(fixture_vault: Path, run_cli: Callable[..., Any],
+def test_the_vault_is_never_written(edge_vault: Path, run_cli: Callable[..., Any],
                                     digest: Callable[[Path], Any]) -> None:
-    os.symlink("..", fixture_vault / "Tricky" / "Loop")
-    (fixture_vault / "Tricky" / "Latin-1.md").write_bytes("- [ ] caf\u00e9\n".encode("latin-1"))
-    before = digest(fixture_vault)
+    os.symlink("..", edge_vault / "Tricky" / "Loop")
+    (edge_vault / "Tricky" / "Latin-1.md").write_bytes("- [ ] caf\u00e9\n".encode("latin-1"))
+    before = digest(edge_vault)
     for args in (["scan"], ["scan", "--rebuild"], ["list"], ["list", "--all", "--json"]):
-        assert run_cli("--vault", fixture_vault, *args).code == 0
-    task_id = run_cli("--vault", fixture_vault, "list", "--json").json()[0]["id"]
-    assert run_cli("--vault", fixture_vault, "show", task_id).code == 0
-    assert digest(fixture_vault) == before
+        assert run_cli("--vault", edge_vault, *args).code == 0
+    task_id = run_cli("--vault", edge_vault, "list", "--json").json()[0]["id"]
+    assert run_cli("--vault", edge_vault, "show", task_id).code == 0
+    assert digest(edge_vault) == before
 
 
 def test_scan_file_reports_a_file_that_vanished(make_vault: Callable[..., Path]) -> None:
@@ -429,12 +429,12 @@ def test_a_note_is_read_whole_whatever_size_it_was_said_to_have(tmp_path: Path, 
     assert [(t.line, t.description) for t in note.tasks] == [(1, "first"), (3, "last")]
 
 
-def test_walking_without_stat_names_the_same_notes(fixture_vault: Path) -> None:
-    named = list(walk_vault(fixture_vault, stat=False))
-    assert [f.path for f in named] == [f.path for f in walk_vault(fixture_vault)]
+def test_walking_without_stat_names_the_same_notes(edge_vault: Path) -> None:
+    named = list(walk_vault(edge_vault, stat=False))
+    assert [f.path for f in named] == [f.path for f in walk_vault(edge_vault)]
     assert {(f.size, f.mtime_ns) for f in named} == {(-1, -1)}
-    note = scan_file(fixture_vault, named[0], StatusMap())
-    info = (fixture_vault / named[0].path).stat()
+    note = scan_file(edge_vault, named[0], StatusMap())
+    info = (edge_vault / named[0].path).stat()
     assert (note.size, note.mtime_ns) == (info.st_size, info.st_mtime_ns)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from conftest import FIXTURE_VAULT, copy_tree
+from conftest import EDGE_VAULT, copy_tree
 
 import tasktrack.store.ids
 import tasktrack.store.sync
@@ -29,10 +29,10 @@ TASK_FIELDS = ("id, line, raw, status, symbol, description, owners, owner_keys, 
 
 @pytest.fixture
 def big_vault(sample_vault: Path, tmp_path: Path) -> Path:
-    """The sample vault plus the fixture vault: 230 notes of every shape (nesting, fences, CRLF, BOM,
+    """The sample vault plus the edge-case vault: 230 notes of every shape (nesting, fences, CRLF, BOM,
     broken YAML, a note that is not UTF-8)."""
     vault = copy_tree(sample_vault, tmp_path / "big")
-    copy_tree(FIXTURE_VAULT, vault / "Fixtures")
+    copy_tree(EDGE_VAULT, vault / "Fixtures")
     return vault
 
 

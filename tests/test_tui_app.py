@@ -441,9 +441,9 @@ async def test_verbs_that_cannot_apply_are_greyed_out(vault: Path) -> None:
 
 
 @run_async
-async def test_fixture_meeting_five_proposed_items(fixture_vault: Path) -> None:
-    app = make_app(fixture_vault)
-    note = fixture_vault / "Meetings" / "2025-12-19 Microsoft strategy and SCO prep.md"
+async def test_fixture_meeting_five_proposed_items(edge_vault: Path) -> None:
+    app = make_app(edge_vault)
+    note = edge_vault / "Meetings" / "2025-12-19 Microsoft strategy and SCO prep.md"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash")
