@@ -256,7 +256,8 @@ def test_terminal_table_is_coloured(vault: Path, run_cli: Callable[..., Any], mo
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     result = run_cli("--vault", vault, "list")
     assert "\x1b[" in result.out
-    assert result.out_lines[-1].endswith(f"{len(UNFINISHED)} tasks\x1b[0m")
+    assert result.out_lines[-2].endswith(f"{len(UNFINISHED)} tasks\x1b[0m")
+    assert result.out_lines[-1].startswith("\x1b[2mnext: ")  # a first scan
     monkeypatch.setenv("NO_COLOR", "1")
     plain = run_cli("--vault", vault, "list")
     assert "\x1b" not in plain.out

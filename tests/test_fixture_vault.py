@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,34 @@ def test_the_fixture_vault_is_a_vault_with_its_finished_tasks_and_decisions_left
     assert sum(len(re.findall(r"^- [✅❌] ", text, re.M)) for text in notes) == 9
     assert not [t for t in run_cli("--vault", vault, "list", "--all", "--json").json()
                 if t["description"].startswith(("✅", "❌"))]
+
+
+NEXT = ("next: `tasks tui` to triage on screen, `tasks digest` for the day, `tasks accept ID` to keep a proposed "
+        "item")
+
+
+def test_a_first_list_on_a_terminal_only_ends_with_what_to_try_next(
+        copy_vault: Callable[[Path, str], Path], run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    vault = copy_vault(REPO / "fixtures" / "vault", "vault")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    first = run_cli("--vault", vault, "list")
+    assert (first.code, first.err) == (0, "")
+    assert first.out_lines[-2:] == ["\x1b[2m19 tasks\x1b[0m", f"\x1b[2m{NEXT} (each with --vault {vault})\x1b[0m"]
+    again = run_cli("--vault", vault, "list")
+    assert again.out_lines[-1] == "\x1b[2m19 tasks\x1b[0m"
+    assert again.out_lines[:-1] == first.out_lines[:-2]
+    monkeypatch.setenv("NO_COLOR", "1")
+    store = tmp_path / "new store.sqlite"
+    plain = run_cli("--db", store, "--vault", vault, "list")
+    assert plain.out_lines[-2:] == ["19 tasks", f"{NEXT} (each with --vault {vault} --db '{store}')"]
+    for args in (["--format", "json"], ["--format", "ids"], ["--group-by", "note", "--json"]):
+        result = run_cli("--db", tmp_path / f"{args[1]}.sqlite", "--vault", vault, "list", *args)
+        assert result.code == 0
+        assert "tasks tui" not in result.out
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    piped = run_cli("--db", tmp_path / "piped.sqlite", "--vault", vault, "list")
+    assert piped.code == 0
+    assert len(piped.out_lines) == 1 + 19
+    assert "tasks tui" not in piped.out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -128,7 +129,8 @@ def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    ws = open_workspace(args)
+    ws = open_workspace(args, sync=False)
+    first_scan = ws.sync().first_scan
     filters = list_filters(args, ws)
     if args.format == "ids" and args.group_by:
         raise UsageError("--format ids cannot be grouped: leave out --group-by")
@@ -150,7 +152,17 @@ def run_list(args: argparse.Namespace) -> int:
         out.writelines(line + "\n" for line in _tsv(tasks, groups))
     else:
         print_tasks(tasks, groups, args.format == "json", flagged)
+        if args.format == "table" and first_scan and out.isatty():
+            out.write(render.paint(_next_steps(args), "2", render.use_color(True)) + "\n")
     return 0
+
+
+def _next_steps(args: argparse.Namespace) -> str:
+    """What to try after a first ``tasks list``, with the ``--vault`` and ``--db`` it was given."""
+    given = [(flag, value) for flag, value in (("--vault", args.vault), ("--db", args.db)) if value is not None]
+    where = f" (each with {shlex.join(part for pair in given for part in pair)})" if given else ""
+    return (f"next: `tasks tui` to triage on screen, `tasks digest` for the day, `tasks accept ID` to keep a "
+            f"proposed item{where}")
 
 
 def _tsv(tasks: Sequence[Task], groups: Sequence[tuple[str, Sequence[Task]]] | None) -> Iterator[str]:

@@ -41,6 +41,7 @@ class SyncReport:
     deleted: list[str] = field(default_factory=list)
     changed_tasks: int = 0
     skipped: Skipped = field(default_factory=Skipped)  # names and links the walk of the vault left out
+    first_scan: bool = False  # the store knew no note before: this sync filled a new store
 
 
 def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False,
@@ -55,7 +56,7 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False,
     files = {f.path: f for f in walk_vault(vault, bool(known), follow_external_links, skipped)}
     stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
     deleted = [p for p in known if p not in files]
-    report = SyncReport(notes=len(files), deleted=deleted, skipped=skipped)
+    report = SyncReport(notes=len(files), deleted=deleted, skipped=skipped, first_scan=not known)
     if stale or deleted:
         report.changed_tasks = _save(vault, store, statuses, stale, deleted, report.read)
     return report
