@@ -17,7 +17,8 @@ from tasktrack.errors import UsageError, VaultNotFound
 class Config:
     """``config.toml``: ``vault = "..."``, ``me = ["Myself", ...]``, ``follow_external_links = true|false``,
     ``inbox = "Inbox.md"``,
-    ``[statuses]`` symbol = status, ``[keys]`` action = key (for the TUI)."""
+    ``[statuses]`` symbol = status, ``[keys]`` action = key (for the TUI), ``[queries]`` name = Tasks query
+    (the TUI's saved queries)."""
 
     me: tuple[str, ...] = ("Myself",)
     vault: str | None = None
@@ -25,12 +26,13 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     follow_external_links: bool = False  # scan notes and folders that links lead to outside the vault
     inbox: str = "Inbox.md"  # where `tasks add` puts a task when no note is named
+    queries: dict[str, str] = field(default_factory=dict)  # name: the text of an Obsidian Tasks query
     path: Path | None = None
     given: frozenset[str] = frozenset()  # the keys the config file sets (the others are defaults)
 
 
 # What config.toml may hold at its top level.
-CONFIG_KEYS = ("vault", "me", "statuses", "keys", "follow_external_links", "inbox")
+CONFIG_KEYS = ("vault", "me", "statuses", "keys", "follow_external_links", "inbox", "queries")
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -87,8 +89,19 @@ def _config_from(data: dict[str, Any], path: Path) -> Config:
     if not isinstance(inbox, str) or not inbox.strip():
         raise UsageError(f"config {path}: `inbox` must be the path of a note in the vault")
     return Config(me=names, vault=str(vault) if vault else None, statuses=statuses, keys=keys,
-                  follow_external_links=follow, inbox=inbox.strip(), path=path,
+                  follow_external_links=follow, inbox=inbox.strip(), queries=_queries(data, path), path=path,
                   given=frozenset(key for key in data if key in CONFIG_KEYS))
+
+
+def _queries(data: dict[str, Any], path: Path) -> dict[str, str]:
+    """``[queries]``: name = the text of a Tasks query, in the order of the file."""
+    table = data.get("queries", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"config {path}: `queries` must be a table: [queries] name = \"\"\"query\"\"\"")
+    for name, text in table.items():
+        if not isinstance(text, str):
+            raise UsageError(f"config {path}: [queries] `{name}` must be the text of a query")
+    return dict(table)
 
 
 def resolve_vault(explicit: str | None, config: Config, cwd: Path | None = None) -> Path:

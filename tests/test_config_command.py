@@ -113,3 +113,22 @@ def test_unknown_key_warns(run_cli: RunCli, vault: Path, config_file: Callable[[
     result = run_cli("--vault", vault, "config", "--json")
     assert result.code == 0
     assert result.err == f"tasks: warning: unknown config key 'colour' in {path}\n"
+
+
+def test_saved_queries_are_read_without_a_warning(run_cli: RunCli, vault: Path,
+                                                  config_file: Callable[[str], Path]) -> None:
+    config_file('[queries]\nurgent = """\nnot done\npriority is high\n"""\nmine = "owner is me"\n')
+    result = run_cli("--vault", vault, "config", "--json")
+    assert (result.code, result.err) == (0, "")
+    from tasktrack.config import load_config
+
+    assert load_config().queries == {"urgent": "not done\npriority is high\n", "mine": "owner is me"}
+
+
+def test_a_saved_query_that_is_not_text_is_one_line(run_cli: RunCli, vault: Path,
+                                                    config_file: Callable[[str], Path]) -> None:
+    config_file('[queries]\nurgent = 3\n')
+    result = run_cli("--vault", vault, "config")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.endswith("config.toml: [queries] `urgent` must be the text of a query\n")
+    assert result.err.count("\n") == 1

@@ -563,3 +563,71 @@ async def test_n_captures_a_task_into_the_inbox_showing_it_first(vault: Path) ->
         await pilot.press("u")
         await settle(pilot, until=lambda: "undone" in message(app))
         assert not (vault / "Inbox.md").exists()
+
+
+QUERIES = ('[queries]\ncustomers = """\nnot done\npath includes Customers\nsort by due reverse\n"""\n'
+           'lambda = "path includes Lambda"\n')
+
+
+def summary(app: TaskTrackApp) -> str:
+    return static_text(app, "#summary")
+
+
+@run_async
+async def test_the_saved_query_view_lists_the_first_query_and_triage_works_on_it(
+        vault: Path, config_file: Callable[[str], Path]) -> None:
+    config_file(QUERIES)
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot, until=lambda: "Saved queries: customers: 2 tasks" in summary(app))
+        rows = [line for line in table_lines(app) if line]
+        assert len(rows) == 2
+        assert "Draft the Key Vault gap note" in rows[0] and "Share the Azure engagement plan" in rows[1]
+        await pilot.press("x")
+        await settle(pilot, until=lambda: message(app).startswith("done"))
+        text = (vault / "Customers/Microsoft.md").read_text(encoding="utf-8")
+        assert "- [x] Draft the Key Vault gap note @Myself 🔼 📅 2026-12-05 ✅ 2026-11-22\n" in text
+
+
+@run_async
+async def test_the_palette_runs_a_saved_query_by_name(vault: Path, config_file: Callable[[str], Path]) -> None:
+    config_file(QUERIES)
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Query: lamb")
+        await settle(pilot, until=lambda: palette_offers(app, "Query: lambda"))
+        await pilot.press("enter")
+        await settle(pilot, until=lambda: "Saved queries: lambda: 2 tasks" in summary(app))
+        rows = [line for line in table_lines(app) if line]
+        assert len(rows) == 2
+        assert "Confirm the rack plan" in rows[0] and "Send pricing for the 12PB POC" in rows[1]  # the query's order
+
+
+@run_async
+async def test_a_saved_query_that_does_not_parse_says_why(vault: Path, config_file: Callable[[str], Path]) -> None:
+    config_file('[queries]\nbroken = """\nnot done\nfrobnicate the notes\n"""\n')
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot, until=lambda: "frobnicate" in message(app))
+        assert message(app) == "query broken: line 2: `frobnicate the notes`: not an instruction tasktrack understands"
+        assert "Saved queries: broken: 0 tasks" in summary(app)
+
+
+@run_async
+async def test_the_filter_takes_a_tasks_query_line(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "slash", *"priority is high")
+        await settle(pilot, until=lambda: "All open: 3 tasks" in summary(app))
+        assert "Tasks query: priority is high" in summary(app)
+        rows = [line for line in table_lines(app) if line]
+        assert len(rows) == 3 and all("⏫" not in r and "↑" in r for r in rows)
+        filter_box(app).value = "priority"
+        await settle(pilot, until=lambda: "All open: 0 tasks" in summary(app))
+        assert "filter: priority" in summary(app)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tasktrack.tui.app import TaskTrackApp
-from tasktrack.tui.views import parse_filter
+from tasktrack.tui.views import typed_filter
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -110,7 +110,7 @@ async def settle(pilot: Pilot[None], until: Callable[[], bool] | None = None, ti
 
 
 def filter_applied(app: TaskTrackApp) -> bool:
-    return app.typed == parse_filter(app.query_one("#filter", Input).value, app.context.me)
+    return app.typed == typed_filter(app.query_one("#filter", Input).value, app.context)
 
 
 def detail_shows_cursor(app: TaskTrackApp) -> bool:

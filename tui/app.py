@@ -38,6 +38,7 @@ from textual.worker import Worker, WorkerCancelled, get_current_worker
 from tasktrack.dates import today
 from tasktrack.errors import TaskTrackError
 from tasktrack.model import Task
+from tasktrack.tasksquery import Query
 from tasktrack.workspace import Filters, Workspace, unreadable_notice
 from tasktrack.write.triage import DATE_VERBS, Change, Triage
 
@@ -51,7 +52,18 @@ from .rows import Columns, header_text, owners_text
 from .source import TaskSource
 from .table import TaskTable
 from .verbs import allowed, describe_changes, not_applicable, owner_names
-from .views import VIEW_BY_NAME, VIEWS, Context, TypedFilter, View, filters_for, next_sort, parse_filter
+from .views import (
+    SAVED,
+    VIEW_BY_NAME,
+    VIEWS,
+    Context,
+    TypedFilter,
+    View,
+    filters_for,
+    next_sort,
+    query_for,
+    typed_filter,
+)
 
 LIVE_INTERVAL = 0.75
 SELECT_ALL_MAX = 5000
@@ -121,6 +133,7 @@ class TaskTrackApp(App[None]):
         self.source = TaskSource()
         self.live_interval = live_interval
         self.keymap, self.unknown_keys = keymap_from_config(ws.config.keys)
+        self.saved: str | None = next(iter(ws.config.queries), None)  # the saved query the view runs
         self._asked = 0  # the latest view read asked for, and the one shown
         self._shown = 0
         self._synced = False
@@ -185,17 +198,23 @@ class TaskTrackApp(App[None]):
         """Read the view again; the cursor goes to task ``keep`` if it is still near, else to row ``cursor``."""
         self._asked += 1
         near = self.table.cursor if cursor is None else cursor
-        self._read_view(self.filters(), keep, near, self._asked)
+        try:
+            query = query_for(self.view, self.ws.config.queries.get(self.saved or ""), self.typed, self.context)
+        except TaskTrackError as exc:  # a saved query that does not parse: an empty view, and why
+            error = f"query {self.saved}: {exc}" if self.saved else str(exc)
+            self.post_message(ViewRead(self._asked, ViewData(self.filters(), 0, {}, 0, self.counts), error))
+            return
+        self._read_view(self.filters(), keep, near, self._asked, query)
 
     def reload(self) -> None:
         row = self.current()
         self.load(keep=row.id if row is not None else None)
 
     @work(thread=True, exclusive=True, group="view")
-    def _read_view(self, filters: Filters, keep: str | None, near: int, generation: int) -> None:
+    def _read_view(self, filters: Filters, keep: str | None, near: int, generation: int, query: Query | None) -> None:
         try:
             with own(self.ws) as ws:
-                data = read_view(ws, filters, keep, near)
+                data = read_view(ws, filters, keep, near, query)
         except (TaskTrackError, sqlite3.Error) as exc:
             self.post_message(ViewRead(generation, None, f"cannot read the store: {exc}"))
             return
@@ -213,11 +232,14 @@ class TaskTrackApp(App[None]):
             return
         data = event.data
         self.source.filters, self.source.total, self.source.pages = data.filters, data.total, data.pages
+        self.source.query = data.query
         self.source.stale = False
         self.table.empty_text = self._empty_text(data.counts)
         self.table.reset(data.cursor)
         self.counts = data.counts
         self.show_header()
+        if event.error:
+            self.say(event.error, error=True)
 
     def _empty_text(self, counts: Counts) -> str:
         if not counts.notes and not self._synced:
@@ -229,12 +251,12 @@ class TaskTrackApp(App[None]):
         if self.source.stale:  # rows moved since they were read: read the view again around the cursor
             self.reload()
         else:
-            self._read_page(self.source.filters, event.number, self._shown)
+            self._read_page(self.source.filters, event.number, self._shown, self.source.query)
 
     @work(thread=True, group="page")
-    def _read_page(self, filters: Filters, number: int, generation: int) -> None:
+    def _read_page(self, filters: Filters, number: int, generation: int, query: Query | None) -> None:
         with contextlib.suppress(TaskTrackError, sqlite3.Error), own(self.ws) as ws:
-            self.post_message(PageRead(generation, number, read_page(ws, filters, number)))
+            self.post_message(PageRead(generation, number, read_page(ws, filters, number, query)))
 
     @on(PageRead)
     def page_read(self, event: PageRead) -> None:
@@ -270,13 +292,17 @@ class TaskTrackApp(App[None]):
     def _summary(self) -> Text:
         total, inbox = self.source.total, self.counts.inbox
         text = Text(f" {self.view.title}: ", style="bold")
+        if self.view.name == SAVED and self.saved:
+            text.append(f"{self.saved}: ", style="bold")
         if self.view.name == "inbox":
             text.append(f"{inbox} proposed item{'s' * (inbox != 1)} await{'s' * (inbox == 1)} triage")
         else:
             text.append(f"{total} task{'s' * (total != 1)}")
         text.append(f"  ·  sorted by {self._sort_label()}", style="dim")
         value = self.query_one("#filter", Input).value.strip()
-        if value:
+        if self.typed.query is not None:
+            text.append(f"  ·  Tasks query: {self.typed.query}", style="bold yellow")
+        elif value:
             text.append(f"  ·  filter: {value}", style="bold yellow")
         if self.table.selected:
             text.append(f"  ·  {len(self.table.selected)} selected", style="bold cyan")
@@ -285,6 +311,9 @@ class TaskTrackApp(App[None]):
         return text
 
     def _sort_label(self) -> str:
+        if self.view.name == SAVED:
+            group = self.source.query.group if self.source.query is not None else None
+            return f"the query, its groups one after another (group by {group.name})" if group else "the query"
         sort = self.sort or self.view.sort
         return {"note": "note, newest first", "done": "done date, newest first"}.get(sort, sort)
 
@@ -380,6 +409,9 @@ class TaskTrackApp(App[None]):
         self.load(cursor=0)
 
     def action_cycle_sort(self) -> None:
+        if self.view.name == SAVED:
+            self.say("A saved query keeps its own order: `sort by …` in the query.")
+            return
         self.sort = next_sort(self.sort or self.view.sort)
 
     def watch_sort(self) -> None:
@@ -427,7 +459,7 @@ class TaskTrackApp(App[None]):
         self._filter_timer = self.set_timer(0.15, self.apply_filter)
 
     def apply_filter(self) -> None:
-        self.typed = parse_filter(self.query_one("#filter", Input).value, self.context.me)
+        self.typed = typed_filter(self.query_one("#filter", Input).value, self.context)
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self) -> None:
@@ -454,7 +486,7 @@ class TaskTrackApp(App[None]):
             self.say(f"{self.source.total} tasks is too many to select at once: filter first", error=True)
             return
         try:
-            ids = await self._read_ids(self.source.filters).wait()
+            ids = await self._read_ids(self.source.filters, self.source.query).wait()
         except WorkerCancelled:  # the app is closing
             return
         if isinstance(ids, str):
@@ -463,11 +495,11 @@ class TaskTrackApp(App[None]):
             self.table.selected = frozenset(ids)
 
     @work(thread=True, exclusive=True, group="select")
-    def _read_ids(self, filters: Filters) -> list[str] | str:
+    def _read_ids(self, filters: Filters, query: Query | None) -> list[str] | str:
         """The ids of the view's tasks, or why they cannot be read."""
         try:
             with own(self.ws) as ws:
-                return read_ids(ws, filters)
+                return read_ids(ws, filters, query)
         except (TaskTrackError, sqlite3.Error) as exc:
             return f"cannot read the store: {exc}"
 
@@ -633,3 +665,10 @@ class TaskTrackApp(App[None]):
             if key.group in ("task", "view", "list", "note") and key.id not in ("select", "clear"):
                 shown = display_key(self.keymap.get(key.id, KEY_BY_ID[key.id].key))
                 yield SystemCommand(f"{key.label}  ({shown})", escape(key.help), partial(self.run_action, key.action))
+        for name in self.ws.config.queries:
+            yield SystemCommand(f"Query: {name}", "show the tasks of this saved query", partial(self.run_query, name))
+
+    def run_query(self, name: str) -> None:
+        """Show the saved query ``name`` in the saved queries view."""
+        self.saved = name
+        self.view = VIEW_BY_NAME[SAVED]

@@ -12,6 +12,7 @@ from datetime import date
 
 from tasktrack.errors import TaskTrackError
 from tasktrack.model import Task
+from tasktrack.tasksquery import Query, arrange
 from tasktrack.workspace import Filters, Workspace
 from tasktrack.write.capture import add, read_words
 from tasktrack.write.triage import Change, Triage
@@ -53,16 +54,31 @@ class ViewData:
     pages: dict[int, list[Task]]
     cursor: int
     counts: Counts
+    query: Query | None = None  # what narrowed the view after the store (a saved query, a typed Tasks filter)
 
 
-def read_page(ws: Workspace, filters: Filters, number: int) -> list[Task]:
+def queried(ws: Workspace, filters: Filters, query: Query) -> list[Task]:
+    """Every task of ``filters`` that ``query`` keeps, in the query's order (its groups one after another)."""
+    rows = ws.tasks(replace(filters, limit=None, offset=0))
+    return arrange([task for task in rows if task.status in query.statuses and query.keeps(task)], query).tasks
+
+
+def read_page(ws: Workspace, filters: Filters, number: int, query: Query | None = None) -> list[Task]:
+    if query is not None:
+        return queried(ws, filters, query)[number * PAGE: (number + 1) * PAGE]
     return ws.tasks(replace(filters, limit=PAGE, offset=number * PAGE))
 
 
-def read_view(ws: Workspace, filters: Filters, keep: str | None, near: int) -> ViewData:
-    """The view; the cursor on task ``keep`` if it is within a page of row ``near``, else on row ``near``."""
-    total = ws.count(filters)
+def read_view(ws: Workspace, filters: Filters, keep: str | None, near: int, query: Query | None = None) -> ViewData:
+    """The view (narrowed by ``query``, read whole, if there is one); the cursor on task ``keep`` if it is within
+    a page of row ``near``, else on row ``near``."""
     pages: dict[int, list[Task]] = {}
+    if query is None:
+        total = ws.count(filters)
+    else:
+        rows = queried(ws, filters, query)
+        total = len(rows)
+        pages = {number: rows[number * PAGE: (number + 1) * PAGE] for number in range(0, (total + PAGE - 1) // PAGE)}
 
     def page(number: int) -> list[Task]:
         if number not in pages:
@@ -79,12 +95,13 @@ def read_view(ws: Workspace, filters: Filters, keep: str | None, near: int) -> V
     for index in (cursor - PAGE // 2, cursor, cursor + PAGE // 2):  # what the screen can show around it
         if 0 <= index < total:
             page(index // PAGE)
-    return ViewData(filters, total, pages, cursor, read_counts(ws))
+    return ViewData(filters, total, pages, cursor, read_counts(ws), query)
 
 
-def read_ids(ws: Workspace, filters: Filters) -> list[str]:
+def read_ids(ws: Workspace, filters: Filters, query: Query | None = None) -> list[str]:
     """Every task id of the view."""
-    return [task.id for task in ws.tasks(replace(filters, limit=None, offset=0))]
+    rows = ws.tasks(replace(filters, limit=None, offset=0)) if query is None else queried(ws, filters, query)
+    return [task.id for task in rows]
 
 
 @dataclass(frozen=True, slots=True)

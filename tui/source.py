@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tasktrack.model import Task
+from tasktrack.tasksquery import Query
 from tasktrack.workspace import Filters
 
 PAGE = 200
@@ -19,6 +20,7 @@ PAGE = 200
 @dataclass
 class TaskSource:
     filters: Filters = field(default_factory=Filters)
+    query: Query | None = None  # narrows ``filters`` (see ``reading.read_view``)
     total: int = 0
     pages: dict[int, list[Task]] = field(default_factory=dict)
     stale: bool = False  # rows were patched after a write: a page not read yet may no longer fit with them

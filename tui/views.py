@@ -1,4 +1,5 @@
-"""The views on single keys, and the filter typed in the filter bar, turned into tasktrack Filters."""
+"""The views on single keys, and the filter typed in the filter bar, turned into tasktrack Filters; a saved
+Obsidian Tasks query, and a Tasks instruction typed in the filter bar, into a ``Query``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from tasktrack.errors import UsageError
+from tasktrack.tasksquery import Context as QueryContext
+from tasktrack.tasksquery import Query, parse_query, read_filter
 from tasktrack.workspace import Filters
 
 SORT_CYCLE = ("due", "priority", "note")
@@ -54,6 +58,10 @@ def _waiting(ctx: Context) -> Filters:
     return Filters(not_owners=list(ctx.me))
 
 
+def _every(ctx: Context) -> Filters:
+    return Filters(statuses=[])  # every status: the saved query chooses
+
+
 VIEWS: tuple[View, ...] = (
     View("inbox", "1", "Inbox", "note", _inbox, "Nothing awaits triage."),
     View("mine", "2", "Mine", "due", _mine, "Nothing open is yours."),
@@ -61,7 +69,9 @@ VIEWS: tuple[View, ...] = (
     View("open", "4", "All open", "due", _open, "No open tasks."),
     View("done", "5", "Recently done", "done", _done, "Nothing done yet."),
     View("waiting", "6", "Waiting on others", "due", _waiting, "Nobody else owns an open task."),
+    View("queries", "7", "Saved queries", "path", _every, "No saved query: add [queries] to the config file."),
 )
+SAVED = "queries"  # the view of the saved queries
 VIEW_BY_NAME = {view.name: view for view in VIEWS}
 
 
@@ -74,6 +84,43 @@ class TypedFilter:
     tags: tuple[str, ...] = ()
     props: tuple[tuple[str, str], ...] = ()
     path: str | None = None
+    query: str | None = None  # one Obsidian Tasks instruction, instead of all of the above
+
+
+def tasks_context(ctx: Context) -> QueryContext:
+    return QueryContext(ctx.today, ctx.me)
+
+
+def tasks_instruction(text: str, ctx: Context) -> str | None:
+    """``text`` if it reads as one Obsidian Tasks filter (``due before tomorrow``, ``priority is high``)."""
+    try:
+        read_filter(text.strip(), tasks_context(ctx))
+    except UsageError:
+        return None
+    return text.strip() or None
+
+
+def typed_filter(text: str, ctx: Context) -> TypedFilter:
+    """The filter bar: one Tasks instruction if it reads as one, else words, ``@owner``, ``#tag``, ``key:value``."""
+    line = tasks_instruction(text, ctx)
+    return TypedFilter(query=line) if line else parse_filter(text, ctx.me)
+
+
+def query_for(view: View, saved: str | None, typed: TypedFilter, ctx: Context) -> Query | None:
+    """What narrows the view in Python after the store chose its tasks: the saved query ``saved`` (in the saved
+    queries view) and the typed Tasks instruction; None when nothing does. A ``UsageError`` when ``saved``
+    does not parse."""
+    if view.name != SAVED and typed.query is None:
+        return None
+    if view.name != SAVED:
+        query = Query()  # no sort keys: the view's order
+    elif saved is None:
+        raise UsageError("no saved query: add [queries] to the config file")
+    else:
+        query = parse_query(saved, tasks_context(ctx))
+    if typed.query is not None:
+        query.filters.append(read_filter(typed.query, tasks_context(ctx)))
+    return query
 
 
 def _words(text: str) -> list[str]:

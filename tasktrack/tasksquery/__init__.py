@@ -5,3 +5,9 @@ evaluated on the store.
 ``dataview`` does the same for a Dataview TASK query, ``blocks`` finds both kinds of block in a note, and
 ``engine`` runs a ``Query`` on a workspace.
 """
+
+from tasktrack.tasksquery.engine import Result, arrange, evaluate
+from tasktrack.tasksquery.filters import Context
+from tasktrack.tasksquery.language import Query, parse_query, read_filter
+
+__all__ = ["Context", "Query", "Result", "arrange", "evaluate", "parse_query", "read_filter"]
