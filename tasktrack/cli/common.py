@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
@@ -82,10 +85,17 @@ def tasks_json(tasks: Sequence[Task], groups: Sequence[tuple[str, Sequence[Task]
     return [{"group": name, "tasks": [task.to_json() for task in members]} for name, members in groups]
 
 
+def pager_arg(p: argparse.ArgumentParser) -> None:
+    """``--no-pager``: the table straight to the terminal, however long (``print_tasks``)."""
+    p.add_argument("--no-pager", dest="pager", action="store_false",
+                   help="on a terminal, do not send a long table through $PAGER (else less -FRX)")
+
+
 def print_tasks(tasks: Sequence[Task], groups: Sequence[tuple[str, Sequence[Task]]] | None, as_json: bool,
-                flagged: Collection[str] = ()) -> None:
+                flagged: Collection[str] = (), pager: bool = True) -> None:
     """Tasks (in ``groups``, if given) as the table, or as JSON: a list of task objects, or of
-    ``{"group": NAME, "tasks": [...]}``."""
+    ``{"group": NAME, "tasks": [...]}``. On a terminal, a table taller than the screen goes through the pager
+    (unless ``pager`` is false)."""
     out = sys.stdout
     if as_json:
         out.write(json.dumps(tasks_json(tasks, groups), ensure_ascii=False) + "\n")
@@ -95,6 +105,21 @@ def print_tasks(tasks: Sequence[Task], groups: Sequence[tuple[str, Sequence[Task
         lines = render.task_table(tasks, tty, today(), flagged=flagged)
     else:
         lines = render.grouped_table(groups, tty, today(), flagged=flagged)
-    out.writelines(line + "\n" for line in lines)
     if tty:
-        out.write(render.paint(f"{len(tasks)} task{'s' * (len(tasks) != 1)}", "2", render.use_color(tty)) + "\n")
+        lines.append(render.paint(f"{len(tasks)} task{'s' * (len(tasks) != 1)}", "2", render.use_color(tty)))
+    text = "".join(line + "\n" for line in lines)
+    if not (tty and pager and len(lines) >= shutil.get_terminal_size().lines and page(text)):
+        out.write(text)
+
+
+def page(text: str) -> bool:
+    """Show ``text`` through ``$PAGER`` (else ``less -FRX``); False when there is no such pager to run."""
+    try:
+        command = shlex.split(os.environ.get("PAGER") or "less -FRX")
+        sys.stdout.flush()
+        pager = subprocess.Popen(command or ["less", "-FRX"], stdin=subprocess.PIPE, encoding="utf-8",
+                                 errors="replace")
+    except (OSError, ValueError):
+        return False
+    pager.communicate(text)  # a reader who quits the pager early is no error
+    return True

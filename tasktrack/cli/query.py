@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tasktrack.cli.common import Command, open_workspace, print_tasks, tasks_json, warn_unreadable
+from tasktrack.cli.common import Command, open_workspace, pager_arg, print_tasks, tasks_json, warn_unreadable
 from tasktrack.dates import today
 from tasktrack.errors import UsageError
 from tasktrack.tasksquery.blocks import query_blocks
@@ -27,6 +27,7 @@ def _query_args(p: argparse.ArgumentParser) -> None:
     source.add_argument("--note", metavar="NOTE", help="run every ```tasks and Dataview TASK block of NOTE")
     p.add_argument("--json", action="store_true",
                    help="a JSON list of task objects (with `group by`: a list of {group, tasks})")
+    pager_arg(p)
 
 
 def read_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:
@@ -42,7 +43,7 @@ def run_query(args: argparse.Namespace) -> int:
     if args.note is None:
         text = args.query if args.file is None else _read_file(args.file)
         query = read_query(text, ctx)
-        _print(query, evaluate(ws, query), args.json, warn_unreadable(ws))
+        _print(query, evaluate(ws, query), args.json, warn_unreadable(ws), args.pager)
         return 0
     return _run_note(ws, args.note, ctx, args.json)
 
@@ -79,7 +80,7 @@ def _run_note(ws: Workspace, name: str, ctx: Context, as_json: bool) -> int:
             shown.append({"block": where, "language": block.language, "result": result_json(result)})
         else:
             sys.stdout.write(f"{'' if block is blocks[0] else chr(10)}## {where} ({block.language})\n")
-            _print(query, result, False, flagged)
+            _print(query, result, False, flagged, pager=False)
     if as_json:
         sys.stdout.write(json.dumps(shown, ensure_ascii=False) + "\n")
     return 2 if refused else 0
@@ -90,10 +91,10 @@ def result_json(result: Result) -> list[Any]:
     return tasks_json(result.tasks, result.groups)
 
 
-def _print(query: Query, result: Result, as_json: bool, flagged: set[str]) -> None:
+def _print(query: Query, result: Result, as_json: bool, flagged: set[str], pager: bool) -> None:
     if query.explain:
         (sys.stderr if as_json else sys.stdout).writelines(line + "\n" for line in query.explanation)
-    print_tasks(result.tasks, result.groups, as_json, flagged)
+    print_tasks(result.tasks, result.groups, as_json, flagged, pager)
 
 
 COMMANDS = (Command("query", "run an Obsidian Tasks query (or a Dataview TASK query) on the vault's tasks",

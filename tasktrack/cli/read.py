@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tasktrack.cli import render
-from tasktrack.cli.common import Command, open_workspace, print_tasks, tasks_json, warn_unreadable
+from tasktrack.cli.common import Command, open_workspace, pager_arg, print_tasks, tasks_json, warn_unreadable
 from tasktrack.dates import parse_when, today
 from tasktrack.errors import UsageError
 from tasktrack.grouping import KEYS, check_key, group_tasks
@@ -102,6 +102,7 @@ def _list_args(p: argparse.ArgumentParser) -> None:
                         "of them a line; tsv: a header row, then a row per task (with --group-by: the group "
                         "first); ids: one task id a line")
     p.add_argument("--json", action="store_const", const="json", dest="format", help="the same as --format json")
+    pager_arg(p)
 
 
 FORMATS = ("table", "json", "jsonl", "tsv", "ids")
@@ -151,7 +152,7 @@ def run_list(args: argparse.Namespace) -> int:
     elif args.format == "tsv":
         out.writelines(line + "\n" for line in _tsv(tasks, groups))
     else:
-        print_tasks(tasks, groups, args.format == "json", flagged)
+        print_tasks(tasks, groups, args.format == "json", flagged, args.pager)
         if args.format == "table" and first_scan and out.isatty():
             out.write(render.paint(_next_steps(args), "2", render.use_color(True)) + "\n")
     return 0
