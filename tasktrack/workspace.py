@@ -60,10 +60,10 @@ class Workspace:
 
     def recover(self) -> list[str]:
         """Finish or roll back a change a killed tasktrack left half done; what was done, a line each."""
-        from tasktrack.write import journal
-
-        if not journal.pending(self):
+        if not self.store.has_pending_change():
             return []
+        from tasktrack.write import journal  # only then: most commands never need the write path
+
         with self.lock():
             return journal.recover(self)
 

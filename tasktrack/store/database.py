@@ -297,6 +297,10 @@ class Store:
         batch.events.extend(gone)
         return changes + len(gone)
 
+    def has_pending_change(self) -> bool:
+        """Whether a change to the notes was left unfinished by a process that was killed (or is writing now)."""
+        return self.db.execute("SELECT 1 FROM batches WHERE state = 'pending' LIMIT 1").fetchone() is not None
+
     # -- reading ------------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:

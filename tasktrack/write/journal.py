@@ -198,12 +198,6 @@ def _lines_json(lines: list[str]) -> str:
 # -- recovery -------------------------------------------------------------------------------------
 
 
-def pending(ws: Workspace) -> bool:
-    """Whether a batch was left unfinished by a process that was killed (or is writing right now)."""
-    row = ws.store.db.execute("SELECT 1 FROM batches WHERE state = 'pending' LIMIT 1").fetchone()
-    return row is not None
-
-
 def recover(ws: Workspace) -> list[str]:
     """Finish or roll back every pending batch (call with ``ws.lock()`` held: then no live process is
     writing one). Returns what was done, a line per batch."""

@@ -225,7 +225,7 @@ class Triage:
         the lines it stood between); otherwise nothing is written. The undo is a change like any other:
         journaled, all-or-nothing, finished by the next command if it is killed midway."""
         with self.ws.lock():
-            if journal.pending(self.ws):
+            if self.ws.store.has_pending_change():
                 journal.recover(self.ws)
             batch = journal.last_undoable(self.ws)
             if batch is None:
