@@ -16,12 +16,13 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 
 from tasktrack.cli.capture import target_note
 from tasktrack.cli.common import open_workspace
-from tasktrack.cli.query import read_query, result_json
+from tasktrack.cli.query import result_json
 from tasktrack.cli.read import filter_args, list_filters
 from tasktrack.cli.triage import VERB_HELP
 from tasktrack.dates import today
 from tasktrack.errors import TaskTrackError, UsageError
 from tasktrack.obsidian import obsidian_url
+from tasktrack.tasksquery import read_query
 from tasktrack.workspace import Filters, Workspace
 from tasktrack.write.triage import DATE_VERBS, VERBS, Change
 

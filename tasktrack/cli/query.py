@@ -7,17 +7,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasktrack.cli.common import Command, open_workspace, pager_arg, print_tasks, tasks_json, warn_unreadable
 from tasktrack.dates import today
 from tasktrack.errors import UsageError
-from tasktrack.tasksquery.blocks import query_blocks
-from tasktrack.tasksquery.dataview import is_task_query, parse_dataview
-from tasktrack.tasksquery.engine import Result, evaluate
-from tasktrack.tasksquery.filters import Context
-from tasktrack.tasksquery.language import Query, parse_query
 from tasktrack.workspace import Workspace
+
+if TYPE_CHECKING:  # the query language is imported only by `tasks query`
+    from tasktrack.tasksquery import Context, Query, Result
 
 
 def _query_args(p: argparse.ArgumentParser) -> None:
@@ -30,14 +28,9 @@ def _query_args(p: argparse.ArgumentParser) -> None:
     pager_arg(p)
 
 
-def read_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:
-    """A query in the Obsidian Tasks language (in the note ``note``), or a Dataview one when it starts with TASK."""
-    if is_task_query(text):
-        return parse_dataview(text, ctx, first_line)
-    return parse_query(text, ctx, first_line, note)
-
-
 def run_query(args: argparse.Namespace) -> int:
+    from tasktrack.tasksquery import Context, evaluate, read_query
+
     ws = open_workspace(args)
     ctx = Context(today(), ws.me())
     if args.note is None:
@@ -57,6 +50,9 @@ def _read_file(name: str) -> str:
 
 def _run_note(ws: Workspace, name: str, ctx: Context, as_json: bool) -> int:
     from tasktrack.cli.capture import resolve_note
+    from tasktrack.tasksquery import evaluate, read_query
+    from tasktrack.tasksquery.blocks import query_blocks
+    from tasktrack.tasksquery.dataview import is_task_query
 
     path = resolve_note(ws, name)
     if not ws.note_path(path).is_file():

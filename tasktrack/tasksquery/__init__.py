@@ -6,8 +6,16 @@ evaluated on the store.
 ``engine`` runs a ``Query`` on a workspace.
 """
 
+from tasktrack.tasksquery.dataview import is_task_query, parse_dataview
 from tasktrack.tasksquery.engine import Result, arrange, evaluate
 from tasktrack.tasksquery.filters import Context
 from tasktrack.tasksquery.language import Query, parse_query, read_filter
 
-__all__ = ["Context", "Query", "Result", "arrange", "evaluate", "parse_query", "read_filter"]
+__all__ = ["Context", "Query", "Result", "arrange", "evaluate", "parse_query", "read_filter", "read_query"]
+
+
+def read_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:
+    """A query in the Obsidian Tasks language (in the note ``note``), or a Dataview one when it starts with TASK."""
+    if is_task_query(text):
+        return parse_dataview(text, ctx, first_line)
+    return parse_query(text, ctx, first_line, note)
