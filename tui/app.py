@@ -38,6 +38,7 @@ from textual.worker import Worker, WorkerCancelled, get_current_worker
 from tasktrack.dates import today
 from tasktrack.errors import TaskTrackError
 from tasktrack.model import Task
+from tasktrack.obsidian import obsidian_url
 from tasktrack.tasksquery import Query
 from tasktrack.workspace import Filters, Workspace, unreadable_notice
 from tasktrack.write.triage import DATE_VERBS, Change, Triage
@@ -45,7 +46,7 @@ from tasktrack.write.triage import DATE_VERBS, Change, Triage
 from .detail import DetailPane
 from .help import HelpScreen
 from .keymap import ALL_KEYS, KEY_BY_ID, bindings, display_key, keymap_from_config
-from .launch import editor_command, find_editor, obsidian_url, open_url
+from .launch import editor_command, find_editor, open_url
 from .prompts import Answer, CapturePrompt, DatePrompt, OwnerPrompt, PriorityPrompt
 from .reading import Counts, ViewData, Written, add_task, own, read_ids, read_page, read_view, write
 from .rows import Columns, header_text, owners_text

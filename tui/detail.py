@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tasktrack.model import DATE_FIELDS, Task
+from tasktrack.parse.structure import frontmatter_end
 
 from .rows import CHECKBOX, STATUS_STYLE, owners_text
 
@@ -37,21 +38,12 @@ def property_lines(properties: dict[str, Any]) -> list[tuple[str, str]]:
     return [(k, _plain(properties[k])) for k in keys if _plain(properties[k])]
 
 
-def body_start(lines: list[str]) -> int:
-    """The 0-based index of the first line after the frontmatter."""
-    if lines and lines[0].strip() == "---":
-        for i, line in enumerate(lines[1:], start=1):
-            if line.strip() in ("---", "..."):
-                return i + 1
-    return 0
-
-
 def context_range(lines: list[str], line: int, around: int = CONTEXT) -> tuple[int, int]:
     """0-based [first, end) of the lines shown around ``line`` (1-based): back to the heading above it (if near)
     and on until the next heading, at most ``around`` lines each way, never into the frontmatter."""
     index = line - 1
     first = index
-    while first > max(body_start(lines), index - around) and not lines[first].startswith("#"):
+    while first > max(frontmatter_end(lines), index - around) and not lines[first].startswith("#"):
         first -= 1
     end = index + 1
     while end < min(len(lines), index + 1 + around) and not lines[end].startswith("#"):

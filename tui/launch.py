@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 LINE_FLAG_EDITORS = ("vi", "vim", "nvim", "nano", "emacs", "emacsclient", "micro", "hx", "helix", "kak", "joe",
                      "mg", "ne", "pico")
@@ -31,12 +30,6 @@ def editor_command(editor: str, path: Path, line: int) -> list[str]:
 def find_editor() -> str | None:
     return os.environ.get("VISUAL") or os.environ.get("EDITOR") or next(
         (e for e in ("nano", "vi") if shutil.which(e)), None)
-
-
-def obsidian_url(vault: Path, relative: str) -> str:
-    """``obsidian://open?vault=NAME&file=PATH`` (the vault by its folder name, the file without ``.md``)."""
-    file = relative[:-3] if relative.endswith(".md") else relative
-    return f"obsidian://open?vault={quote(vault.name, safe='')}&file={quote(file, safe='')}"
 
 
 def opener() -> list[str] | None:

@@ -17,11 +17,10 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from tasktrack.cli.capture import target_note
 from tasktrack.cli.common import open_workspace
 from tasktrack.cli.query import result_json
-from tasktrack.cli.read import filter_args, list_filters
+from tasktrack.cli.read import filter_args, list_filters, task_details_json
 from tasktrack.cli.triage import VERB_HELP
 from tasktrack.dates import today
 from tasktrack.errors import TaskTrackError, UsageError
-from tasktrack.obsidian import obsidian_url
 from tasktrack.tasksquery import read_query
 from tasktrack.workspace import Filters, Workspace
 from tasktrack.write.triage import DATE_VERBS, VERBS, Change
@@ -137,12 +136,7 @@ def _filters(ws: Workspace, argv: list[str]) -> Filters:
 
 
 def _shown(ws: Workspace, task_id: str, context: int) -> Json:
-    task = ws.task(task_id)
-    lines = ws.note_lines(task.path)
-    first = max(1, task.line - max(context, 0))
-    around = [{"line": n, "text": lines[n - 1]} for n in range(first, min(len(lines), task.line + context) + 1)]
-    return {**task.to_json(), "inferred_due": task.inferred_due, "url": obsidian_url(ws.vault, task.path),
-            "lines": around, "history": [dict(row) for row in ws.store.history(task.id)]}
+    return task_details_json(ws, ws.task(task_id), max(context, 0))
 
 
 def _evaluate(ws: Workspace, text: str) -> Any:

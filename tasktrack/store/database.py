@@ -128,7 +128,7 @@ def now_stamp() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _keys(values: Iterable[str]) -> str:
+def list_keys(values: Iterable[str]) -> str:
     """``\x1fa\x1fb\x1f``: lets SQL test membership with ``instr`` (case-insensitive)."""
     return "\x1f" + "".join(v.casefold() + "\x1f" for v in values)
 
@@ -390,8 +390,8 @@ _to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensu
 
 def task_row(task: Task, note_id: int) -> tuple[Any, ...]:
     """The values of a task's row: ``note_id``, ``TASK_COLUMNS``, then ``STORED_COLUMNS``."""
-    return (note_id, *_task_values(task), _to_json(task.owners), _keys(task.owners), _to_json(task.tags),
-            _keys(tag.lstrip("#") for tag in task.tags), PRIORITY_RANK[task.priority])
+    return (note_id, *_task_values(task), _to_json(task.owners), list_keys(task.owners), _to_json(task.tags),
+            list_keys(tag.lstrip("#") for tag in task.tags), PRIORITY_RANK[task.priority])
 
 
 def load_task(row: sqlite3.Row, path: str) -> Task:

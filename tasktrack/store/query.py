@@ -11,6 +11,7 @@ from typing import Any
 
 from tasktrack.errors import UsageError
 from tasktrack.model import PRIORITIES, PRIORITY_RANK, UNFINISHED, Task, parse_priority
+from tasktrack.store.database import list_keys
 
 SORTS = {
     "due": "t.due IS NULL, t.due, t.priority, n.path, t.line",
@@ -106,8 +107,8 @@ def _owners(f: Filters, clauses: list[str], params: list[Any]) -> None:
 
 
 def _key(value: str) -> str:
-    """How the store's ``owner_keys`` and ``tag_keys`` columns hold one value."""
-    return f"\x1f{value.casefold()}\x1f"
+    """How the store's ``owner_keys`` and ``tag_keys`` columns hold one value (found in them with ``instr``)."""
+    return list_keys([value])
 
 
 def _dates(f: Filters, clauses: list[str], params: list[Any]) -> None:
