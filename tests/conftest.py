@@ -5,6 +5,10 @@
 - ``fixture_vault``: a temporary copy of ``fixtures/vault`` (the small vault the README's first command lists).
 - ``edge_vault``: a temporary copy of ``fixtures/edge-vault`` (the user's real notes plus ``Tricky/``).
 - ``fixed_today``: pins today to 2026-11-22 through ``TASKTRACK_TODAY``.
+
+Temporary vaults and stores live in memory (``/dev/shm``) where the machine has it, unless ``$TMPDIR`` says
+otherwise: every write syncs its files to disk before it renames them, and on a disk those waits were most
+of the suite's time. A killed writer leaves the same files behind either way (the kill tests need no disk).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import os
 import shutil
 import stat
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +27,8 @@ from typing import Any
 import pytest
 
 from tasktrack.cli.main import main
+
+MEMORY = Path("/dev/shm")
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_VAULT = REPO / "fixtures" / "vault"  # the README's first command lists it
@@ -45,6 +52,13 @@ class CliResult:
     @property
     def out_lines(self) -> list[str]:
         return self.out.splitlines()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary files in memory (see above); set before the first temporary folder is made."""
+    if "TMPDIR" not in os.environ and MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK):
+        os.environ["TMPDIR"] = str(MEMORY)  # for pytest's tmp_path, tempfile, and the processes tests start
+        tempfile.tempdir = None  # tempfile reads $TMPDIR again
 
 
 @pytest.fixture(autouse=True)
