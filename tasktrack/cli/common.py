@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
@@ -114,6 +112,9 @@ def print_tasks(tasks: Sequence[Task], groups: Sequence[tuple[str, Sequence[Task
 
 def page(text: str) -> bool:
     """Show ``text`` through ``$PAGER`` (else ``less -FRX``); False when there is no such pager to run."""
+    import shlex  # only a long table on a terminal needs them
+    import subprocess
+
     try:
         command = shlex.split(os.environ.get("PAGER") or "less -FRX")
         sys.stdout.flush()
