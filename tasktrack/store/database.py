@@ -128,6 +128,12 @@ def now_stamp() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _casefold(text: str | None) -> str | None:
+    """SQL's ``casefold(x)``: Python's case folding, for case-insensitive matching of any text (SQLite's
+    ``lower`` folds only ASCII)."""
+    return None if text is None else str(text).casefold()
+
+
 def list_keys(values: Iterable[str]) -> str:
     """``\x1fa\x1fb\x1f``: lets SQL test membership with ``instr`` (case-insensitive)."""
     return "\x1f" + "".join(v.casefold() + "\x1f" for v in values)
@@ -140,6 +146,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
             self.db.row_factory = sqlite3.Row
+            self.db.create_function("casefold", 1, _casefold, deterministic=True)
             self._prepare(vault)
         except sqlite3.OperationalError as exc:  # cannot open it, busy, read-only, ...
             raise StoreError(f"cannot use the store {path}: {exc}") from None

@@ -43,6 +43,7 @@ class Filters:
     path: str | None = None
     props: list[tuple[str, str]] = field(default_factory=list)
     text: str | None = None
+    sql: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # more conditions on t and n, with params
     sort: str = "due"
     limit: int | None = None
     offset: int = 0
@@ -93,6 +94,9 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
     if f.text:
         clauses.append("(instr(lower(t.description), lower(?)) > 0 OR instr(lower(t.raw), lower(?)) > 0)")
         params += [f.text, f.text]
+    for condition, values in f.sql:
+        clauses.append(f"({condition})")
+        params += values
     return clauses, params
 
 

@@ -6,12 +6,23 @@ evaluated on the store.
 ``engine`` runs a ``Query`` on a workspace.
 """
 
+from tasktrack.dates import today
+from tasktrack.parse.statuses import plugin_settings
 from tasktrack.tasksquery.dataview import is_task_query, parse_dataview
 from tasktrack.tasksquery.engine import Result, arrange, evaluate
 from tasktrack.tasksquery.filters import Context
 from tasktrack.tasksquery.language import Query, parse_query, read_filter
+from tasktrack.workspace import Workspace
 
-__all__ = ["Context", "Query", "Result", "arrange", "evaluate", "parse_query", "read_filter", "read_query"]
+__all__ = ["Context", "Query", "Result", "arrange", "context", "evaluate", "parse_query", "read_filter",
+           "read_query"]
+
+
+def context(ws: Workspace) -> Context:
+    """What a query on this workspace is read with: today, the names ``me`` stands for, and the global filter
+    of the vault's Obsidian Tasks settings."""
+    global_filter = plugin_settings(ws.vault).get("globalFilter")
+    return Context(today(), ws.me(), global_filter.strip() if isinstance(global_filter, str) else "")
 
 
 def read_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:
