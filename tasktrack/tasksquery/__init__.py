@@ -6,6 +6,8 @@ evaluated on the store.
 ``engine`` runs a ``Query`` on a workspace.
 """
 
+from functools import cache
+
 from tasktrack.dates import today
 from tasktrack.parse.statuses import plugin_settings
 from tasktrack.tasksquery.dataview import is_task_query, parse_dataview
@@ -20,9 +22,12 @@ __all__ = ["Context", "Query", "Result", "arrange", "context", "evaluate", "pars
 
 def context(ws: Workspace) -> Context:
     """What a query on this workspace is read with: today, the names ``me`` stands for, and the global filter
-    of the vault's Obsidian Tasks settings."""
-    global_filter = plugin_settings(ws.vault).get("globalFilter")
-    return Context(today(), ws.me(), global_filter.strip() if isinstance(global_filter, str) else "")
+    and the presets of the vault's Obsidian Tasks settings."""
+    settings = plugin_settings(ws.vault)
+    global_filter, presets = settings.get("globalFilter"), settings.get("presets")
+    return Context(today(), ws.me(), global_filter.strip() if isinstance(global_filter, str) else "",
+                   cache(ws.dependencies),
+                   {str(k): v for k, v in presets.items() if isinstance(v, str)} if isinstance(presets, dict) else None)
 
 
 def read_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:

@@ -12,7 +12,7 @@ date filter fails on a task without that date, except ``starts`` (it matches tas
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
@@ -29,6 +29,8 @@ STATUS_TYPES = {"proposed": "TODO", "open": "TODO", "in_progress": "IN_PROGRESS"
                 "done": "DONE", "cancelled": "CANCELLED", "non_task": "NON_TASK"}
 TYPE_ORDER = ("IN_PROGRESS", "TODO", "ON_HOLD", "DONE", "CANCELLED", "NON_TASK")
 ALL_STATUSES = frozenset(STATUSES)
+# The dependency ids (🆔) of the vault's unfinished tasks, and the ids its unfinished tasks depend on (⛔).
+Dependencies = tuple[frozenset[str], frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Context:
     today: date
     me: tuple[str, ...] = ()
     global_filter: str = ""
+    dependencies: Callable[[], Dependencies] | None = None  # for ``is blocked`` and ``is blocking``
+    presets: Mapping[str, str] | None = None  # the vault's own ``preset NAME`` instructions, besides Tasks' own
 
 
 @dataclass(frozen=True)
@@ -92,10 +96,11 @@ TEXT_FIELDS: dict[str, Callable[[Task], str]] = {
     "heading": lambda task: task.heading or "",
     "status.name": lambda task: task.status,
     "recurrence": lambda task: task.recurrence or "",
+    "id": lambda task: task.task_id or "",
 }
 # The text in the store that holds each text field's value, in which every part of the value can be found.
 _TEXT_SQL = {"path": "'/' || n.path", "root": "'/' || n.path", "folder": "'/' || n.path", "filename": "n.path",
-             "heading": "coalesce(t.heading, '')", "description": "t.raw"}
+             "heading": "coalesce(t.heading, '')", "description": "t.raw", "id": "coalesce(t.task_id, '')"}
 
 # The date fields of the query language -> the fields of a task they read.
 DATE_WORDS: dict[str, tuple[str, ...]] = {
@@ -150,6 +155,38 @@ def _fixed(text: str, lower: str, ctx: Context) -> Filter | None:
                                         lambda t: t.inferred_due is not None, sql="t.inferred_due IS NOT NULL"),
     }
     return fixed.get(" ".join(lower.split()))
+
+
+def _dependency(text: str, lower: str, ctx: Context) -> Filter | None:
+    """``has id``, ``no id``, ``has depends on``, ``no depends on``, ``is (not) blocked``, ``is (not) blocking``:
+    a task is blocked when it is not done and depends on the id of a task that is not done; it is blocking when
+    it is not done and a task that is not done depends on its id (as Obsidian Tasks)."""
+    words = " ".join(lower.split())
+    fields = {
+        "has id": Filter("has an id", lambda t: bool(t.task_id), sql="t.task_id IS NOT NULL"),
+        "no id": Filter("has no id", lambda t: not t.task_id, sql="t.task_id IS NULL"),
+        "has depends on": Filter("depends on a task", lambda t: bool(t.depends_on), sql="t.depends_on != '[]'"),
+        "no depends on": Filter("depends on no task", lambda t: not t.depends_on, sql="t.depends_on = '[]'"),
+    }
+    if words in fields:
+        return fields[words]
+    m = re.fullmatch(r"is (not )?(blocked|blocking)", words)
+    if m is None:
+        return None
+    if ctx.dependencies is None:
+        raise UsageError("dependency filters need the vault's tasks")
+    known = ctx.dependencies
+    if m.group(2) == "blocked":
+        test: Test = lambda t: not t.finished and any(i in known()[0] for i in t.depends_on)  # noqa: E731
+        sql = "t.depends_on != '[]'"
+        explanation = "blocked (not done, and depends on a task that is not done)"
+    else:
+        test = lambda t: not t.finished and t.task_id is not None and t.task_id in known()[1]  # noqa: E731
+        sql = "t.task_id IS NOT NULL"
+        explanation = "blocking (not done, and a task that is not done depends on it)"
+    if m.group(1):
+        return Filter(f"not {explanation}", lambda t: not test(t))
+    return Filter(explanation, test, ALL_STATUSES - set(FINISHED), sql)
 
 
 def _status_type(text: str, lower: str, ctx: Context) -> Filter | None:
@@ -353,5 +390,5 @@ def _property_is(properties: dict[str, Any], key: str, value: str) -> bool:
 
 
 _READERS: tuple[Callable[[str, str, Context], Filter | None], ...] = (
-    _fixed, _status_type, _has_date, _invalid_date, _date, _text, _tags, _priority, _owner, _property,
+    _fixed, _dependency, _status_type, _has_date, _invalid_date, _date, _text, _tags, _priority, _owner, _property,
 )
