@@ -135,6 +135,8 @@ class Task:
     note_title: str = ""
     note_date: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)
+    task_id: str | None = None  # the task's own id for dependencies (🆔 / [id:: …]), not the store's ``id``
+    depends_on: tuple[str, ...] = ()  # the ``task_id`` of each task it waits for (⛔ / [dependsOn:: …])
 
     @property
     def finished(self) -> bool:

@@ -85,6 +85,10 @@ class Workspace:
     def tasks(self, filters: Filters) -> list[Task]:
         return query.select(self.store.db, filters)
 
+    def dependencies(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The dependency ids of the unfinished tasks, and the ids that unfinished tasks depend on."""
+        return query.dependencies(self.store.db)
+
     def count(self, filters: Filters) -> int:
         return query.count(self.store.db, filters)
 

@@ -140,10 +140,9 @@ def _shown(ws: Workspace, task_id: str, context: int) -> Json:
 
 
 def _evaluate(ws: Workspace, text: str) -> Any:
-    from tasktrack.tasksquery.engine import evaluate
-    from tasktrack.tasksquery.filters import Context
+    from tasktrack.tasksquery import context, evaluate
 
-    return evaluate(ws, read_query(text, Context(today(), ws.me())))
+    return evaluate(ws, read_query(text, context(ws)))
 
 
 def _digest(ws: Workspace) -> str:

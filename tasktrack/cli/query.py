@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tasktrack.cli.common import Command, open_workspace, pager_arg, print_tasks, tasks_json, warn_unreadable
-from tasktrack.dates import today
 from tasktrack.errors import UsageError
 from tasktrack.workspace import Workspace
 
@@ -29,10 +28,10 @@ def _query_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_query(args: argparse.Namespace) -> int:
-    from tasktrack.tasksquery import Context, evaluate, read_query
+    from tasktrack.tasksquery import context, evaluate, read_query
 
     ws = open_workspace(args)
-    ctx = Context(today(), ws.me())
+    ctx = context(ws)
     if args.note is None:
         text = args.query if args.file is None else _read_file(args.file)
         query = read_query(text, ctx)

@@ -232,6 +232,8 @@ def _task(path: str, line: int, parsed: TaskLine, statuses: StatusMap, parent: i
         done=dates.get("done"),
         cancelled=dates.get("cancelled"),
         recurrence=parsed.recurrence,
+        task_id=parsed.task_id,
+        depends_on=parsed.depends_on,
         tags=parsed.tags,
         block_id=parsed.block_id,
         heading=heading,

@@ -18,7 +18,7 @@ from tasktrack.errors import DamagedStore, StoreError, UnknownTask
 from tasktrack.model import PRIORITIES, PRIORITY_RANK, Note, Task
 from tasktrack.store.ids import assign_ids, match_tasks
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT = 10  # seconds to wait for another process's write
 _FLUSH_ROWS = 5000  # rows gathered before they are written in one go
 
@@ -57,7 +57,9 @@ CREATE TABLE tasks (
     heading TEXT,
     key TEXT NOT NULL,
     first_seen TEXT NOT NULL,
-    inferred_due TEXT
+    inferred_due TEXT,
+    task_id TEXT,
+    depends_on TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX tasks_by_note ON tasks (note_id, line);
 CREATE INDEX tasks_by_status ON tasks (status);
@@ -111,8 +113,8 @@ NOTE_COLUMNS = ("size", "mtime_ns", "title", "note_date", "properties", "warning
 # another way (see ``_stored_values``); and ``note_id``.
 TASK_COLUMNS = ("id", "line", "raw", "status", "symbol", "description", "due", "scheduled", "start", "created",
                 "done", "cancelled", "recurrence", "block_id", "parent", "heading", "key", "first_seen",
-                "inferred_due")
-STORED_COLUMNS = ("owners", "owner_keys", "tags", "tag_keys", "priority")
+                "inferred_due", "task_id")
+STORED_COLUMNS = ("owners", "owner_keys", "tags", "tag_keys", "priority", "depends_on")
 _task_values = attrgetter(*TASK_COLUMNS)
 _INSERT_TASK = (f"INSERT INTO tasks (note_id, {', '.join(TASK_COLUMNS + STORED_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * (1 + len(TASK_COLUMNS) + len(STORED_COLUMNS)))})")
@@ -128,6 +130,12 @@ def now_stamp() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _casefold(text: str | None) -> str | None:
+    """SQL's ``casefold(x)``: Python's case folding, for case-insensitive matching of any text (SQLite's
+    ``lower`` folds only ASCII)."""
+    return None if text is None else str(text).casefold()
+
+
 def list_keys(values: Iterable[str]) -> str:
     """``\x1fa\x1fb\x1f``: lets SQL test membership with ``instr`` (case-insensitive)."""
     return "\x1f" + "".join(v.casefold() + "\x1f" for v in values)
@@ -140,6 +148,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
             self.db.row_factory = sqlite3.Row
+            self.db.create_function("casefold", 1, _casefold, deterministic=True)
             self._prepare(vault)
         except sqlite3.OperationalError as exc:  # cannot open it, busy, read-only, ...
             raise StoreError(f"cannot use the store {path}: {exc}") from None
@@ -365,7 +374,19 @@ def _migrate_from_2(db: sqlite3.Connection) -> None:
     db.execute("UPDATE notes SET size = -1")  # read every note again, for what schema 3 keeps of it
 
 
-_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_from_2}
+def _migrate_from_3(db: sqlite3.Connection) -> None:
+    """Schema 4 keeps each task's dependency id and the ids it depends on."""
+    db.execute("ALTER TABLE tasks ADD COLUMN task_id TEXT")
+    db.execute("ALTER TABLE tasks ADD COLUMN depends_on TEXT NOT NULL DEFAULT '[]'")
+    db.execute("UPDATE notes SET size = -1")  # read every note again, for what schema 4 keeps of it
+
+
+def _migrate_from_2_to_4(db: sqlite3.Connection) -> None:
+    _migrate_from_2(db)
+    _migrate_from_3(db)
+
+
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _migrate_from_2_to_4, 3: _migrate_from_3}
 
 
 @dataclass(slots=True)
@@ -391,12 +412,12 @@ _to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensu
 def task_row(task: Task, note_id: int) -> tuple[Any, ...]:
     """The values of a task's row: ``note_id``, ``TASK_COLUMNS``, then ``STORED_COLUMNS``."""
     return (note_id, *_task_values(task), _to_json(task.owners), list_keys(task.owners), _to_json(task.tags),
-            list_keys(tag.lstrip("#") for tag in task.tags), PRIORITY_RANK[task.priority])
+            list_keys(tag.lstrip("#") for tag in task.tags), PRIORITY_RANK[task.priority], _to_json(task.depends_on))
 
 
 def load_task(row: sqlite3.Row, path: str) -> Task:
     """The task a row of the ``tasks`` table holds (with the note's ``path``), by column name."""
     values = {name: row[name] for name in row.keys() if name in _TASK_FIELDS}  # noqa: SIM118 (a Row)
     values.update(owners=tuple(json.loads(row["owners"])), tags=tuple(json.loads(row["tags"])),
-                  priority=PRIORITIES[row["priority"]])
+                  priority=PRIORITIES[row["priority"]], depends_on=tuple(json.loads(row["depends_on"])))
     return Task(path=path, **values)

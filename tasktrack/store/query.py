@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from tasktrack.errors import UsageError
-from tasktrack.model import PRIORITIES, PRIORITY_RANK, UNFINISHED, Task, parse_priority
+from tasktrack.model import FINISHED, PRIORITIES, PRIORITY_RANK, UNFINISHED, Task, parse_priority
 from tasktrack.store.database import list_keys
 
 SORTS = {
@@ -25,7 +25,8 @@ SORTS = {
 SELECT = (
     "SELECT t.id, n.path, t.line, t.status, t.symbol, t.description, t.owners, t.priority, t.due, "
     "t.scheduled, t.start, t.created, t.done, t.cancelled, t.recurrence, t.tags, t.block_id, t.parent, "
-    "t.heading, n.title AS note_title, n.note_date, n.properties, t.raw, t.first_seen, t.inferred_due "
+    "t.heading, n.title AS note_title, n.note_date, n.properties, t.raw, t.first_seen, t.inferred_due, "
+    "t.task_id, t.depends_on "
     "FROM tasks t JOIN notes n ON n.id = t.note_id"
 )
 
@@ -43,6 +44,7 @@ class Filters:
     path: str | None = None
     props: list[tuple[str, str]] = field(default_factory=list)
     text: str | None = None
+    sql: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # more conditions on t and n, with params
     sort: str = "due"
     limit: int | None = None
     offset: int = 0
@@ -93,6 +95,9 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
     if f.text:
         clauses.append("(instr(lower(t.description), lower(?)) > 0 OR instr(lower(t.raw), lower(?)) > 0)")
         params += [f.text, f.text]
+    for condition, values in f.sql:
+        clauses.append(f"({condition})")
+        params += values
     return clauses, params
 
 
@@ -156,6 +161,14 @@ def count(db: sqlite3.Connection, f: Filters) -> int:
     return int(db.execute(sql, params).fetchone()[0])
 
 
+def dependencies(db: sqlite3.Connection) -> tuple[frozenset[str], frozenset[str]]:
+    """The dependency ids (🆔) of the unfinished tasks, and the ids the unfinished tasks depend on (⛔)."""
+    unfinished = f"status NOT IN ({','.join('?' * len(FINISHED))})"
+    own = db.execute(f"SELECT task_id FROM tasks WHERE task_id IS NOT NULL AND {unfinished}", FINISHED)
+    awaited = db.execute(f"SELECT depends_on FROM tasks WHERE depends_on != '[]' AND {unfinished}", FINISHED)
+    return frozenset(i for (i,) in own), frozenset(i for (ids,) in awaited for i in json.loads(ids))
+
+
 def one(db: sqlite3.Connection, task_id: str) -> Task | None:
     row = db.execute(SELECT + " WHERE t.id = ?", (task_id,)).fetchone()
     return None if row is None else task_from_row(row)
@@ -176,7 +189,8 @@ def task_from_row(row: sqlite3.Row) -> Task:
         cancelled=row["cancelled"], recurrence=row["recurrence"], tags=tuple(json.loads(row["tags"])),
         block_id=row["block_id"], heading=row["heading"], inferred_due=row["inferred_due"], parent=row["parent"],
         first_seen=row["first_seen"], note_title=row["note_title"], note_date=row["note_date"],
-        properties=json.loads(row["properties"]),
+        properties=json.loads(row["properties"]), task_id=row["task_id"],
+        depends_on=tuple(json.loads(row["depends_on"])),
     )
 
 

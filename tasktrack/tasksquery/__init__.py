@@ -6,12 +6,28 @@ evaluated on the store.
 ``engine`` runs a ``Query`` on a workspace.
 """
 
+from functools import cache
+
+from tasktrack.dates import today
+from tasktrack.parse.statuses import plugin_settings
 from tasktrack.tasksquery.dataview import is_task_query, parse_dataview
 from tasktrack.tasksquery.engine import Result, arrange, evaluate
 from tasktrack.tasksquery.filters import Context
 from tasktrack.tasksquery.language import Query, parse_query, read_filter
+from tasktrack.workspace import Workspace
 
-__all__ = ["Context", "Query", "Result", "arrange", "evaluate", "parse_query", "read_filter", "read_query"]
+__all__ = ["Context", "Query", "Result", "arrange", "context", "evaluate", "parse_query", "read_filter",
+           "read_query"]
+
+
+def context(ws: Workspace) -> Context:
+    """What a query on this workspace is read with: today, the names ``me`` stands for, and the global filter
+    and the presets of the vault's Obsidian Tasks settings."""
+    settings = plugin_settings(ws.vault)
+    global_filter, presets = settings.get("globalFilter"), settings.get("presets")
+    return Context(today(), ws.me(), global_filter.strip() if isinstance(global_filter, str) else "",
+                   cache(ws.dependencies),
+                   {str(k): v for k, v in presets.items() if isinstance(v, str)} if isinstance(presets, dict) else None)
 
 
 def read_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:

@@ -109,13 +109,18 @@ class _Parser:
 
 
 def _both(left: Filter, right: Filter) -> Filter:
+    """Both filters: the store narrows with the SQL of each that has some."""
+    sides = [side for side in (left, right) if side.sql is not None]
     return Filter(f"({left.explanation}) AND ({right.explanation})", lambda t: left.test(t) and right.test(t),
-                  left.statuses & right.statuses)
+                  left.statuses & right.statuses, " AND ".join(f"({side.sql})" for side in sides) or None,
+                  tuple(p for side in sides for p in side.params))
 
 
 def _either(left: Filter, right: Filter) -> Filter:
+    """Either filter: the store narrows only when both sides have SQL."""
+    sql = None if left.sql is None or right.sql is None else f"({left.sql}) OR ({right.sql})"
     return Filter(f"({left.explanation}) OR ({right.explanation})", lambda t: left.test(t) or right.test(t),
-                  left.statuses | right.statuses)
+                  left.statuses | right.statuses, sql, (*left.params, *right.params) if sql else ())
 
 
 def _xor(left: Filter, right: Filter) -> Callable[..., bool]:

@@ -1,5 +1,6 @@
-"""Running a ``Query`` on a workspace: the store selects the tasks of the statuses the filters allow (SQL),
-the filters test each (Python), then the tasks are sorted, limited and grouped."""
+"""Running a ``Query`` on a workspace: the store selects the tasks that can pass (in SQL: the statuses the
+filters allow, and the SQL conditions of the filters that have one), the filters test each (Python: they decide),
+then the tasks are sorted, limited and grouped."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ def evaluate(ws: Workspace, query: Query) -> Result:
     if not statuses:
         return Result([], [] if query.group else None)
     every = statuses == ALL_STATUSES
-    rows = ws.tasks(Filters(statuses=[] if every else sorted(statuses), sort="path"))
+    sql = [(f.sql, f.params) for f in query.filters if f.sql is not None]
+    rows = ws.tasks(Filters(statuses=[] if every else sorted(statuses), sql=sql, sort="path"))
     return arrange([task for task in rows if query.keeps(task)], query)
 
 

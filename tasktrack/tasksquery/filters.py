@@ -12,7 +12,7 @@ date filter fails on a task without that date, except ``starts`` (it matches tas
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
@@ -29,21 +29,33 @@ STATUS_TYPES = {"proposed": "TODO", "open": "TODO", "in_progress": "IN_PROGRESS"
                 "done": "DONE", "cancelled": "CANCELLED", "non_task": "NON_TASK"}
 TYPE_ORDER = ("IN_PROGRESS", "TODO", "ON_HOLD", "DONE", "CANCELLED", "NON_TASK")
 ALL_STATUSES = frozenset(STATUSES)
+# The dependency ids (🆔) of the vault's unfinished tasks, and the ids its unfinished tasks depend on (⛔).
+Dependencies = tuple[frozenset[str], frozenset[str]]
 
 
 @dataclass(frozen=True)
 class Context:
-    """What reading a query needs besides its words: today's date and the owner names ``me`` stands for."""
+    """What reading a query needs besides its words: today's date, the owner names ``me`` stands for, and
+    Obsidian Tasks' global filter (which ``description`` filters do not see)."""
 
     today: date
     me: tuple[str, ...] = ()
+    global_filter: str = ""
+    dependencies: Callable[[], Dependencies] | None = None  # for ``is blocked`` and ``is blocking``
+    presets: Mapping[str, str] | None = None  # the vault's own ``preset NAME`` instructions, besides Tasks' own
 
 
 @dataclass(frozen=True)
 class Filter:
+    """A filter: ``test`` decides. ``statuses`` and ``sql`` only narrow what the store selects before the tests
+    run: every task that passes has one of ``statuses`` and meets ``sql``, a condition on the store's tasks ``t``
+    and notes ``n`` with ``params`` (``casefold(x)`` is Python's ``str.casefold``)."""
+
     explanation: str
     test: Test
-    statuses: frozenset[str] = ALL_STATUSES  # only tasks with these statuses can pass
+    statuses: frozenset[str] = ALL_STATUSES
+    sql: str | None = None
+    params: tuple[Any, ...] = ()
 
 
 # -- the pieces of a task that filters, sorts and groups read --------------------------------------------
@@ -64,8 +76,19 @@ def filename(task: Task) -> str:
     return PurePosixPath(task.path).name
 
 
+def tasks_description(task: Task, global_filter: str = "") -> str:
+    """The description as Obsidian Tasks sees it: with the tags and ``@owners`` written after it (Tasks keeps
+    tags in the description, and our owners are words to it), without the first occurrence of the global
+    filter."""
+    words = task.description.split()
+    extra = [f"@{o}" for o in task.owners if f"@{o}" in task.raw and f"@{o}" not in words]
+    extra += [tag for tag in task.tags if tag not in words]
+    text = " ".join([task.description, *extra]) if extra else task.description
+    return text.replace(global_filter, "", 1).strip() if global_filter else text
+
+
 TEXT_FIELDS: dict[str, Callable[[Task], str]] = {
-    "description": lambda task: task.description,
+    "description": tasks_description,
     "path": lambda task: task.path,
     "root": root,
     "folder": folder,
@@ -73,7 +96,11 @@ TEXT_FIELDS: dict[str, Callable[[Task], str]] = {
     "heading": lambda task: task.heading or "",
     "status.name": lambda task: task.status,
     "recurrence": lambda task: task.recurrence or "",
+    "id": lambda task: task.task_id or "",
 }
+# The text in the store that holds each text field's value, in which every part of the value can be found.
+_TEXT_SQL = {"path": "'/' || n.path", "root": "'/' || n.path", "folder": "'/' || n.path", "filename": "n.path",
+             "heading": "coalesce(t.heading, '')", "description": "t.raw", "id": "coalesce(t.task_id, '')"}
 
 # The date fields of the query language -> the fields of a task they read.
 DATE_WORDS: dict[str, tuple[str, ...]] = {
@@ -110,21 +137,56 @@ def parse_filter(text: str, ctx: Context) -> Filter | None:
     return None
 
 
+def _statuses(explanation: str, statuses: frozenset[str]) -> Filter:
+    """The filter that keeps the tasks of these statuses."""
+    return Filter(explanation, lambda t: t.status in statuses, statuses,
+                  f"t.status IN ({','.join('?' * len(statuses))})", tuple(sorted(statuses)))
+
+
 def _fixed(text: str, lower: str, ctx: Context) -> Filter | None:
-    unfinished = ALL_STATUSES - set(FINISHED)
     fixed = {
-        "done": Filter("done (status type DONE, CANCELLED or NON_TASK)", lambda t: t.status in FINISHED,
-                       frozenset(FINISHED)),
-        "not done": Filter("not done (status type TODO, IN_PROGRESS or ON_HOLD)",
-                           lambda t: t.status not in FINISHED, unfinished),
-        "is recurring": Filter("is recurring", lambda t: t.recurrence is not None),
-        "is not recurring": Filter("is not recurring", lambda t: t.recurrence is None),
-        "has tags": Filter("has tags", lambda t: bool(t.tags)),
-        "no tags": Filter("no tags", lambda t: not t.tags),
+        "done": _statuses("done (status type DONE, CANCELLED or NON_TASK)", frozenset(FINISHED)),
+        "not done": _statuses("not done (status type TODO, IN_PROGRESS or ON_HOLD)", ALL_STATUSES - set(FINISHED)),
+        "is recurring": Filter("is recurring", lambda t: t.recurrence is not None, sql="t.recurrence IS NOT NULL"),
+        "is not recurring": Filter("is not recurring", lambda t: t.recurrence is None, sql="t.recurrence IS NULL"),
+        "has tags": Filter("has tags", lambda t: bool(t.tags), sql="t.tag_keys != '\x1f'"),
+        "no tags": Filter("no tags", lambda t: not t.tags, sql="t.tag_keys = '\x1f'"),
         "has inferred due date": Filter("has a due date inferred from its words (a tasktrack filter)",
-                                        lambda t: t.inferred_due is not None),
+                                        lambda t: t.inferred_due is not None, sql="t.inferred_due IS NOT NULL"),
     }
     return fixed.get(" ".join(lower.split()))
+
+
+def _dependency(text: str, lower: str, ctx: Context) -> Filter | None:
+    """``has id``, ``no id``, ``has depends on``, ``no depends on``, ``is (not) blocked``, ``is (not) blocking``:
+    a task is blocked when it is not done and depends on the id of a task that is not done; it is blocking when
+    it is not done and a task that is not done depends on its id (as Obsidian Tasks)."""
+    words = " ".join(lower.split())
+    fields = {
+        "has id": Filter("has an id", lambda t: bool(t.task_id), sql="t.task_id IS NOT NULL"),
+        "no id": Filter("has no id", lambda t: not t.task_id, sql="t.task_id IS NULL"),
+        "has depends on": Filter("depends on a task", lambda t: bool(t.depends_on), sql="t.depends_on != '[]'"),
+        "no depends on": Filter("depends on no task", lambda t: not t.depends_on, sql="t.depends_on = '[]'"),
+    }
+    if words in fields:
+        return fields[words]
+    m = re.fullmatch(r"is (not )?(blocked|blocking)", words)
+    if m is None:
+        return None
+    if ctx.dependencies is None:
+        raise UsageError("dependency filters need the vault's tasks")
+    known = ctx.dependencies
+    if m.group(2) == "blocked":
+        test: Test = lambda t: not t.finished and any(i in known()[0] for i in t.depends_on)  # noqa: E731
+        sql = "t.depends_on != '[]'"
+        explanation = "blocked (not done, and depends on a task that is not done)"
+    else:
+        test = lambda t: not t.finished and t.task_id is not None and t.task_id in known()[1]  # noqa: E731
+        sql = "t.task_id IS NOT NULL"
+        explanation = "blocking (not done, and a task that is not done depends on it)"
+    if m.group(1):
+        return Filter(f"not {explanation}", lambda t: not test(t))
+    return Filter(explanation, test, ALL_STATUSES - set(FINISHED), sql)
 
 
 def _status_type(text: str, lower: str, ctx: Context) -> Filter | None:
@@ -137,10 +199,8 @@ def _status_type(text: str, lower: str, ctx: Context) -> Filter | None:
     matching = frozenset(status for status, type_ in STATUS_TYPES.items() if type_ == kind)
     if m.group(1):
         rest = ALL_STATUSES - matching
-        return Filter(f"status type is not {kind} (status {', '.join(sorted(rest))})",
-                      lambda t: t.status in rest, rest)
-    return Filter(f"status type is {kind} (status {', '.join(sorted(matching))})",
-                  lambda t: t.status in matching, matching)
+        return _statuses(f"status type is not {kind} (status {', '.join(sorted(rest))})", rest)
+    return _statuses(f"status type is {kind} (status {', '.join(sorted(matching))})", matching)
 
 
 def _has_date(text: str, lower: str, ctx: Context) -> Filter | None:
@@ -149,8 +209,10 @@ def _has_date(text: str, lower: str, ctx: Context) -> Filter | None:
         return None
     fields = DATE_WORDS[m.group(2)]
     if m.group(1) == "has":
-        return Filter(f"has a {' or '.join(fields)} date", lambda t: any(t.date(f) for f in fields))
-    return Filter(f"has no {' and no '.join(fields)} date", lambda t: not any(t.date(f) for f in fields))
+        return Filter(f"has a {' or '.join(fields)} date", lambda t: any(t.date(f) for f in fields),
+                      sql=" OR ".join(f"t.{f} IS NOT NULL" for f in fields))
+    return Filter(f"has no {' and no '.join(fields)} date", lambda t: not any(t.date(f) for f in fields),
+                  sql=" AND ".join(f"t.{f} IS NULL" for f in fields))
 
 
 def _invalid_date(text: str, lower: str, ctx: Context) -> Filter | None:
@@ -175,13 +237,25 @@ def _date(text: str, lower: str, ctx: Context) -> Filter | None:
     inside = _date_test(operator, (first, last))
     span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
     explanation = f"{word} {operator} {span}"
+    condition, bounds = _DATE_SQL[operator], {"on": (first, last), "in": (first, last)}.get(operator, (first,))
+    if operator in ("after", "on or before", "in or before"):
+        bounds = (last,)
+    params = tuple(b.isoformat() for b in bounds)
     if word in ("starts", "start"):
-        return Filter(explanation + " (or no start date)", lambda t: t.start is None or inside(t.start))
+        return Filter(explanation + " (or no start date)", lambda t: t.start is None or inside(t.start),
+                      sql=f"t.start IS NULL OR t.start {condition}", params=params)
     if len(fields) > 1:
         return Filter(explanation + f" (any of {', '.join(fields)})",
-                      lambda t: any((d := t.date(f)) is not None and inside(d) for f in fields))
+                      lambda t: any((d := t.date(f)) is not None and inside(d) for f in fields),
+                      sql=" OR ".join(f"t.{f} {condition}" for f in fields), params=params * len(fields))
     name = fields[0]
-    return Filter(explanation, lambda t: (d := t.date(name)) is not None and inside(d))
+    return Filter(explanation, lambda t: (d := t.date(name)) is not None and inside(d),
+                  sql=f"t.{name} {condition}", params=params)
+
+
+# Each operator's condition on a date column (a missing date meets none), with the bounds the test uses.
+_DATE_SQL = {"on": "BETWEEN ? AND ?", "in": "BETWEEN ? AND ?", "before": "< ?", "after": "> ?",
+             "on or before": "<= ?", "in or before": "<= ?", "on or after": ">= ?", "in or after": ">= ?"}
 
 
 def _date_test(operator: str, span: DateRange) -> Callable[[str], bool]:
@@ -202,8 +276,17 @@ def _text(text: str, lower: str, ctx: Context) -> Filter | None:
         return None
     field, operator, value = m.group(1).lower(), m.group(2).lower(), m.group(3).strip()
     get = TEXT_FIELDS[field]
+    if field == "description" and ctx.global_filter:
+        get = lambda t: tasks_description(t, ctx.global_filter)  # noqa: E731
     matches = _matcher(operator, value)
-    return Filter(f"{field} {operator} {value}", lambda t: matches(get(t)))
+    explanation = f"{field} {operator} {value}"
+    source = _TEXT_SQL.get(field)
+    if operator != "includes" or source is None or (field == "description" and ctx.global_filter):
+        return Filter(explanation, lambda t: matches(get(t)))
+    # Each part of the value between spaces is found in the store's text (a part of the field's value is)
+    parts = tuple(value.casefold().split())
+    return Filter(explanation, lambda t: matches(get(t)),
+                  sql=" AND ".join(f"instr(casefold({source}), ?) > 0" for _ in parts) or None, params=parts)
 
 
 def _matcher(operator: str, value: str) -> Callable[[str], bool]:
@@ -245,7 +328,12 @@ def _tags(text: str, lower: str, ctx: Context) -> Filter | None:
     if negated:
         return Filter(f"no tag {operator.replace('do not ', '').replace('does not ', '')} {value}",
                       lambda t: not any(matches(tag) for tag in t.tags))
-    return Filter(f"a tag {operator} {value}", lambda t: any(matches(tag) for tag in t.tags))
+    explanation = f"a tag {operator} {value}"
+    if operator.startswith("regex") or not value:
+        return Filter(explanation, lambda t: any(matches(tag) for tag in t.tags))
+    # the store's tag_keys holds every tag case-folded, its # written as the \x1f that separates them
+    return Filter(explanation, lambda t: any(matches(tag) for tag in t.tags),
+                  sql="instr(t.tag_keys, ?) > 0", params=(value.casefold().replace("#", "\x1f"),))
 
 
 def _priority(text: str, lower: str, ctx: Context) -> Filter | None:
@@ -258,7 +346,9 @@ def _priority(text: str, lower: str, ctx: Context) -> Filter | None:
         None: lambda t: PRIORITY_RANK[t.priority] == rank, "not": lambda t: PRIORITY_RANK[t.priority] != rank,
         "above": lambda t: PRIORITY_RANK[t.priority] < rank, "below": lambda t: PRIORITY_RANK[t.priority] > rank,
     }
-    return Filter(f"priority is {relation + ' ' if relation else ''}{level}", tests[relation])
+    compare = {None: "=", "not": "!=", "above": "<", "below": ">"}[relation]  # the store keeps the rank
+    return Filter(f"priority is {relation + ' ' if relation else ''}{level}", tests[relation],
+                  sql=f"t.priority {compare} ?", params=(rank,))
 
 
 def _owner(text: str, lower: str, ctx: Context) -> Filter | None:
@@ -269,13 +359,16 @@ def _owner(text: str, lower: str, ctx: Context) -> Filter | None:
     if operator.startswith("is"):
         names = {n.casefold() for n in (ctx.me if value.lower() == "me" else (value.lstrip("@"),))}
         has: Test = lambda t: any(o.casefold() in names for o in t.owners)  # noqa: E731
+        keys = tuple(f"\x1f{name}\x1f" for name in sorted(names))  # as the store's owner_keys hold them
     else:
         part = value.lstrip("@").casefold()
         has = lambda t: any(part in o.casefold() for o in t.owners)  # noqa: E731
+        keys = (part,)
     shown = f"{value} ({', '.join(ctx.me)})" if value.lower() == "me" else value
     if "not" in operator:
         return Filter(f"owner {operator} {shown} (a tasktrack filter)", lambda t: not has(t))
-    return Filter(f"owner {operator} {shown} (a tasktrack filter)", has)
+    return Filter(f"owner {operator} {shown} (a tasktrack filter)", has,
+                  sql=" OR ".join("instr(t.owner_keys, ?) > 0" for _ in keys) or "0", params=keys)
 
 
 def _property(text: str, lower: str, ctx: Context) -> Filter | None:
@@ -284,7 +377,9 @@ def _property(text: str, lower: str, ctx: Context) -> Filter | None:
         return None
     key, value = m.group(1), m.group(2).strip()
     return Filter(f"the note's property {key} is {value} (a tasktrack filter)",
-                  lambda t: _property_is(t.properties, key, value))
+                  lambda t: _property_is(t.properties, key, value),
+                  sql="EXISTS (SELECT 1 FROM json_each(n.properties) p WHERE casefold(p.key) = ?)",
+                  params=(key.casefold(),))
 
 
 def _property_is(properties: dict[str, Any], key: str, value: str) -> bool:
@@ -295,5 +390,5 @@ def _property_is(properties: dict[str, Any], key: str, value: str) -> bool:
 
 
 _READERS: tuple[Callable[[str, str, Context], Filter | None], ...] = (
-    _fixed, _status_type, _has_date, _invalid_date, _date, _text, _tags, _priority, _owner, _property,
+    _fixed, _dependency, _status_type, _has_date, _invalid_date, _date, _text, _tags, _priority, _owner, _property,
 )

@@ -2,7 +2,7 @@
 line, ``#`` starts a comment), its filters joined by AND.
 
 What tasktrack does not do is refused, naming the instruction and its line: JavaScript (``filter by
-function`` and the like), dependencies, presets, and placeholders other than the ``{{query.file.…}}`` of
+function`` and the like) and placeholders other than the ``{{query.file.…}}`` of
 the note's path (with ``--note``). Layout instructions (``hide …``,
 ``show …``, ``short mode``, ``full mode``) are accepted and change nothing in the terminal; ``explain``
 says so.
@@ -75,12 +75,9 @@ def instructions(text: str, first_line: int = 1) -> list[Instruction]:
 
 _LIMIT_RE = re.compile(r"limit\s+(groups\s+)?(?:to\s+)?(\d+)(?:\s+tasks?)?")
 _LAYOUT_RE = re.compile(
-    r"(hide|show)\s+.+|short mode|full mode|short|ignore global query|view list")
+    r"(hide|show)\s+.+|short mode|full mode|short|full|ignore global query|view list")
 _REFUSED = (
     (re.compile(r".*\bfunction\b.*"), "JavaScript (`… by function`) is not run by tasktrack"),
-    (re.compile(r"(has|no) (id|depends on)|id (includes|does not include|regex).*|is (not )?(blocked|blocking)"),
-     "dependency filters are not supported"),
-    (re.compile(r"preset\b.*"), "presets are not supported"),
     (re.compile(r".*\{\{.*\}\}.*"), "placeholders are supported only for the path of the note (`--note`): "
                                    "query.file.path, root, folder, filename, filenameWithoutExtension"),
 )
@@ -93,12 +90,42 @@ def parse_query(text: str, ctx: Context, first_line: int = 1, note: str | None =
     values = placeholders(note)
     for instruction in instructions(text, first_line):
         try:
-            understood = _apply(query, _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)),
-                                                           instruction.text), ctx)
+            for line in expand_presets(instruction.text, {**DEFAULT_PRESETS, **(ctx.presets or {})}):
+                understood = _apply(query, _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), line),
+                                    ctx)
+                shown = instruction.text if line == instruction.text else f"{instruction.text}: {line}"
+                query.explanation.append(f"line {instruction.line}: {shown}  =>  {understood}")
         except UsageError as exc:
             raise UsageError(f"line {instruction.line}: `{instruction.text}`: {exc}") from None
-        query.explanation.append(f"line {instruction.line}: {instruction.text}  =>  {understood}")
     return query
+
+
+# Obsidian Tasks' own presets (src/Query/Presets/Presets.ts); the vault's settings may change or add some.
+DEFAULT_PRESETS = {
+    "this_file": "path includes {{query.file.path}}",
+    "this_folder": "folder includes {{query.file.folder}}",
+    "this_folder_only": "filter by function task.file.folder === query.file.folder",
+    "this_root": "root includes {{query.file.root}}",
+    "hide_date_fields": "hide due date\nhide scheduled date\nhide start date\nhide created date\nhide done date\n"
+                        "hide cancelled date",
+    "hide_non_date_fields": "hide id\nhide depends on\nhide recurrence rule\nhide on completion\nhide priority",
+    "hide_query_elements": "hide toolbar\nhide postpone button\nhide edit button\nhide backlinks\nhide task count",
+    "hide_everything": "preset hide_date_fields\npreset hide_non_date_fields\npreset hide_query_elements",
+}
+
+
+def expand_presets(text: str, presets: dict[str, str], depth: int = 0) -> list[str]:
+    """``preset NAME``: the instructions of that preset (themselves maybe presets); any other line: itself."""
+    m = re.fullmatch(r"preset\s+(\S+)", text.strip())
+    if m is None:
+        return [text]
+    if m.group(1) not in presets:
+        raise UsageError(f"no preset {m.group(1)!r} in Obsidian Tasks' settings or its own: "
+                         f"{', '.join(sorted(presets))}")
+    if depth > 10:
+        raise UsageError(f"the preset {m.group(1)!r} uses itself")
+    return [line for instruction in instructions(presets[m.group(1)])
+            for line in expand_presets(instruction.text, presets, depth + 1)]
 
 
 _PLACEHOLDER_RE = re.compile(r"\{\{\s*(query\.file\.\w+)\s*\}\}")
@@ -131,7 +158,7 @@ def _apply(query: Query, text: str, ctx: Context) -> str:
     if lower.startswith("group by ") and "function" not in lower:
         if query.group is not None:
             raise UsageError("tasktrack groups by one key only")
-        query.group = group_key(text.strip()[9:])
+        query.group = group_key(text.strip()[9:], ctx.today)
         return f"group by {query.group.name}{' (reversed)' if query.group.reverse else ''}"
     if lower == "explain":
         query.explain = True

@@ -1,0 +1,86 @@
+"""Time `tasks query` as a whole process on a synthetic vault, after a warm sync.
+
+    python benchmarks/bench_query.py [--notes 10000] [--seed 1] [--vault PATH] [--repeat 5]
+
+Three typical queries (three to five filters, a sort, a group) run `--repeat` times each. Prints the best and
+median wall times of each against the target, and writes the results as JSON to benchmarks/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_triage import environment, tasks
+from make_vault import make_vault
+
+HERE = Path(__file__).resolve().parent
+TARGET = 0.4  # seconds, the whole `tasks query '...'` process
+
+QUERIES = {
+    "due-meetings": "not done\ndue after 2026-09-30\ndue before next month\npath includes Meetings\n"
+                    "priority is above low\nsort by due\ngroup by filename",
+    "mine-tagged": "status.type is TODO\nhas due date\ntags include #task\ndescription includes pricing\n"
+                   "owner is me\nsort by priority\ngroup by folder",
+    "recently-done": "done\ndone after 2026-01-01\nfolder includes customers\nno scheduled date\n"
+                     "sort by done reverse\ngroup by root",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--notes", type=int, default=10_000, help="notes to generate (default 10000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--vault", type=Path, help="use this existing vault (read only)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query (default 5)")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="tasktrack-bench-query-"))
+    results: dict[str, dict[str, object]] = {}
+    try:
+        if args.vault:
+            vault = args.vault.resolve()
+        else:
+            vault = work / "vault"
+            started = time.perf_counter()
+            made = make_vault(vault, args.notes, args.seed)
+            print(f"generated {made.notes} notes, {made.tasks} tasks in {time.perf_counter() - started:.1f} s")
+        env = environment(work)
+        tasks(vault, env, "scan")
+        tasks(vault, env, "scan")
+        for name, text in QUERIES.items():
+            runs = []
+            shown = 0
+            for _ in range(args.repeat):
+                took, done = tasks(vault, env, "query", "--json", text)
+                runs.append(took)
+                shown = sum(len(group["tasks"]) for group in json.loads(done.stdout))
+            results[name] = {"query": text, "runs": runs, "best": min(runs), "median": statistics.median(runs),
+                             "tasks": shown}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    ok = all(float(str(r["median"])) < TARGET for r in results.values())
+    for name, r in results.items():
+        median = float(str(r["median"]))
+        print(f"{name:14} best {float(str(r['best'])):.3f} s  median {median:.3f} s  {r['tasks']} tasks  "
+              f"(target < {TARGET} s: {'ok' if median < TARGET else 'SLOW'})")
+    result = {"notes": args.notes if not args.vault else -1, "queries": results, "target": TARGET, "ok": ok,
+              "cpus": os.cpu_count(), "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    out_dir = HERE / "out"
+    out_dir.mkdir(exist_ok=True)
+    path = out_dir / f"bench_query-{result['notes']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(HERE.parent)}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
