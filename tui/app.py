@@ -23,7 +23,7 @@ from textual import events, on, work
 from textual.actions import ActionParseResult
 from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
@@ -45,7 +45,7 @@ from tasktrack.write.triage import DATE_VERBS, Change, Triage
 
 from .detail import DetailPane
 from .help import HelpScreen
-from .keymap import ALL_KEYS, KEY_BY_ID, bindings, display_key, keymap_from_config
+from .keymap import ALL_KEYS, KEY_BY_ID, display_key, keymap_from_config
 from .launch import editor_command, find_editor, open_url
 from .prompts import Answer, CapturePrompt, DatePrompt, OwnerPrompt, PriorityPrompt
 from .reading import Counts, ViewData, Written, add_task, own, read_ids, read_page, read_view, write
@@ -128,7 +128,9 @@ class TaskTrackApp(App[None]):
 
     TITLE = "tasktrack"
     CSS_PATH = Path(__file__).with_name("tasktrack.tcss")  # not relative: it would be to a subclass's module
-    BINDINGS: ClassVar[list[BindingType]] = bindings()
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(k.key, k.action, k.label, show=k.footer, id=k.id, tooltip=k.help) for k in ALL_KEYS
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own annotation
 
     view: reactive[View] = reactive(VIEWS[0], always_update=True, init=False)
