@@ -90,7 +90,9 @@ async def wait_for(pilot: Pilot[None], check: Callable[[], bool], timeout: float
     end = loop.time() + timeout
     while True:
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        busy = [w for w in pilot.app.workers if w.group != "watch"]  # the watcher runs until the app closes
+        if busy:  # (an empty list would wait for every worker)
+            await pilot.app.workers.wait_for_complete(busy)
         if check():
             return True
         if loop.time() > end:

@@ -23,7 +23,7 @@ from textual import events, on, work
 from textual.actions import ActionParseResult
 from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
@@ -45,7 +45,7 @@ from tasktrack.write.triage import DATE_VERBS, Change, Triage
 
 from .detail import DetailPane
 from .help import HelpScreen
-from .keymap import ALL_KEYS, KEY_BY_ID, bindings, display_key, keymap_from_config
+from .keymap import ALL_KEYS, KEY_BY_ID, display_key, keymap_from_config
 from .launch import editor_command, find_editor, open_url
 from .prompts import Answer, CapturePrompt, DatePrompt, OwnerPrompt, PriorityPrompt
 from .reading import Counts, ViewData, Written, add_task, own, read_ids, read_page, read_view, write
@@ -65,6 +65,7 @@ from .views import (
     query_for,
     typed_filter,
 )
+from .watching import watch_vault
 
 LIVE_INTERVAL = 0.75
 SELECT_ALL_MAX = 5000
@@ -101,6 +102,18 @@ class Synced(Message):
         self.changed, self.took, self.error = changed, took, error
 
 
+class VaultChanged(Message):
+    """Notes changed on disk (told by the watcher)."""
+
+
+class WatchFailed(Message):
+    """The vault cannot be watched (``reason``): it is polled instead."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 class FilterBox(Input):
     """The filter as you type: it tells the app when the keys reach it (see ``TaskTrackApp.on_event``)."""
 
@@ -115,7 +128,9 @@ class TaskTrackApp(App[None]):
 
     TITLE = "tasktrack"
     CSS_PATH = Path(__file__).with_name("tasktrack.tcss")  # not relative: it would be to a subclass's module
-    BINDINGS: ClassVar[list[BindingType]] = bindings()
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(k.key, k.action, k.label, show=k.footer, id=k.id, tooltip=k.help) for k in ALL_KEYS
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual's own annotation
 
     view: reactive[View] = reactive(VIEWS[0], always_update=True, init=False)
@@ -142,6 +157,8 @@ class TaskTrackApp(App[None]):
         self._filter_timer: Timer | None = None
         self._opening_filter = False
         self._live_timer: Timer | None = None
+        self._watching = False  # changes to notes are told by the watcher (no polling)
+        self._sync_again = False  # a change was told while a sync ran: sync again once it is done
 
     # -- layout -------------------------------------------------------------------------------------
 
@@ -187,6 +204,9 @@ class TaskTrackApp(App[None]):
         self.set_keymap(self.keymap)
         self.watch(self.table, "selected", self.selection_changed, init=False)
         self.table.focus()
+        if self.live_interval:  # watched from the start, so no change made while the vault is first read is missed
+            self._watching = True
+            self._watch()
         if self.unknown_keys:
             self.say(f"config [keys]: unknown names {', '.join(self.unknown_keys)}", error=True)
 
@@ -362,8 +382,31 @@ class TaskTrackApp(App[None]):
     # -- live: notes changed on disk ----------------------------------------------------------------
 
     def check_vault(self) -> None:
-        if not any(w.group == "sync" and not w.is_finished for w in self.workers):
+        if any(w.group == "sync" and not w.is_finished for w in self.workers):
+            self._sync_again = True
+        else:
             self._sync()
+
+    @work(thread=True, exclusive=True, group="watch")
+    def _watch(self) -> None:
+        """Tell the app each time notes change, until the app closes. Cancelling a thread worker does not
+        interrupt it, but sets its ``cancelled_event`` (Textual cancels every worker as the app closes): the
+        watcher stops on that event."""
+        try:
+            watch_vault(self.ws.vault, self.ws.store.path, get_current_worker().cancelled_event,
+                        lambda: self.post_message(VaultChanged()))
+        except (OSError, RuntimeError) as exc:
+            self.post_message(WatchFailed(str(exc) or type(exc).__name__))
+
+    @on(VaultChanged)
+    def vault_changed(self) -> None:
+        self.check_vault()
+
+    @on(WatchFailed)
+    def watch_failed(self, event: WatchFailed) -> None:
+        self._watching = False
+        self.say(f"watching off: {event.reason}; checking every {self.live_interval:g} s", error=True)
+        self._next_check(0.0)
 
     @work(thread=True, exclusive=True, group="sync")
     def _sync(self) -> None:
@@ -384,12 +427,15 @@ class TaskTrackApp(App[None]):
             self.say(event.error, error=True)
         first, self._synced = not self._synced, True
         self._next_check(event.took)
+        if self._sync_again:
+            self._sync_again = False
+            self.check_vault()
         if event.changed or (first and not self.counts.notes):
             self.reload()
 
     def _next_check(self, took: float) -> None:
         """Look again in ``live_interval`` seconds, or later on a vault so big that looking costs much."""
-        if not self.live_interval:
+        if not self.live_interval or self._watching:
             return
         if self._live_timer is not None:
             self._live_timer.stop()

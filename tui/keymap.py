@@ -1,14 +1,14 @@
 """Every key of the TUI: an id (the name used in the config file's ``[keys]``), a default key and a label.
 
-``[keys]`` in config.toml remaps them, e.g. ``accept = "y"`` or ``due = "D,ctrl+d"``.
+``[keys]`` in config.toml remaps them, e.g. ``accept = "y"`` or ``due = "D,ctrl+d"``. This module does not import
+Textual: `tasks config` reads the keys and checks a remap here too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from textual.binding import Binding, BindingType
+from pathlib import Path
 
 from tasktrack.errors import UsageError
 
@@ -66,12 +66,24 @@ VIEW_KEYS: tuple[Key, ...] = tuple(
 ALL_KEYS: tuple[Key, ...] = VIEW_KEYS + VERB_KEYS + OTHER_KEYS
 KEY_BY_ID = {k.id: k for k in ALL_KEYS}
 
+# The keys that move the list's cursor (its own bindings: they cannot be remapped).
+TABLE_KEYS: tuple[Key, ...] = (
+    Key("up", "up,k", "move(-1)", "Up", "the task above", group="table"),
+    Key("down", "down,j", "move(1)", "Down", "the task below", group="table"),
+    Key("page-up", "pageup", "page(-1)", "Page up", "a screen up", group="table"),
+    Key("page-down", "pagedown", "page(1)", "Page down", "a screen down", group="table"),
+    Key("first", "home,g", "jump(0)", "First", "the first task", group="table"),
+    Key("last", "end,G", "jump(-1)", "Last", "the last task", group="table"),
+)
+# Textual's own keys on every app and screen, which the TUI keeps.
+TEXTUAL_KEYS: dict[str, str] = {"ctrl+q": "quit-at-once", "ctrl+c": "copy", "ctrl+p": "command-palette",
+                                "tab": "focus-next", "shift+tab": "focus-previous"}
 
-def bindings() -> list[BindingType]:
-    return [
-        Binding(k.key, k.action, k.label, show=k.footer, id=k.id, tooltip=k.help)
-        for k in ALL_KEYS
-    ]
+
+def built_in_keys() -> dict[str, str]:
+    """Each key the TUI needs besides the remappable ones, and what it does there."""
+    table = {key: k.id for k in TABLE_KEYS for key in k.key.split(",")}
+    return {**table, **TEXTUAL_KEYS}
 
 
 def keymap_from_config(keys: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -80,16 +92,31 @@ def keymap_from_config(keys: Mapping[str, str]) -> tuple[dict[str, str], list[st
     return known, sorted(k for k in keys if k not in KEY_BY_ID)
 
 
-def check_keymap(keys: Mapping[str, str]) -> None:
-    """Refuse ``[keys]`` that give one key to two actions: two remapped onto it, or one remapped onto the
-    default key of another that keeps it (a ``UsageError`` naming both)."""
+def resolved_keys(keys: Mapping[str, str]) -> list[tuple[str, str, bool]]:
+    """Each action with its key(s) and whether ``[keys]`` remapped it, in the order of the help screen."""
     remapped, _ = keymap_from_config(keys)
+    return [(k.id, remapped.get(k.id, k.key), k.id in remapped) for k in ALL_KEYS]
+
+
+def check_keymap(keys: Mapping[str, str]) -> None:
+    """Refuse ``[keys]`` that give one key to two actions: two remapped onto it, one remapped onto the default key
+    of another that keeps it, or one remapped onto a key the TUI needs itself (a ``UsageError`` naming both)."""
+    built_in = built_in_keys()
     taken: dict[str, str] = {}
-    for k in ALL_KEYS:
-        for key in filter(None, remapped.get(k.id, k.key).split(",")):
-            first = taken.setdefault(key, k.id)
-            if first != k.id:
-                raise UsageError(f"config [keys]: the key {key!r} is given to both {first} and {k.id}")
+    for action, given, _ in resolved_keys(keys):
+        for key in filter(None, given.split(",")):
+            if key in built_in:
+                raise UsageError(f"config [keys]: the key {key!r} is given to both {action} and {built_in[key]} "
+                                 "(built in)")
+            first = taken.setdefault(key, action)
+            if first != action:
+                raise UsageError(f"config [keys]: the key {key!r} is given to both {first} and {action}")
+
+
+def unknown_key_warnings(keys: Mapping[str, str], path: Path | None) -> list[str]:
+    """One warning line for each name in ``[keys]`` that is no action of the TUI."""
+    _, unknown = keymap_from_config(keys)
+    return [f"tasks: warning: unknown action {name!r} in [keys] of {path}" for name in unknown]
 
 
 def display_key(key: str) -> str:

@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from tasktrack.model import Task
 
+from .keymap import TABLE_KEYS
 from .rows import Columns, row_text
 from .source import PAGE, TaskSource
 
@@ -26,14 +27,7 @@ class TaskTable(ScrollView, can_focus=True):
     """Shows a :class:`TaskSource`; keeps a cursor and a selection of task ids."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"task-table--cursor", "task-table--selected"}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding(k.key, k.action, k.label, show=False) for k in TABLE_KEYS]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
     selected: reactive[frozenset[str]] = reactive(frozenset(), init=False)  # task ids

@@ -21,12 +21,15 @@ PLUGIN = "Obsidian Tasks plugin settings"
 def _config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true",
                    help="a JSON object: config, vault, store, me, inbox, follow_external_links (each {value, "
-                        "source}), statuses (each {symbol, status, source})")
+                        "source}), statuses (each {symbol, status, source}), keys (each {action, key, source})")
 
 
 def run_config(args: argparse.Namespace) -> int:
+    from tasktrack.tui.keymap import check_keymap, unknown_key_warnings  # no Textual in it
+
     path, path_source = locate_config()
     config = load_config(path)
+    sys.stderr.writelines(line + "\n" for line in unknown_key_warnings(config.keys, config.path))
     settings: dict[str, Any] = {"config": {"value": str(path), "source": path_source, "exists": path.is_file()}}
     problem: VaultNotFound | None = None
     plugin: dict[str, str] = {}
@@ -45,12 +48,14 @@ def run_config(args: argparse.Namespace) -> int:
         value = getattr(config, key)
         settings[key] = {"value": list(value) if isinstance(value, tuple) else value, "source": _source(config, key)}
     settings["statuses"] = _statuses(config, plugin)
+    settings["keys"] = _keys(config)
     if args.json:
         sys.stdout.write(json.dumps(settings, ensure_ascii=False) + "\n")
     else:
         sys.stdout.writelines(line + "\n" for line in _text(settings))
     if problem is not None:
         raise problem
+    check_keymap(config.keys)
     return 0
 
 
@@ -68,10 +73,18 @@ def _statuses(config: Config, plugin: dict[str, str]) -> list[dict[str, str]]:
     return [{"symbol": symbol, "status": status, "source": source} for symbol, (status, source) in found.items()]
 
 
+def _keys(config: Config) -> list[dict[str, str]]:
+    """Each action of the TUI with its key(s): the default, or the config file's ``[keys]``."""
+    from tasktrack.tui.keymap import resolved_keys
+
+    return [{"action": action, "key": key, "source": CONFIG_FILE if remapped else DEFAULT}
+            for action, key, remapped in resolved_keys(config.keys)]
+
+
 def _text(settings: dict[str, Any]) -> list[str]:
     lines = []
     for key, setting in settings.items():
-        if key == "statuses":
+        if key in ("statuses", "keys"):
             continue
         value = setting["value"]
         if isinstance(value, list):
@@ -83,8 +96,10 @@ def _text(settings: dict[str, Any]) -> list[str]:
     lines.append("statuses")
     lines += [f"  {json.dumps(s['symbol'], ensure_ascii=False):<5} {s['status']:<12} ({s['source']})"
               for s in settings["statuses"]]
+    lines.append("keys (the TUI)")
+    lines += [f"  {k['action']:<16} {k['key']:<16} ({k['source']})" for k in settings["keys"]]
     return lines
 
 
-COMMANDS = (Command("config", "the settings in use (vault, store, config file, names, statuses) and where each "
+COMMANDS = (Command("config", "the settings in use (vault, store, config file, names, statuses, keys) and where each "
                               "came from", _config_args, run_config),)

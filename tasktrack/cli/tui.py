@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from tasktrack.cli.common import Command, open_workspace
 
@@ -14,10 +15,11 @@ def _tui_args(p: argparse.ArgumentParser) -> None:
 def run_tui(args: argparse.Namespace) -> int:
     ws = open_workspace(args, sync=False)
     try:
-        from tasktrack.tui.app import TaskTrackApp
-        from tasktrack.tui.keymap import check_keymap
+        from tasktrack.tui.keymap import check_keymap, unknown_key_warnings
 
-        check_keymap(ws.config.keys)
+        sys.stderr.writelines(line + "\n" for line in unknown_key_warnings(ws.config.keys, ws.config.path))
+        check_keymap(ws.config.keys)  # before Textual is imported: a refused remap costs no wait
+        from tasktrack.tui.app import TaskTrackApp
 
         TaskTrackApp(ws, live_interval=None if args.no_live else 0.75).run()
     finally:
