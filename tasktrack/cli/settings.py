@@ -21,7 +21,8 @@ PLUGIN = "Obsidian Tasks plugin settings"
 def _config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true",
                    help="a JSON object: config, vault, store, me, inbox, follow_external_links (each {value, "
-                        "source}), statuses (each {symbol, status, source})")
+                        "source}), statuses (each {symbol, status, source}), people ({value: {name: [aliases]}, "
+                        "source})")
 
 
 def run_config(args: argparse.Namespace) -> int:
@@ -45,6 +46,8 @@ def run_config(args: argparse.Namespace) -> int:
         value = getattr(config, key)
         settings[key] = {"value": list(value) if isinstance(value, tuple) else value, "source": _source(config, key)}
     settings["statuses"] = _statuses(config, plugin)
+    settings["people"] = {"value": {name: list(aliases) for name, aliases in config.people.items()},
+                          "source": _source(config, "people")}
     if args.json:
         sys.stdout.write(json.dumps(settings, ensure_ascii=False) + "\n")
     else:
@@ -71,7 +74,7 @@ def _statuses(config: Config, plugin: dict[str, str]) -> list[dict[str, str]]:
 def _text(settings: dict[str, Any]) -> list[str]:
     lines = []
     for key, setting in settings.items():
-        if key == "statuses":
+        if key in ("statuses", "people"):
             continue
         value = setting["value"]
         if isinstance(value, list):
@@ -83,6 +86,9 @@ def _text(settings: dict[str, Any]) -> list[str]:
     lines.append("statuses")
     lines += [f"  {json.dumps(s['symbol'], ensure_ascii=False):<5} {s['status']:<12} ({s['source']})"
               for s in settings["statuses"]]
+    people = settings["people"]
+    lines.append(f"people{'' if people['value'] else '  (none)'}")
+    lines += [f"  {name} = {', '.join(aliases)}  ({people['source']})" for name, aliases in people["value"].items()]
     return lines
 
 
