@@ -18,7 +18,7 @@ class Config:
     """``config.toml``: ``vault = "..."``, ``me = ["Myself", ...]``, ``follow_external_links = true|false``,
     ``inbox = "Inbox.md"``,
     ``[statuses]`` symbol = status, ``[keys]`` action = key (for the TUI), ``[queries]`` name = Tasks query
-    (the TUI's saved queries)."""
+    (the TUI's saved queries), ``[people]`` name = [aliases] (who a name stands for: ``tasks agenda``)."""
 
     me: tuple[str, ...] = ("Myself",)
     vault: str | None = None
@@ -27,12 +27,13 @@ class Config:
     follow_external_links: bool = False  # scan notes and folders that links lead to outside the vault
     inbox: str = "Inbox.md"  # where `tasks add` puts a task when no note is named
     queries: dict[str, str] = field(default_factory=dict)  # name: the text of an Obsidian Tasks query
+    people: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name: the other names of that person
     path: Path | None = None
     given: frozenset[str] = frozenset()  # the keys the config file sets (the others are defaults)
 
 
 # What config.toml may hold at its top level.
-CONFIG_KEYS = ("vault", "me", "statuses", "keys", "follow_external_links", "inbox", "queries")
+CONFIG_KEYS = ("vault", "me", "statuses", "keys", "follow_external_links", "inbox", "queries", "people")
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -89,7 +90,8 @@ def _config_from(data: dict[str, Any], path: Path) -> Config:
     if not isinstance(inbox, str) or not inbox.strip():
         raise UsageError(f"config {path}: `inbox` must be the path of a note in the vault")
     return Config(me=names, vault=str(vault) if vault else None, statuses=statuses, keys=keys,
-                  follow_external_links=follow, inbox=inbox.strip(), queries=_queries(data, path), path=path,
+                  follow_external_links=follow, inbox=inbox.strip(), queries=_queries(data, path),
+                  people=_people(data, path), path=path,
                   given=frozenset(key for key in data if key in CONFIG_KEYS))
 
 
@@ -102,6 +104,20 @@ def _queries(data: dict[str, Any], path: Path) -> dict[str, str]:
         if not isinstance(text, str):
             raise UsageError(f"config {path}: [queries] `{name}` must be the text of a query")
     return dict(table)
+
+
+def _people(data: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
+    """``[people]``: name = ["Other Name", ...] (or one name), in the order of the file."""
+    table = data.get("people", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"config {path}: `people` must be a table: [people] Morty = [\"Mordechai Blaunstein\"]")
+    people: dict[str, tuple[str, ...]] = {}
+    for name, aliases in table.items():
+        aliases = [aliases] if isinstance(aliases, str) else aliases
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise UsageError(f"config {path}: [people] `{name}` must be a list of names")
+        people[name.strip()] = tuple(a.strip() for a in aliases)
+    return people
 
 
 def resolve_vault(explicit: str | None, config: Config, cwd: Path | None = None) -> Path:

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasktrack.config import Config, load_config, resolve_store, resolve_vault
 from tasktrack.errors import StoreError, UnknownTask
 from tasktrack.model import Task
 from tasktrack.parse.statuses import StatusMap, plugin_statuses
+from tasktrack.people import Person, attendees
 from tasktrack.store import query
 from tasktrack.store.database import Store
 from tasktrack.store.query import Filters
 from tasktrack.store.sync import SyncReport, sync, sync_paths
 
+if TYPE_CHECKING:
+    from tasktrack.digest.agenda import Agenda
+
 # What a Workspace takes and gives besides the model: the filters of a query, and what a sync did.
-__all__ = ["Filters", "SyncReport", "Workspace", "unreadable_notice"]
+__all__ = ["Filters", "Person", "SyncReport", "Workspace", "unreadable_notice"]
 
 
 def unreadable_notice(count: int) -> str:
@@ -81,6 +87,30 @@ class Workspace:
     def owners_for(self, name: str) -> list[str]:
         """``me`` stands for the configured names; any other name stands for itself."""
         return list(self.config.me) if name.strip().lower() == "me" else [name.strip().lstrip("@")]
+
+    def person(self, name: str) -> Person:
+        """The person ``name`` stands for, with the aliases of the config file's ``[people]``."""
+        return Person.named(name, self.config.people)
+
+    def people(self) -> list[str]:
+        """The names the vault knows people by: the ``[people]`` names, the task owners and the notes'
+        attendees (``participants``), sorted; for completing a name."""
+        names = {name for name in self.config.people}
+        names.update(o for (owners,) in self.store.db.execute("SELECT DISTINCT owners FROM tasks")
+                     for o in json.loads(owners))
+        for (properties,) in self.store.db.execute(
+                "SELECT properties FROM notes WHERE instr(lower(properties), 'participants') "
+                "OR instr(lower(properties), 'attendees')"):
+            names.update(attendees(json.loads(properties)))
+        me = {name.casefold() for name in self.config.me}
+        return sorted((n for n in names if n.casefold() not in me), key=str.casefold)
+
+    def agenda(self, person: Person, account: tuple[str, str] | None = None) -> Agenda:
+        """What stands between the user and ``person`` (or the account ``account`` = (property, value)): see
+        ``tasktrack.digest.agenda``."""
+        from tasktrack.digest import agenda
+
+        return agenda.build(self, person, account)
 
     def tasks(self, filters: Filters) -> list[Task]:
         return query.select(self.store.db, filters)

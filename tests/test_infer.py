@@ -36,7 +36,7 @@ PHRASES: list[tuple[str, str | None]] = [
     ("Draft session narrative and agenda for SCO", None),
     ("Coordinate with Morty/NeoCloud work to ensure accurate roadmap and examples", None),
     ("Ensure content assumes mixed audience (not all already VAST storage users); audience is camera/YouTube", None),
-    ("Need NeoCloud user stories and market framing to be crisp by February", "2026-02-28"),
+    ("Need NeoCloud user stories and market framing to be crisp by February", "2026-01-31"),
     ("Kick off the 12PB POC in the next couple weeks (vector database)", "2026-01-02"),
     # realistic generated action items
     ("Send Jeff the AZCopy compatibility test plan next week.", "2025-12-26"),
@@ -104,6 +104,13 @@ PHRASES: list[tuple[str, str | None]] = [
     ("Plan the kickoff for the week of January 12.", None),
     ("Report back on the POC results at next Tuesday's sync.", "2025-12-23"),
     ("Re-engage Louie sometime next quarter.", "2026-03-31"),
+    # "by <month>" is a deadline before the month begins; "by the end of <month>" is its last day
+    ("Finalize the NeoCloud pricing proposal before March.", "2026-02-28"),
+    ("Send Lambda the packaging draft by the end of January.", "2026-01-31"),
+    ("Have the POC hardware racked no later than February.", "2026-01-31"),
+    ("Lock the SCO session agenda with Jeff by January.", "2025-12-31"),
+    ("Get Microsoft's answer on the flash allocation by December.", None),
+    ("Run the AZCopy compatibility tests through February.", "2026-02-28"),
 ]
 KNOWN_MISSES = {"Plan the kickoff for the week of January 12."}  # gives 2026-01-12: an event week, not a deadline
 
@@ -144,8 +151,13 @@ def test_each_phrase(text: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "base", "expected"),
     [
-        ("by February", "2026-03-05", "2027-02-28"),  # a month already past: next year's
-        ("by February", "2024-01-10", "2024-02-29"),  # leap year
+        ("by February", "2025-12-19", "2026-01-31"),  # a deadline before the month begins
+        ("by February", "2026-03-05", "2027-01-31"),  # a month already past: next year's
+        ("by March", "2024-02-10", "2024-02-29"),  # leap year
+        ("by the end of February", "2025-12-19", "2026-02-28"),
+        ("by the end of February", "2024-01-10", "2024-02-29"),  # leap year
+        ("until March 2027", "2025-12-19", "2027-02-28"),
+        ("by Friday", "2026-01-27", "2026-01-30"),
         ("next week", "2025-12-20", "2025-12-26"),  # on a Saturday, next week is the one starting Monday
         ("next week", "2025-12-22", "2026-01-02"),
         ("this Friday", "2025-12-19", "2025-12-19"),
@@ -157,6 +169,11 @@ def test_each_phrase(text: str, expected: str | None) -> None:
 )
 def test_relative_to_the_note_date(text: str, base: str, expected: str) -> None:
     assert infer_due(text, date.fromisoformat(base)) == date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("text", ["by February", "before February", "until February"])
+def test_by_the_month_said_during_that_month_gives_nothing(text: str) -> None:
+    assert infer_due(f"Publish the Blob API MVP test cases {text}.", date(2026, 2, 10)) is None
 
 
 def test_the_earliest_phrase_wins() -> None:

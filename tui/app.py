@@ -47,6 +47,7 @@ from .detail import DetailPane
 from .help import HelpScreen
 from .keymap import ALL_KEYS, KEY_BY_ID, display_key, keymap_from_config
 from .launch import editor_command, find_editor, open_url
+from .person import AgendaScreen, PersonPrompt
 from .prompts import Answer, CapturePrompt, DatePrompt, OwnerPrompt, PriorityPrompt
 from .reading import Counts, ViewData, Written, add_task, own, read_ids, read_page, read_view, write
 from .rows import Columns, header_text, owners_text
@@ -654,6 +655,18 @@ class TaskTrackApp(App[None]):
             self.counts = written.counts
             self.load(keep=written.changes[0].task_id)
             self.say(describe_changes("add", written.changes))
+
+    @work(thread=True, exclusive=True, group="person")
+    def action_person(self) -> None:
+        """Ask for a person (the names the vault knows complete it), then show their agenda."""
+        names: list[str] = []
+        with contextlib.suppress(TaskTrackError, sqlite3.Error), own(self.ws) as ws:
+            names = ws.people()
+        self.call_from_thread(self.push_screen, PersonPrompt(names), self._person_chosen)
+
+    def _person_chosen(self, answer: Answer | None) -> None:
+        if answer is not None and answer.value:
+            self.push_screen(AgendaScreen(self.ws, answer.value))
 
     def action_priority_prompt(self) -> None:
         row = self.current()

@@ -51,6 +51,8 @@ OTHER_KEYS: tuple[Key, ...] = (
         "filter as you type: words, @owner, #tag, key:value, path:x, or one Tasks query line", footer=True,
         group="list"),
     Key("sort", "S", "cycle_sort", "Sort", "sort by due date, priority, or note (newest first)", group="list"),
+    Key("person", "at", "person", "Person",
+        "a person's agenda: what I owe them, what they owe me, triage, completed, decisions", group="list"),
     Key("editor", "e", "open_editor", "Edit", "open the note in $EDITOR at the task's line", group="note"),
     Key("obsidian", "O", "open_obsidian", "Obsidian", "open the note in Obsidian (obsidian://open)",
         group="note"),

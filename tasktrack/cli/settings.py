@@ -21,7 +21,8 @@ PLUGIN = "Obsidian Tasks plugin settings"
 def _config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true",
                    help="a JSON object: config, vault, store, me, inbox, follow_external_links (each {value, "
-                        "source}), statuses (each {symbol, status, source}), keys (each {action, key, source})")
+                        "source}), statuses (each {symbol, status, source}), keys (each {action, key, source}), "
+                        "people ({value: {name: [aliases]}, source})")
 
 
 def run_config(args: argparse.Namespace) -> int:
@@ -49,6 +50,8 @@ def run_config(args: argparse.Namespace) -> int:
         settings[key] = {"value": list(value) if isinstance(value, tuple) else value, "source": _source(config, key)}
     settings["statuses"] = _statuses(config, plugin)
     settings["keys"] = _keys(config)
+    settings["people"] = {"value": {name: list(aliases) for name, aliases in config.people.items()},
+                          "source": _source(config, "people")}
     if args.json:
         sys.stdout.write(json.dumps(settings, ensure_ascii=False) + "\n")
     else:
@@ -84,7 +87,7 @@ def _keys(config: Config) -> list[dict[str, str]]:
 def _text(settings: dict[str, Any]) -> list[str]:
     lines = []
     for key, setting in settings.items():
-        if key in ("statuses", "keys"):
+        if key in ("statuses", "keys", "people"):
             continue
         value = setting["value"]
         if isinstance(value, list):
@@ -98,6 +101,9 @@ def _text(settings: dict[str, Any]) -> list[str]:
               for s in settings["statuses"]]
     lines.append("keys (the TUI)")
     lines += [f"  {k['action']:<16} {k['key']:<16} ({k['source']})" for k in settings["keys"]]
+    people = settings["people"]
+    lines.append(f"people{'' if people['value'] else '  (none)'}")
+    lines += [f"  {name} = {', '.join(aliases)}  ({people['source']})" for name, aliases in people["value"].items()]
     return lines
 
 

@@ -306,3 +306,6 @@ def _item_json(item: Item, group_by: str | None) -> dict[str, Any]:
     if group_by:
         data["group"] = item.group
     return data
+
+
+LinkNames = _LinkNames  # for other reports made of digest items (``tasks agenda``)

@@ -75,18 +75,21 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def with_block(path: Path, data: bytes | None, block: list[str]) -> bytes:
-    """The note's bytes with ``block`` between the markers: in place of the old block, else at the end."""
+def with_block(path: Path, data: bytes | None, block: list[str], markers: tuple[str, str] = (BEGIN, END),
+               what: str = "digest") -> bytes:
+    """The note's bytes with ``block`` between the markers (the digest's unless others are given): in place of
+    the old block, else at the end. ``what`` names the block in a refusal."""
+    begin, end = markers
     note = NoteText.parse(path, data)
-    lines = [BEGIN, *block, END]
-    starts = [i for i, text in enumerate(note.lines) if text.strip() == BEGIN]
-    ends = [i for i, text in enumerate(note.lines) if text.strip() == END]
+    lines = [begin, *block, end]
+    starts = [i for i, text in enumerate(note.lines) if text.strip() == begin]
+    ends = [i for i, text in enumerate(note.lines) if text.strip() == end]
     if len(starts) > 1 or len(ends) > 1:
-        raise WriteRefused(f"{path} holds more than one digest block; remove the extra ones first")
+        raise WriteRefused(f"{path} holds more than one {what} block; remove the extra ones first")
     if starts and ends and starts[0] < ends[0]:
         _replace(note, starts[0], ends[0], lines)
     elif starts or ends:
-        raise WriteRefused(f"{path} has a digest marker without its pair; fix the note first")
+        raise WriteRefused(f"{path} has a {what} marker without its pair; fix the note first")
     else:
         _append(note, lines)
     return note.encode()
@@ -117,7 +120,13 @@ def _append(note: NoteText, lines: list[str]) -> None:
 
 def write_digest(ws: Workspace, day: date, block: list[str]) -> tuple[str, bool]:
     """Write ``block`` into the daily note of ``day``; (its path in the vault, whether it changed)."""
-    relative = daily_note(ws.vault, day)
+    return write_block(ws, daily_note(ws.vault, day), block)
+
+
+def write_block(ws: Workspace, relative: str, block: list[str], markers: tuple[str, str] = (BEGIN, END),
+                what: str = "digest") -> tuple[str, bool]:
+    """Write ``block`` between ``markers`` into the note ``relative`` (made if missing), through the journal
+    (undoable); (its path in the vault, whether it changed)."""
     path = ws.note_path(relative)
     with ws.lock():
         try:
@@ -126,9 +135,9 @@ def write_digest(ws: Workspace, day: date, block: list[str]) -> tuple[str, bool]
             old = None
         except OSError as exc:
             raise WriteRefused(f"cannot read {path}: {exc.strerror or exc}") from None
-        new = with_block(path, old, block)
+        new = with_block(path, old, block, markers, what)
         if new == old:
             return relative, False
-        journal.commit(ws, "digest", [journal.NoteWrite(relative, old, new)])
+        journal.commit(ws, what, [journal.NoteWrite(relative, old, new)])
         ws.refresh([relative])
     return relative, True

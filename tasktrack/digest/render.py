@@ -102,3 +102,17 @@ def _not_a_task(line: str) -> str:
         return line
     at = line.index("[")
     return line[:at] + "\\" + line[at:]
+
+
+# -- for other reports made of digest items (``tasks agenda``) -------------------------------------
+
+
+def section(title: str, items: list[Item], markdown: bool) -> list[str]:
+    """A blank line, the section's title with its count, and its items, as the digest writes a section."""
+    head = f"**{title}** ({len(items)})" if markdown else f"{title} ({len(items)})"
+    return ["", head, *_listed(items, None, markdown)]
+
+
+def not_a_task(lines: list[str]) -> list[str]:
+    """Markdown lines to write into a note, none of which reads as a checkbox task."""
+    return [_not_a_task(line) for line in lines]

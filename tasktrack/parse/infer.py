@@ -7,8 +7,10 @@ Only phrases this module looks for on purpose are turned into dates, relative to
   the note date (``this Friday`` may be the note date itself); ``Friday next week`` -> that day next week;
 * a week: ``this week``, ``by end of week``, ``EOW`` -> the coming Friday; ``next week`` and ``end of
   next week`` -> Friday of next week; ``early next week`` -> its Monday;
-* a month: ``by February``, ``in March``, ``end of April`` -> the month's last day (``early`` -> the 10th,
-  ``mid`` -> the 15th); ``this month``/``EOM`` and ``next month`` -> the last day of that month;
+* a month: ``by February``, ``before February`` -> the last day before it begins (January 31), as
+  Duckling-style parsers read "by <month>" (said during February itself: nothing); ``in March``, ``by the end
+  of April``, ``late April`` -> the month's last day (``early`` -> the 10th, ``mid`` -> the 15th); ``this
+  month``/``EOM`` and ``next month`` -> the last day of that month;
 * a quarter or year: ``this quarter``, ``by Q2``, ``end of year``/``EOY`` -> its last day;
 * a span: ``in two weeks``, ``within 10 days``, ``over the next two months`` -> the note date plus it;
 * a date: ``Jan 15``, ``15 January 2026``, ``by 1/15``, ``by 2026-01-15``, ``by the 15th``.
@@ -39,6 +41,9 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
             "couple of": 2, "couple": 2}
 _VERBS = ("may", "march")  # month names only when capitalized
 _QUALIFIER_DAY = {"early": 10, "start of": 10, "beginning of": 10, "mid": 15, "middle of": 15}
+# A month after these words alone is a deadline before it begins ("by February": January 31), as Duckling reads
+# "by <month>"; "in", "during" and "through" a month, and "by the end of" it, mean its last day.
+_BEFORE_MONTH = frozenset({"by", "before", "until", "till", "no later than"})
 
 _WD = "(?P<wd>" + "|".join(WEEKDAYS) + ")"
 _WDA = "(?P<wd>" + "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True)) + r")\.?"
@@ -101,8 +106,17 @@ def _r_month(m: re.Match[str], base: date, text: str) -> date | None:
         return None  # a bare month name ("May", "march") is too often not a date
     month = MONTH_WORDS[m["mon"].lower()]
     year = int(m["year"]) if m["year"] else base.year + (month < base.month)
+    if not qualifier and " ".join(m["prep"].split()).lower() in _BEFORE_MONTH:
+        return _before_month(year, month, base, explicit_year=bool(m["year"]))
     day = _QUALIFIER_DAY.get(qualifier) or calendar.monthrange(year, month)[1]
     return date(year, month, day)
+
+
+def _before_month(year: int, month: int, base: date, explicit_year: bool) -> date | None:
+    """"by February": the last day before the month begins. Said during that month (no year given), it names
+    no deadline still ahead: nothing."""
+    deadline = date(year, month, 1) - timedelta(days=1)
+    return deadline if explicit_year or deadline >= base else None
 
 
 def _r_weekday(m: re.Match[str], base: date, text: str) -> date | None:

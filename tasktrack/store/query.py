@@ -49,6 +49,7 @@ class Filters:
     limit: int | None = None
     offset: int = 0
     inferred: bool = False  # date filters use the inferred due date of tasks that have no explicit one
+    done_since: date | None = None  # tasks with a ✅ done date on or after this day
 
 
 def parse_priorities(text: str) -> list[str]:
@@ -124,6 +125,9 @@ def _dates(f: Filters, clauses: list[str], params: list[Any]) -> None:
     if f.due_after:
         clauses.append(f"{due} > ?")
         params.append(f.due_after.isoformat())
+    if f.done_since:
+        clauses.append("t.done >= ?")
+        params.append(f.done_since.isoformat())
     if f.overdue_on:
         clauses.append(f"{due} < ? AND t.status IN ({','.join('?' * len(UNFINISHED))})")
         params += [f.overdue_on.isoformat(), *UNFINISHED]
