@@ -631,3 +631,18 @@ async def test_the_filter_takes_a_tasks_query_line(vault: Path) -> None:
         filter_box(app).value = "priority"
         await settle(pilot, until=lambda: "All open: 0 tasks" in summary(app))
         assert "filter: priority" in summary(app)
+
+
+@run_async
+async def test_the_filter_reads_a_query_line_with_the_vaults_tasks(make_vault: Callable[..., Path]) -> None:
+    """Dependencies need every task of the vault: the TUI reads a query line as `tasks query` does."""
+    vault = make_vault({"Plan.md": "- [ ] Book the venue 🆔 venue\n- [ ] Send the invitations ⛔ venue\n"
+                                   "- [ ] Order the cake\n"})
+    app = make_app(vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "slash", *"is blocked")
+        await settle(pilot, until=lambda: "All open: 1 task" in summary(app))
+        assert [line for line in table_lines(app) if line and "Send the invitations" in line] == [
+            next(line for line in table_lines(app) if line)]
+        assert message(app) == ""

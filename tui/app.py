@@ -10,6 +10,7 @@ thread only draws what it holds.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 import subprocess
 import time
@@ -40,6 +41,7 @@ from tasktrack.errors import TaskTrackError
 from tasktrack.model import Task
 from tasktrack.obsidian import obsidian_url
 from tasktrack.tasksquery import Query
+from tasktrack.tasksquery import context as query_context
 from tasktrack.workspace import Filters, Workspace, unreadable_notice
 from tasktrack.write.triage import DATE_VERBS, Change, Triage
 
@@ -49,7 +51,18 @@ from .keymap import ALL_KEYS, KEY_BY_ID, display_key, keymap_from_config
 from .launch import editor_command, find_editor, open_url
 from .person import AgendaScreen, PersonPrompt
 from .prompts import Answer, CapturePrompt, DatePrompt, OwnerPrompt, PriorityPrompt
-from .reading import Counts, ViewData, Written, add_task, own, read_ids, read_page, read_view, write
+from .reading import (
+    Counts,
+    ViewData,
+    Written,
+    add_task,
+    own,
+    read_context,
+    read_ids,
+    read_page,
+    read_view,
+    write,
+)
 from .rows import Columns, header_text, owners_text
 from .source import TaskSource
 from .table import TaskTable
@@ -146,7 +159,8 @@ class TaskTrackApp(App[None]):
         super().__init__()
         self.ws = ws
         self.today = today()
-        self.context = Context(self.today, ws.config.me)
+        self.query_base = query_context(ws)  # the vault's global filter and presets
+        self.context = Context(self.today, ws.config.me, self.query_base)
         self.source = TaskSource()
         self.live_interval = live_interval
         self.keymap, self.unknown_keys = keymap_from_config(ws.config.keys)
@@ -221,7 +235,8 @@ class TaskTrackApp(App[None]):
         self._asked += 1
         near = self.table.cursor if cursor is None else cursor
         try:
-            query = query_for(self.view, self.ws.config.queries.get(self.saved or ""), self.typed, self.context)
+            ctx = dataclasses.replace(self.context, query=read_context(self.ws, self.query_base))
+            query = query_for(self.view, self.ws.config.queries.get(self.saved or ""), self.typed, ctx)
         except TaskTrackError as exc:  # a saved query that does not parse: an empty view, and why
             error = f"query {self.saved}: {exc}" if self.saved else str(exc)
             self.post_message(ViewRead(self._asked, ViewData(self.filters(), 0, {}, 0, self.counts), error))

@@ -9,9 +9,11 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache, partial
 
 from tasktrack.errors import TaskTrackError
 from tasktrack.model import Task
+from tasktrack.tasksquery import Context as QueryContext
 from tasktrack.tasksquery import Query, arrange
 from tasktrack.workspace import Filters, Workspace
 from tasktrack.write.capture import add, read_words
@@ -30,6 +32,17 @@ def own(ws: Workspace) -> Iterator[Workspace]:
         yield mine
     finally:
         mine.close()
+
+
+def read_context(ws: Workspace, base: QueryContext) -> QueryContext:
+    """``base`` for one read of the view: the vault's dependencies are read when a query needs them (once), by
+    the thread that evaluates it, through a workspace of its own."""
+    return replace(base, dependencies=cache(partial(_dependencies, ws)))
+
+
+def _dependencies(ws: Workspace) -> tuple[frozenset[str], frozenset[str]]:
+    with own(ws) as mine:
+        return mine.dependencies()
 
 
 @dataclass(frozen=True, slots=True)

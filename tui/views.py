@@ -18,10 +18,12 @@ SORT_CYCLE = ("due", "priority", "note")
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a view needs to know: today's date and who ``me`` is."""
+    """What a view needs to know: today's date, who ``me`` is, and what an Obsidian Tasks query is read with (the
+    vault's global filter, presets and dependencies; today and ``me`` alone when not given)."""
 
     today: date
     me: tuple[str, ...]
+    query: QueryContext | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ class TypedFilter:
 
 
 def tasks_context(ctx: Context) -> QueryContext:
-    return QueryContext(ctx.today, ctx.me)
+    return ctx.query or QueryContext(ctx.today, ctx.me)
 
 
 def tasks_instruction(text: str, ctx: Context) -> str | None:
