@@ -148,11 +148,10 @@ def fix_line(task: TaskLine, dataview: bool = False) -> str:
 
 def _proposed() -> Check:
     return ("proposed-checkbox",
-            "`[ ?]` holds two characters (a space and `?`), and Obsidian reads a checkbox only with one: this item "
-            "is no task for Obsidian, Obsidian Tasks or Dataview, so no query shows it (tasktrack reads it as "
-            "proposed)",
-            "triage it (`tasks accept` or `tasks reject`), or write `[?]`, which tasktrack also reads as proposed, "
-            "and register `?` in Obsidian Tasks with `tasks lint --obsidian-setup`", None)
+            "`[ ?]` holds two characters (a space and `?`) and Obsidian reads a checkbox only with one: Obsidian "
+            "Tasks and Dataview do not see this item (tasktrack reads it as proposed)",
+            "write `[?]` (tasktrack reads it as proposed too) and register `?` with `tasks lint --obsidian-setup`, "
+            "or triage it with `tasks accept` or `tasks reject`", None)
 
 
 def _is_dataview(text: str) -> bool:
