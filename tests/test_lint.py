@@ -243,3 +243,9 @@ def test_obsidian_setup_refuses_a_broken_data_json_in_one_line(make_vault: Calla
     assert result.err.startswith("tasks: data.json is not valid JSON (") and result.err.count("\n") == 1
     assert data.read_text() == "{not json"
     assert not (vault / ".obsidian" / "snippets").exists()
+
+
+def test_the_help_names_every_rule(run_cli: Callable[..., Any]) -> None:
+    from tasktrack.lint.checks import RULES
+
+    assert f"rules: {', '.join(RULES)}. Exit code 9" in " ".join(run_cli("help", "lint").out.split())

@@ -7,15 +7,17 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.config import load_config, resolve_vault
 from tasktrack.errors import UsageError
-from tasktrack.lint.checks import RULES, Finding, fix_line, lint_lines
-from tasktrack.parse.grammar import parse_line
 from tasktrack.parse.scanner import split_lines
 from tasktrack.parse.statuses import plugin_settings
 from tasktrack.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tasktrack.lint.checks import Finding
 
 FINDINGS_EXIT = 9  # findings remain (see errors.EXIT_CODES)
 
@@ -34,7 +36,10 @@ def _lint_args(p: argparse.ArgumentParser) -> None:
                         "in Obsidian")
     p.add_argument("--write", action="store_true",
                    help="with --obsidian-setup: write them into .obsidian (each changed file backed up beside it)")
-    p.epilog = f"rules: {', '.join(RULES)}. Exit code {FINDINGS_EXIT} when findings remain, 0 when none."
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = ("rules: proposed-checkbox, text-after-fields, tag-between-fields, invalid-date, duplicate-field,\n"
+                "  emoji-variant, block-id-not-last, duplicate-block-id, hidden-task.\n"
+                f"Exit code {FINDINGS_EXIT} when findings remain, 0 when none.")
 
 
 def run_lint(args: argparse.Namespace) -> int:
@@ -44,6 +49,8 @@ def run_lint(args: argparse.Namespace) -> int:
         raise UsageError("--write goes with --obsidian-setup (to fix notes, use --fix)")
     if args.dry_run and not args.fix:
         raise UsageError("--dry-run goes with --fix")
+    from tasktrack.lint.checks import lint_lines  # here: `tasks list` need not compile the rules
+
     ws = open_workspace(args)
     dataview = plugin_settings(ws.vault).get("taskFormat") == "dataview"
     notes = {path: _lines(ws, path) for path in _paths(ws, args.paths)}
@@ -61,6 +68,8 @@ def _fix(ws: Workspace, args: argparse.Namespace, notes: dict[str, list[str]], f
          dataview: bool) -> list[Finding]:
     """Apply the mechanical fixes through the write path; the findings that remain (in the fixed text)."""
     from tasktrack.cli.triage import report
+    from tasktrack.lint.checks import fix_line, lint_lines
+    from tasktrack.parse.grammar import parse_line
     from tasktrack.write.triage import Triage
 
     new_lines: dict[str, str] = {}
