@@ -15,6 +15,7 @@ EXIT_CODES = (
     (6, "a write-back refused: the note changed"),
     (7, "the output cannot be written"),
     (8, "a note cannot be written (nothing was)"),
+    (9, "tasks lint found lines Obsidian reads otherwise than they say"),
     (130, "interrupted"),
 )
 

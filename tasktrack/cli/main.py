@@ -12,13 +12,26 @@ from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
 from tasktrack import __version__
-from tasktrack.cli import agenda, agent, capture, completion, digest, export, query, read, settings, triage, tui
+from tasktrack.cli import (
+    agenda,
+    agent,
+    capture,
+    completion,
+    digest,
+    export,
+    lint,
+    query,
+    read,
+    settings,
+    triage,
+    tui,
+)
 from tasktrack.cli.common import Command
 from tasktrack.errors import EXIT_CODES, OutputError, StoreError, TaskTrackError, UsageError
 
 COMMANDS: tuple[Command, ...] = (
     *read.COMMANDS, *capture.COMMANDS, *triage.COMMANDS, *digest.COMMANDS, *tui.COMMANDS, *query.COMMANDS,
-    *export.COMMANDS, *agent.COMMANDS, *settings.COMMANDS, *completion.COMMANDS, *agenda.COMMANDS,
+    *agenda.COMMANDS, *lint.COMMANDS, *export.COMMANDS, *agent.COMMANDS, *settings.COMMANDS, *completion.COMMANDS,
 )
 
 

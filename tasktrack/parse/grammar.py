@@ -37,6 +37,7 @@ _VS = "\ufe0f?"
 _PRIORITY_SIGNS = "".join(PRIORITY_OF_EMOJI)
 _DATE_SIGNS = "".join(DATE_OF_EMOJI)
 _TEXT_SIGNS = "🔁🏁🆔⛔"  # recurrence, on completion, id, depends on
+SIGNIFIERS = _PRIORITY_SIGNS + _DATE_SIGNS + _TEXT_SIGNS  # every emoji that starts a field
 _DV_KEYS = "|".join(sorted(DATAVIEW_KEYS, key=len, reverse=True))
 _TOKENS = (
     rf"(?P<priority>[{_PRIORITY_SIGNS}]){_VS}",
@@ -316,3 +317,29 @@ def body_tokens(task: TaskLine, group: str) -> list[re.Match[str]]:
         if kind == group:
             found.append(tok)
     return found
+
+
+def body_segments(task: TaskLine) -> list[Segment]:
+    """Every field, tag and owner written anywhere in the body (not only the trailing ones the parse read), in
+    order, as segments: ``field`` (named as in ``TaskLine.field_segments``), ``tag`` or ``owner``. A Dataview
+    field whose value is not one (``[due:: soon]``) is a ``field`` too."""
+    start, end = content_bounds(task)
+    found = []
+    for tok in _tokens(task.text, start, end):
+        kind, name = _token_kind(tok)
+        found.append(Segment(kind, tok.start(), tok.end(), name))
+    return found
+
+
+def _token_kind(tok: re.Match[str]) -> tuple[str, str]:
+    group = tok.lastgroup or ""
+    if group in ("tag", "owner"):
+        return group, ""
+    if group == "priority":
+        return "field", "priority"
+    if group == "date":
+        return "field", DATE_OF_EMOJI[tok.group("date_emoji")]
+    if group in ("dv_value", "dvp_value"):
+        name = DATAVIEW_KEYS[tok.group("dv_key") or tok.group("dvp_key")]
+        return ("owner", "") if name == "owner" else ("field", name)
+    return "field", group

@@ -10,7 +10,7 @@ nesting that gives each item its parent. It also tracks the heading each line si
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -96,6 +96,7 @@ class _Walker:
         self.heading: str | None = None
         self.prev_paragraph = False
         self.paragraph_text = ""
+        self.indented_code = False  # whether the last line the walker met was indented code
 
     def items(self, start: int, stop: int) -> Iterator[ListItem]:
         for i in range(start, stop):
@@ -197,6 +198,7 @@ class _Walker:
         """Four columns past the container: indented code, or a lazy paragraph continuation."""
         if self.prev_paragraph:
             return
+        self.indented_code = True
         self._container(col, quote)
 
     def _open_fence(self, text: str, col: int, quote: int) -> bool:
@@ -250,3 +252,39 @@ def list_items(lines: list[str], start: int = 0, stop: int | None = None) -> Ite
     """The list items among ``lines`` (without line endings), from line ``start`` up to line ``stop``."""
     stop = len(lines) if stop is None else min(stop, len(lines))
     return _Walker(lines).items(start, stop)
+
+
+class Hidden(NamedTuple):
+    """A line Obsidian does not read as a list item although it may look like one: 0-based ``line``, what
+    hides it (``fence``, ``comment``, ``indented code`` or ``paragraph``), and for a fence or a comment the
+    0-based line that opens it and whether it is closed before the note ends."""
+
+    line: int
+    kind: str
+    opened: int | None = None
+    closed: bool = True
+
+
+def hidden_lines(lines: list[str], start: int = 0, wanted: Callable[[str], bool] = bool) -> list[Hidden]:
+    """The lines from ``start`` on for which ``wanted(line)`` is true that are not list items, and why: inside
+    a code fence or a comment, indented code, or the continuation of a paragraph."""
+    walker = _Walker(lines)
+    found: list[Hidden] = []
+    opened: int | None = None
+    for i in range(start, len(lines)):
+        inside = walker.fence is not None or walker.html_comment or walker.pct_comment
+        kind = "fence" if walker.fence is not None else "comment"
+        walker.indented_code = False
+        item = walker._line(i, lines[i])
+        if inside:
+            if wanted(lines[i]):
+                found.append(Hidden(i, kind, opened))
+            continue
+        if walker.fence is not None or walker.html_comment or walker.pct_comment:
+            opened = i
+        elif item is None and wanted(lines[i]):
+            found.append(Hidden(i, "indented code" if walker.indented_code else "paragraph"))
+    if walker.fence is not None or walker.html_comment or walker.pct_comment:
+        found = [h._replace(closed=False) if h.opened == opened and h.kind in ("fence", "comment") else h
+                 for h in found]
+    return found

@@ -113,6 +113,11 @@ def remove_fields(line: str, names: tuple[str, ...]) -> str:
     return _cut(task, spans)
 
 
+def cut_spans(line: str, spans: list[tuple[int, int]]) -> str:
+    """Remove these spans of the line, each with the whitespace before it."""
+    return _cut(parse(line), spans)
+
+
 def insert_field(task: TaskLine, text: str) -> str:
     """Append ``text`` after the line's last field or tag, before `` ^id`` and trailing spaces."""
     _, end = content_bounds(task)

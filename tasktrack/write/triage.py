@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tasktrack.dates import parse_when, today
@@ -85,6 +85,14 @@ class Triage:
         tasks = self._tasks(ids)
         edit = self._edit_for(verb, value, add, clear, accept_inferred)
         plans = [self._plan(verb, task, edit) for task in tasks]
+        return self._write(verb, plans, dry_run)
+
+    def rewrite(self, verb: str, lines: Mapping[str, str], dry_run: bool = False) -> list[Change]:
+        """Replace each task's line ({task id: its new line}) as one change, like a verb: all-or-nothing,
+        journaled, undoable, refused when a line changed since it was read."""
+        plans = [_Plan(task, [new], [], 0) for task in self._tasks(list(lines)) if (new := lines[task.id]) != task.raw]
+        if not plans:
+            raise NothingToDo("nothing to change")
         return self._write(verb, plans, dry_run)
 
     def _tasks(self, ids: Sequence[str]) -> list[Task]:
