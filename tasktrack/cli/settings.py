@@ -20,8 +20,8 @@ PLUGIN = "Obsidian Tasks plugin settings"
 
 def _config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true",
-                   help="a JSON object: config, vault, store, me, inbox, follow_external_links (each {value, "
-                        "source}), statuses (each {symbol, status, source})")
+                   help="a JSON object: config, vault, store, me, inbox, follow_external_links (each "
+                        "{value, source}), statuses (each {symbol, status, source}), repeats ({value, source})")
 
 
 def run_config(args: argparse.Namespace) -> int:
@@ -45,6 +45,9 @@ def run_config(args: argparse.Namespace) -> int:
         value = getattr(config, key)
         settings[key] = {"value": list(value) if isinstance(value, tuple) else value, "source": _source(config, key)}
     settings["statuses"] = _statuses(config, plugin)
+    repeats = config.repeats
+    settings["repeats"] = {"value": {"threshold": repeats.threshold, "days": repeats.days},
+                           "source": _source(config, "repeats")}
     if args.json:
         sys.stdout.write(json.dumps(settings, ensure_ascii=False) + "\n")
     else:
@@ -72,17 +75,19 @@ def _text(settings: dict[str, Any]) -> list[str]:
     lines = []
     for key, setting in settings.items():
         if key == "statuses":
+            lines.append("statuses")
+            lines += [f"  {json.dumps(s['symbol'], ensure_ascii=False):<5} {s['status']:<12} ({s['source']})"
+                      for s in setting]
             continue
         value = setting["value"]
         if isinstance(value, list):
             value = ", ".join(value)
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k} = {v}" for k, v in value.items())
         elif isinstance(value, bool):
             value = "true" if value else "false"
         source = setting["source"] + ("" if setting.get("exists", True) else "; not found")
         lines.append(f"{key:<22} {'' if value is None else value}  ({source})")
-    lines.append("statuses")
-    lines += [f"  {json.dumps(s['symbol'], ensure_ascii=False):<5} {s['status']:<12} ({s['source']})"
-              for s in settings["statuses"]]
     return lines
 
 
