@@ -7,7 +7,7 @@ in progress or proposed) of the other notes. Each task is reduced to
   stop words and generic action verbs ("send", "follow up", "share"), and without the names of people;
 * the **people** it mentions (a word of the description that is the name of an owner or of a note's
   ``participants``, and the targets of its ``[[links]]``), its **owners**, its note's **account** or
-  **project** (frontmatter), and its **date** (the note's, else ``➕``, else when the store first saw it).
+  **project** (frontmatter), and its **date** (the note's, else ``➕``).
 
 Two tasks whose notes name different accounts are never a repeat ("send the pricing" for Lambda is not
 "send the pricing" for xAI), nor are two tasks more than ``days`` apart. Otherwise their similarity is
@@ -162,8 +162,9 @@ def _plain(value: str) -> str:
 
 
 def task_day(task: Task) -> str | None:
-    """The day a task belongs to: its note's date, else its ➕ date, else when the store first saw it."""
-    return task.note_date or task.created or (task.first_seen or "")[:10] or None
+    """The day a task belongs to: its note's date, else its ➕ date (None: a note without a date, like a
+    project page, whose tasks are compared with every date)."""
+    return task.note_date or task.created
 
 
 def people_names(tasks: Iterable[Task]) -> set[str]:

@@ -12,13 +12,13 @@ from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
 from tasktrack import __version__
-from tasktrack.cli import agent, capture, completion, digest, export, query, read, settings, triage, tui
+from tasktrack.cli import agent, capture, completion, digest, export, query, read, repeats, settings, triage, tui
 from tasktrack.cli.common import Command
 from tasktrack.errors import EXIT_CODES, OutputError, StoreError, TaskTrackError, UsageError
 
 COMMANDS: tuple[Command, ...] = (
     *read.COMMANDS, *capture.COMMANDS, *triage.COMMANDS, *digest.COMMANDS, *tui.COMMANDS, *query.COMMANDS,
-    *export.COMMANDS, *agent.COMMANDS, *settings.COMMANDS, *completion.COMMANDS,
+    *export.COMMANDS, *agent.COMMANDS, *settings.COMMANDS, *completion.COMMANDS, *repeats.COMMANDS,
 )
 
 

@@ -87,6 +87,12 @@ class Triage:
         plans = [self._plan(verb, task, edit) for task in tasks]
         return self._write(verb, plans, dry_run)
 
+    def rewrite(self, verb: str, lines: Sequence[tuple[Task, list[str]]], dry_run: bool = False) -> list[Change]:
+        """Replace each task's line by the given lines (the last keeps the task's id), as one change under
+        ``verb``: checked, journaled and written like the verbs above, all notes or none."""
+        plans = [_Plan(task, new, [], len(new) - 1) for task, new in lines]
+        return self._write(verb, plans, dry_run)
+
     def _tasks(self, ids: Sequence[str]) -> list[Task]:
         tasks: dict[str, Task] = {}
         for task_id in ids:
