@@ -182,3 +182,22 @@ def test_a_merge_across_two_notes_is_all_or_nothing(vault: Path, run_cli: RunCli
     assert result.err.startswith("tasks: cannot write in ") and result.err.endswith("; nothing written\n")
     assert {p: (vault / p).read_bytes() for p in NOTES} == before
     assert sorted(p.name for p in (vault / "Meetings").iterdir()) == sorted(Path(p).name for p in NOTES)
+
+
+def test_the_digest_says_possible_repeat_of(vault: Path, run_cli: RunCli) -> None:
+    found = ids(run_cli, vault)
+    old = found[(OLD_NOTE, 9)]
+    text = run_cli("--vault", vault, "digest", "--format", "text").out_lines
+    assert "  Send Dana the Acme POC storage sizing worksheet. ⏫ · due 2026-11-27 · " \
+           f"{NEW_NOTE}:9 · possible repeat of {OLD_NOTE}:9" in text
+    assert f"  Book the room for the Acme QBR. · {NEW_NOTE}:10" in text
+    md = run_cli("--vault", vault, "digest").out_lines
+    assert "- Send Dana the Acme POC storage sizing worksheet. ⏫ · due 2026-11-27 · " \
+           "[[2026-11-20 Acme follow-up#Action Items]] · possible repeat of [[2026-11-10 Acme sync#Action Items]]" in md
+    items = {i["line"]: i for s in run_cli("--vault", vault, "digest", "--format", "json").json()["sections"]
+             for i in s["items"] if i["path"] == NEW_NOTE}
+    assert items[9]["possible_repeat_of"] == {
+        "id": old, "path": OLD_NOTE, "line": 9,
+        "description": "Send Dana the storage sizing worksheet for the Acme POC", "similarity": 0.992,
+        "link": "[[2026-11-10 Acme sync#Action Items]]"}
+    assert items[10]["possible_repeat_of"] is None
