@@ -13,12 +13,23 @@ from typing import Any
 from tasktrack.errors import UsageError, VaultNotFound
 
 
+@dataclass(frozen=True, slots=True)
+class RepeatSettings:
+    """``[repeats]``: when two tasks are taken for the same action item (see ``tasktrack.repeats``, which says
+    how the defaults were chosen). ``threshold``: the lowest similarity (0 to 1) of a repeat; ``days``: how far
+    apart (in note dates) two tasks may be and still be compared."""
+
+    threshold: float = 0.75
+    days: int = 120
+
+
 @dataclass(slots=True)
 class Config:
     """``config.toml``: ``vault = "..."``, ``me = ["Myself", ...]``, ``follow_external_links = true|false``,
     ``inbox = "Inbox.md"``,
     ``[statuses]`` symbol = status, ``[keys]`` action = key (for the TUI), ``[queries]`` name = Tasks query
-    (the TUI's saved queries), ``[people]`` name = [aliases] (who a name stands for: ``tasks agenda``)."""
+    (the TUI's saved queries), ``[people]`` name = [aliases] (who a name stands for: ``tasks agenda``),
+    ``[repeats]`` threshold = 0..1, days = N (see ``RepeatSettings``)."""
 
     me: tuple[str, ...] = ("Myself",)
     vault: str | None = None
@@ -28,12 +39,13 @@ class Config:
     inbox: str = "Inbox.md"  # where `tasks add` puts a task when no note is named
     queries: dict[str, str] = field(default_factory=dict)  # name: the text of an Obsidian Tasks query
     people: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name: the other names of that person
+    repeats: RepeatSettings = field(default_factory=RepeatSettings)
     path: Path | None = None
     given: frozenset[str] = frozenset()  # the keys the config file sets (the others are defaults)
 
 
 # What config.toml may hold at its top level.
-CONFIG_KEYS = ("vault", "me", "statuses", "keys", "follow_external_links", "inbox", "queries", "people")
+CONFIG_KEYS = ("vault", "me", "statuses", "keys", "follow_external_links", "inbox", "queries", "people", "repeats")
 
 
 def _xdg(var: str, fallback: str) -> Path:
@@ -91,7 +103,7 @@ def _config_from(data: dict[str, Any], path: Path) -> Config:
         raise UsageError(f"config {path}: `inbox` must be the path of a note in the vault")
     return Config(me=names, vault=str(vault) if vault else None, statuses=statuses, keys=keys,
                   follow_external_links=follow, inbox=inbox.strip(), queries=_queries(data, path),
-                  people=_people(data, path), path=path,
+                  people=_people(data, path), repeats=_repeats(data, path), path=path,
                   given=frozenset(key for key in data if key in CONFIG_KEYS))
 
 
@@ -118,6 +130,22 @@ def _people(data: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
             raise UsageError(f"config {path}: [people] `{name}` must be a list of names")
         people[name.strip()] = tuple(a.strip() for a in aliases)
     return people
+def _repeats(data: dict[str, Any], path: Path) -> RepeatSettings:
+    """``[repeats]``: ``threshold`` (a number from 0 to 1) and ``days`` (a whole number of days, 0 or more)."""
+    table = data.get("repeats", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"config {path}: `repeats` must be a table: [repeats] threshold = 0.7")
+    default = RepeatSettings()
+    for key in table:
+        if key not in ("threshold", "days"):
+            sys.stderr.write(f"tasks: warning: unknown config key 'repeats.{key}' in {path}\n")
+    threshold = table.get("threshold", default.threshold)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+        raise UsageError(f"config {path}: [repeats] `threshold` must be a number from 0 to 1")
+    days = table.get("days", default.days)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise UsageError(f"config {path}: [repeats] `days` must be a whole number of days (0 or more)")
+    return RepeatSettings(float(threshold), days)
 
 
 def resolve_vault(explicit: str | None, config: Config, cwd: Path | None = None) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ from tasktrack.store.sync import SyncReport, sync, sync_paths
 
 if TYPE_CHECKING:
     from tasktrack.digest.agenda import Agenda
+    from tasktrack.repeats import Repeats
 
 # What a Workspace takes and gives besides the model: the filters of a query, and what a sync did.
 __all__ = ["Filters", "Person", "SyncReport", "Workspace", "unreadable_notice"]
@@ -121,6 +122,13 @@ class Workspace:
 
     def count(self, filters: Filters) -> int:
         return query.count(self.store.db, filters)
+
+    def repeats(self, new: Sequence[Task] | None = None) -> Repeats:
+        """The likely repeats among the unfinished tasks: each proposed item (or each of ``new``) against the
+        unfinished tasks of the other notes (see ``tasktrack.repeats``)."""
+        from tasktrack.repeats import find  # only then: rapidfuzz is for the commands that need it
+
+        return find(self.tasks(Filters(sort="path")), self.config.repeats, new)
 
     def task(self, task_id: str) -> Task:
         row = query.one(self.store.db, self.store.resolve_id(task_id))

@@ -37,7 +37,7 @@ def test_defaults_and_flags(run_cli: RunCli, vault: Path, monkeypatch: pytest.Mo
     db = tmp_path / "mine.sqlite"
     got = _settings(run_cli("--vault", vault, "--db", db, "config", "--json"))
     assert list(got) == ["config", "vault", "store", "me", "inbox", "follow_external_links", "statuses", "keys",
-                         "people"]
+                         "people", "repeats"]
     assert got["config"] == {"value": os.environ["TASKTRACK_CONFIG"], "source": "TASKTRACK_CONFIG",
                              "exists": False}
     assert got["vault"] == {"value": str(vault.resolve()), "source": "--vault"}

@@ -72,6 +72,8 @@ def test_the_first_command_lists_a_week_of_work(copy_vault: Callable[[Path, str]
          "shortage."),
         (XAI, 29, "proposed", ["Rick"], "normal", None, None,
          "Send xAI the vector database sizing questionnaire and collect their index sizes."),
+        (XAI, 30, "proposed", ["Myself"], "normal", None, None,
+         "Write the POC success criteria with Rick and get xAI's sign-off before the hardware lands."),
         (PROJECT, 35, "open", [], "normal", None, None, "Draft session narrative and agenda for SCO"),
         (PROJECT, 36, "open", [], "normal", None, None,
          "Coordinate with Morty/NeoCloud work to ensure accurate roadmap and examples"),
@@ -105,14 +107,14 @@ def test_a_first_list_on_a_terminal_only_ends_with_what_to_try_next(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     first = run_cli("--vault", vault, "list")
     assert (first.code, first.err) == (0, "")
-    assert first.out_lines[-2:] == ["\x1b[2m19 tasks\x1b[0m", f"\x1b[2m{NEXT} (each with --vault {vault})\x1b[0m"]
+    assert first.out_lines[-2:] == ["\x1b[2m20 tasks\x1b[0m", f"\x1b[2m{NEXT} (each with --vault {vault})\x1b[0m"]
     again = run_cli("--vault", vault, "list")
-    assert again.out_lines[-1] == "\x1b[2m19 tasks\x1b[0m"
+    assert again.out_lines[-1] == "\x1b[2m20 tasks\x1b[0m"
     assert again.out_lines[:-1] == first.out_lines[:-2]
     monkeypatch.setenv("NO_COLOR", "1")
     store = tmp_path / "new store.sqlite"
     plain = run_cli("--db", store, "--vault", vault, "list")
-    assert plain.out_lines[-2:] == ["19 tasks", f"{NEXT} (each with --vault {vault} --db '{store}')"]
+    assert plain.out_lines[-2:] == ["20 tasks", f"{NEXT} (each with --vault {vault} --db '{store}')"]
     for args in (["--format", "json"], ["--format", "ids"], ["--group-by", "note", "--json"]):
         result = run_cli("--db", tmp_path / f"{args[1]}.sqlite", "--vault", vault, "list", *args)
         assert result.code == 0
@@ -120,5 +122,5 @@ def test_a_first_list_on_a_terminal_only_ends_with_what_to_try_next(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
     piped = run_cli("--db", tmp_path / "piped.sqlite", "--vault", vault, "list")
     assert piped.code == 0
-    assert len(piped.out_lines) == 1 + 19
+    assert len(piped.out_lines) == 1 + 20
     assert "tasks tui" not in piped.out

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.config import load_config, resolve_vault
 from tasktrack.errors import UsageError
+from tasktrack.model import Task
 from tasktrack.parse.scanner import split_lines
 from tasktrack.parse.statuses import plugin_settings
 from tasktrack.workspace import Workspace
@@ -72,13 +73,13 @@ def _fix(ws: Workspace, args: argparse.Namespace, notes: dict[str, list[str]], f
     from tasktrack.parse.grammar import parse_line
     from tasktrack.write.triage import Triage
 
-    new_lines: dict[str, str] = {}
+    new_lines: list[tuple[Task, list[str]]] = []
     for path, line in dict.fromkeys((f.path, f.line) for f in findings if f.new is not None):
         task = ws.task_at(path, line)
         parsed = parse_line(notes[path][line - 1])
-        if task is not None and parsed is not None:
-            new_lines[task.id] = fix_line(parsed, dataview)
-            notes[path][line - 1] = new_lines[task.id]
+        if task is not None and parsed is not None and (fixed := fix_line(parsed, dataview)) != task.raw:
+            new_lines.append((task, [fixed]))
+            notes[path][line - 1] = fixed
     if new_lines:
         report(ws, Triage(ws).rewrite("lint --fix", new_lines, dry_run=args.dry_run), args)
     elif args.json:

@@ -22,6 +22,7 @@ from tasktrack.cli import (
     lint,
     query,
     read,
+    repeats,
     settings,
     triage,
     tui,
@@ -31,7 +32,8 @@ from tasktrack.errors import EXIT_CODES, OutputError, StoreError, TaskTrackError
 
 COMMANDS: tuple[Command, ...] = (
     *read.COMMANDS, *capture.COMMANDS, *triage.COMMANDS, *digest.COMMANDS, *tui.COMMANDS, *query.COMMANDS,
-    *agenda.COMMANDS, *lint.COMMANDS, *export.COMMANDS, *agent.COMMANDS, *settings.COMMANDS, *completion.COMMANDS,
+    *repeats.COMMANDS, *agenda.COMMANDS, *lint.COMMANDS, *export.COMMANDS, *agent.COMMANDS, *settings.COMMANDS,
+    *completion.COMMANDS,
 )
 
 

@@ -22,7 +22,7 @@ def _config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true",
                    help="a JSON object: config, vault, store, me, inbox, follow_external_links (each {value, "
                         "source}), statuses (each {symbol, status, source}), keys (each {action, key, source}), "
-                        "people ({value: {name: [aliases]}, source})")
+                        "people ({value: {name: [aliases]}, source}), repeats ({value, source})")
 
 
 def run_config(args: argparse.Namespace) -> int:
@@ -52,6 +52,9 @@ def run_config(args: argparse.Namespace) -> int:
     settings["keys"] = _keys(config)
     settings["people"] = {"value": {name: list(aliases) for name, aliases in config.people.items()},
                           "source": _source(config, "people")}
+    repeats = config.repeats
+    settings["repeats"] = {"value": {"threshold": repeats.threshold, "days": repeats.days},
+                           "source": _source(config, "repeats")}
     if args.json:
         sys.stdout.write(json.dumps(settings, ensure_ascii=False) + "\n")
     else:
@@ -87,11 +90,13 @@ def _keys(config: Config) -> list[dict[str, str]]:
 def _text(settings: dict[str, Any]) -> list[str]:
     lines = []
     for key, setting in settings.items():
-        if key in ("statuses", "keys", "people"):
+        if key in ("statuses", "keys", "people", "repeats"):
             continue
         value = setting["value"]
         if isinstance(value, list):
             value = ", ".join(value)
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k} = {v}" for k, v in value.items())
         elif isinstance(value, bool):
             value = "true" if value else "false"
         source = setting["source"] + ("" if setting.get("exists", True) else "; not found")
@@ -104,6 +109,8 @@ def _text(settings: dict[str, Any]) -> list[str]:
     people = settings["people"]
     lines.append(f"people{'' if people['value'] else '  (none)'}")
     lines += [f"  {name} = {', '.join(aliases)}  ({people['source']})" for name, aliases in people["value"].items()]
+    repeats = settings["repeats"]
+    lines.append(f"repeats  {', '.join(f'{k} = {v}' for k, v in repeats['value'].items())}  ({repeats['source']})")
     return lines
 
 

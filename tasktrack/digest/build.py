@@ -5,7 +5,8 @@ Sections, in order (empty ones are left out):
 * Overdue, Due today, Due in the next 7 days: the user's open and in-progress tasks by due date; a task
   with no explicit due date uses the date inferred from its words (shown as ``~YYYY-MM-DD``).
 * Awaiting triage: proposed items (every owner's, or only the named owner's with ``--owner``); those
-  that appeared since the previous digest (an earlier day's) are marked new.
+  that appeared since the previous digest (an earlier day's) are marked new, and those that likely repeat
+  another unfinished task (``tasks dupes``) say which one.
 * Waiting on others: open and in-progress tasks owned only by people who are not the user, oldest first.
 * Completed since the previous day: done tasks whose ✅ date is yesterday or the day itself (for one without
   a ✅ date: the day the store saw it turn done).
@@ -52,6 +53,15 @@ class Options:
     group_by: str | None = None  # owner, note or prop:KEY
 
 
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """The task an item awaiting triage likely repeats (see ``tasktrack.repeats``)."""
+
+    task: Task
+    link: str
+    similarity: float
+
+
 @dataclass(slots=True)
 class Item:
     """A task as a digest section lists it: the task, and what the digest says of it."""
@@ -63,6 +73,8 @@ class Item:
     since: str | None = None  # Waiting on others: how old
     done_at: str | None = None  # Completed: when
     group: str | None = None
+    repeat: Repeat | None = None  # Awaiting triage: the task it is a likely repeat of
+
 
     @property
     def due(self) -> str | None:
@@ -125,6 +137,7 @@ def build(ws: Workspace, options: Options, remember: bool = True) -> Digest:
     links = _LinkNames(ws.store.db)
     mark = history.get(previous) if previous else None
     _sort_unfinished(ws, result, scope, links, mark)
+    _mark_repeats(ws, result.sections["awaiting_triage"], links)
     result.sections["completed"] = _completed(ws, options.day, scope, links)
     if options.group_by:
         _group(result, options.group_by)
@@ -169,6 +182,18 @@ def _sort_unfinished(ws: Workspace, result: Digest, scope: _Scope, links: _LinkN
         sections[key].sort(key=lambda i: (i.due or "", PRIORITY_RANK[i.task.priority], i.task.path, i.task.line))
     sections["waiting_on_others"].sort(key=lambda i: (i.since or "", i.task.path, i.task.line))
     result.sections.update(sections)
+
+
+def _mark_repeats(ws: Workspace, items: list[Item], links: _LinkNames) -> None:
+    """Give each item awaiting triage the task it most likely repeats, if any."""
+    if not items:
+        return
+    repeats = ws.repeats([item.task for item in items])
+    for item in items:
+        found = repeats.of(item.task.id)
+        if found:
+            task, score = found[0]
+            item.repeat = Repeat(task, links.target(task.path, task.heading, task.block_id), score)
 
 
 def _item(task: Task, scope: _Scope, links: _LinkNames) -> Item:
@@ -305,6 +330,10 @@ def _item_json(item: Item, group_by: str | None) -> dict[str, Any]:
     }
     if group_by:
         data["group"] = item.group
+    repeat = item.repeat
+    data["possible_repeat_of"] = None if repeat is None else {
+        "id": repeat.task.id, "path": repeat.task.path, "line": repeat.task.line,
+        "description": repeat.task.description, "link": f"[[{repeat.link}]]", "similarity": repeat.similarity}
     return data
 
 

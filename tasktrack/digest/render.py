@@ -93,6 +93,10 @@ def _item(item: Item, markdown: bool) -> str:
     if item.since:
         parts.append(f"since {item.since}")
     parts.append(f"[[{item.link}]]" if markdown else f"{item.task.path}:{item.task.line}")
+    if item.repeat is not None:
+        repeat = item.repeat
+        where = f"[[{repeat.link}]]" if markdown else f"{repeat.task.path}:{repeat.task.line}"
+        parts.append(f"possible repeat of {where}")
     return " · ".join(parts)
 
 

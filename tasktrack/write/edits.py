@@ -99,6 +99,25 @@ def set_owner(line: str, name: str, add: bool = False) -> str:
                     lambda old: re.sub(r"::\s*[^\])]*", f":: {name}", old))
 
 
+def add_block_id(line: str, block_id: str) -> str:
+    """Give the line the block id ``^block_id`` (last on the line, where Obsidian reads it, before trailing
+    spaces); a line that has one keeps it."""
+    task = parse(line)
+    if task.block_id is not None:
+        return line
+    end = len(line.rstrip(" \t"))
+    return line[:end] + f" ^{block_id}" + line[end:]
+
+
+def add_words(line: str, words: str) -> str:
+    """Append ``words`` to the description (after its last word, before trailing owners, tags and fields)."""
+    task = parse(line)
+    at = _description_end(task)
+    if at == _body_start(task) and line[at:].strip():
+        return line[:at] + f"{words} " + line[at:]
+    return line[:at] + (" " if at and line[at - 1 : at] not in (" ", "\t") else "") + words + line[at:]
+
+
 def remove_owners(line: str) -> str:
     """Drop every ``@Name`` and ``[owner:: …]`` from the line."""
     task = parse(line)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tasktrack.dates import parse_when, today
@@ -87,12 +87,10 @@ class Triage:
         plans = [self._plan(verb, task, edit) for task in tasks]
         return self._write(verb, plans, dry_run)
 
-    def rewrite(self, verb: str, lines: Mapping[str, str], dry_run: bool = False) -> list[Change]:
-        """Replace each task's line ({task id: its new line}) as one change, like a verb: all-or-nothing,
-        journaled, undoable, refused when a line changed since it was read."""
-        plans = [_Plan(task, [new], [], 0) for task in self._tasks(list(lines)) if (new := lines[task.id]) != task.raw]
-        if not plans:
-            raise NothingToDo("nothing to change")
+    def rewrite(self, verb: str, lines: Sequence[tuple[Task, list[str]]], dry_run: bool = False) -> list[Change]:
+        """Replace each task's line by the given lines (the last keeps the task's id), as one change under
+        ``verb``: checked, journaled and written like the verbs above, all notes or none."""
+        plans = [_Plan(task, new, [], len(new) - 1) for task, new in lines]
         return self._write(verb, plans, dry_run)
 
     def _tasks(self, ids: Sequence[str]) -> list[Task]:

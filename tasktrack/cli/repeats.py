@@ -1,0 +1,106 @@
+"""``tasks dupes`` (the groups of repeated action items) and ``tasks merge NEW OLD`` (resolve one)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from tasktrack.cli.common import Command, open_workspace
+from tasktrack.cli.triage import report
+from tasktrack.model import Task
+from tasktrack.store import query
+from tasktrack.workspace import Filters, Workspace
+
+if TYPE_CHECKING:
+    from tasktrack.repeats import Group
+
+
+def _dupes_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--owner", action="append", metavar="NAME",
+                   help="only groups with a task owned by NAME (`me`: your names); repeatable")
+    p.add_argument("--prop", action="append", metavar="KEY=VALUE",
+                   help="only groups with a task whose note has this property, e.g. account=Microsoft")
+    p.add_argument("--path", metavar="TEXT", help="only groups with a task in a note whose path contains TEXT, or "
+                                                  "matches a glob like 'Meetings/*'")
+    p.add_argument("--json", action="store_true",
+                   help="a JSON list of groups, each a list of task objects (the `list --json` keys, then "
+                        "`similarity`), the newest first")
+
+
+def _filters(args: argparse.Namespace, ws: Workspace) -> Filters | None:
+    if not (args.owner or args.prop or args.path):
+        return None
+    owners = [name for owner in args.owner or [] for name in ws.owners_for(owner)]
+    return Filters(owners=owners, props=[query.parse_prop(p) for p in args.prop or []], path=args.path)
+
+
+def run_dupes(args: argparse.Namespace) -> int:
+    ws = open_workspace(args)
+    filters = _filters(args, ws)
+    groups = ws.repeats().groups
+    if filters is not None:
+        wanted = {task.id for task in ws.tasks(filters)}
+        groups = [g for g in groups if any(task.id in wanted for task in g.tasks)]
+    out = sys.stdout
+    if args.json:
+        out.write(json.dumps([g.to_json() for g in groups], ensure_ascii=False) + "\n")
+        return 0
+    if not groups:
+        out.write("No repeated action items.\n")
+        return 0
+    for n, group in enumerate(groups):
+        out.write("\n" * (n > 0) + "".join(line + "\n" for line in group_lines(group)))
+    plural = "s" * (len(groups) != 1)
+    out.write(f"\n{len(groups)} group{plural} of repeats; `tasks merge NEW OLD` closes NEW as a repeat of OLD\n")
+    return 0
+
+
+def group_lines(group: Group) -> list[str]:
+    """The newest item, then each older one under it with its similarity."""
+    head, *older = group.tasks
+    lines = [_task_line(head)]
+    lines += [f"  ≈ {group.similarity[task.id]:.2f} {_task_line(task)}" for task in older]
+    return lines
+
+
+def _task_line(task: Task) -> str:
+    from tasktrack.repeats import task_day
+
+    owners = "".join(f" @{o}" for o in task.owners)
+    return (f"{task.id}  {task_day(task) or '':<10}  {task.status:<11} {task.description}{owners}  "
+            f"({task.path}:{task.line})")
+
+
+def _merge_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("new", metavar="NEW", help="the repeat: the task closed (its id, or its first characters)")
+    p.add_argument("old", metavar="OLD", help="the task it repeats, which is kept")
+    p.add_argument("--keep-new", action="store_true", help="keep NEW and close OLD as its repeat instead")
+    p.add_argument("--carry", action="store_true",
+                   help="carry the closed task's due, scheduled and start dates and priority to the kept one "
+                        "(the later item's win; an earlier item's only fill what is missing), and its owners "
+                        "when the kept one has none")
+    p.add_argument("--dry-run", action="store_true", help="show the line diff; write nothing")
+    p.add_argument("--json", action="store_true",
+                   help="a JSON list of the changes, like the triage verbs: task_id, path, line, old, new, verb, "
+                        "warnings, next_id, task")
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from tasktrack.write.merge import merge
+    from tasktrack.write.triage import Triage
+
+    ws = open_workspace(args)
+    changes = merge(Triage(ws), args.new, args.old, keep_new=args.keep_new, carry=args.carry,
+                    dry_run=args.dry_run)
+    report(ws, changes, args)
+    return 0
+
+
+COMMANDS = (
+    Command("dupes", "groups of repeated action items: a proposed item and the open or proposed tasks it repeats",
+            _dupes_args, run_dupes),
+    Command("merge", "close NEW as a repeat of OLD ([-] ❌ today, a link to OLD's block), in one undoable change",
+            _merge_args, run_merge),
+)
