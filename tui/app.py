@@ -1,5 +1,6 @@
 """``tasks tui``: one App on one screen. The views of the store, the filter, the sort, the selection, the detail
-pane; a key for every verb of the CLI, the note elsewhere, the command palette; live as notes change.
+pane; a key for every verb of the CLI, the note elsewhere, the command palette; live as notes change. The Inbox
+marks the items that have a likely repeat elsewhere (``≈``), and ``m`` merges one into the task it repeats.
 
 The state is held in reactive attributes (the view, the sort, the typed filter, the message line, the counts;
 the cursor and the selection on the table) and the screen follows them. Whatever reads the store or the vault,
@@ -50,12 +51,13 @@ from .help import HelpScreen
 from .keymap import ALL_KEYS, KEY_BY_ID, display_key, keymap_from_config
 from .launch import editor_command, find_editor, open_url
 from .person import AgendaScreen, PersonPrompt
-from .prompts import Answer, CapturePrompt, DatePrompt, OwnerPrompt, PriorityPrompt
+from .prompts import Answer, CapturePrompt, DatePrompt, MergePrompt, OwnerPrompt, PriorityPrompt
 from .reading import (
     Counts,
     ViewData,
     Written,
     add_task,
+    merge_into,
     own,
     read_context,
     read_ids,
@@ -98,6 +100,15 @@ class PageRead(Message):
     def __init__(self, generation: int, number: int, rows: list[Task]) -> None:
         super().__init__()
         self.generation, self.number, self.rows = generation, number, rows
+
+
+class RepeatsFound(Message):
+    """The likely repeats of the proposed rows shown (``found``: for each one that has some, the tasks it repeats,
+    best first), or why they could not be looked for (``error``)."""
+
+    def __init__(self, generation: int, found: dict[str, list[tuple[Task, float]]], error: str = "") -> None:
+        super().__init__()
+        self.generation, self.found, self.error = generation, found, error
 
 
 class NoteRead(Message):
@@ -152,8 +163,9 @@ class TaskTrackApp(App[None]):
     typed: reactive[TypedFilter] = reactive(TypedFilter(), init=False)
     message_line: reactive[tuple[str, bool]] = reactive(("", False), init=False)  # (text, is an error)
     counts: reactive[Counts] = reactive(Counts(), init=False)
-    # What the keys can do depends on the task's status and on a selection (the footer is redrawn when it changes).
-    key_state: reactive[tuple[str | None, bool]] = reactive((None, False), bindings=True, init=False)
+    # What the keys can do depends on the task's status, on a selection and on whether the task has a likely repeat
+    # (the footer is redrawn when it changes).
+    key_state: reactive[tuple[str | None, bool, bool]] = reactive((None, False, False), bindings=True, init=False)
 
     def __init__(self, ws: Workspace, live_interval: float | None = LIVE_INTERVAL) -> None:
         super().__init__()
@@ -275,6 +287,7 @@ class TaskTrackApp(App[None]):
         self.table.reset(data.cursor)
         self.counts = data.counts
         self.show_header()
+        self.find_repeats()
         if event.error:
             self.say(event.error, error=True)
 
@@ -300,6 +313,45 @@ class TaskTrackApp(App[None]):
         if event.generation == self._asked == self._shown:
             self.source.put(event.number, event.rows)
             self.table.show_rows()
+            self.find_repeats()
+
+    # -- likely repeats -----------------------------------------------------------------------------
+
+    def find_repeats(self) -> None:
+        """Look for the likely repeats of the proposed items the Inbox shows (the rows read), in a worker: after
+        the view's rows are read, and again after a write. Other views mark none."""
+        if self.view.name != "inbox":
+            self.source.repeats = {}
+            return
+        shown = [row for page in self.source.pages.values() for row in page if row.status == "proposed"]
+        self._find_repeats(shown, self._shown)
+
+    @work(thread=True, exclusive=True, group="repeats")
+    def _find_repeats(self, shown: list[Task], generation: int) -> None:
+        found: dict[str, list[tuple[Task, float]]] = {}
+        try:
+            if shown:
+                with own(self.ws) as ws:
+                    repeats = ws.repeats(shown)
+                found = {task.id: repeats.of(task.id) for task in shown if repeats.of(task.id)}
+        except (TaskTrackError, sqlite3.Error) as exc:
+            self.post_message(RepeatsFound(generation, {}, f"cannot look for repeats: {exc}"))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(RepeatsFound(generation, found))
+
+    @on(RepeatsFound)
+    def repeats_found(self, event: RepeatsFound) -> None:
+        if event.generation != self._shown or self.view.name != "inbox":
+            return  # another view was read since: its own look is on the way
+        if event.error:
+            self.say(event.error, error=True)
+        self.source.repeats = event.found
+        self.table.refresh()
+        self.update_key_state()
+        pane = self.query_one_optional(DetailPane)
+        if pane is not None and pane.task_id is not None:
+            pane.show_repeats(self.source.repeats.get(pane.task_id, []))
 
     # -- the header and the message line ------------------------------------------------------------
 
@@ -380,7 +432,8 @@ class TaskTrackApp(App[None]):
 
     def update_key_state(self) -> None:
         row = self.current()
-        self.key_state = (row.status if row is not None else None, bool(self.table.selected))
+        repeats = row is not None and row.id in self.source.repeats
+        self.key_state = (row.status if row is not None else None, bool(self.table.selected), repeats)
 
     @work(thread=True, exclusive=True, group="note")
     def _read_note(self, task: Task) -> None:
@@ -393,7 +446,7 @@ class TaskTrackApp(App[None]):
         row = self.current()
         pane = self.query_one_optional(DetailPane)
         if pane is not None and row is not None and row.id == event.task.id:
-            pane.show(row, event.lines)
+            pane.show(row, event.lines, self.source.repeats.get(row.id, []))
 
     # -- live: notes changed on disk ----------------------------------------------------------------
 
@@ -578,6 +631,8 @@ class TaskTrackApp(App[None]):
             return allowed(str(parameters[0]), row, selection)
         if action in ("date_prompt", "priority_prompt", "owner_prompt", "open_editor", "open_obsidian"):
             return True if row is not None or selection else None
+        if action == "merge":  # in the footer only on an item marked ≈
+            return row is not None and not selection and row.id in self.source.repeats
         return True
 
     async def run_action(self, action: str | ActionParseResult, default_namespace: DOMNode | None = None,
@@ -592,9 +647,23 @@ class TaskTrackApp(App[None]):
     def _not_applicable(self, action: str | ActionParseResult) -> str | None:
         _, name, params = parse_action(action) if isinstance(action, str) else action
         row = self.current()
+        if name == "merge":
+            return self._cannot_merge(row)
         if name != "verb" or not params or row is None or self.table.selected:
             return None
         return not_applicable(str(params[0]), row)
+
+    def _cannot_merge(self, row: Task | None) -> str | None:
+        """Why ``m`` cannot merge the task under the cursor, in one line; None when it can."""
+        if row is None:
+            return "No task here."
+        if self.table.selected:
+            return "merge: one item at a time; clear the selection (esc) first; nothing written"
+        if row.id not in self.source.repeats:
+            where = "no likely repeat (≈) found for this item" if self.view.name == "inbox" else \
+                "the Inbox marks the items with a likely repeat (≈)"
+            return f"merge: {where}; nothing written"
+        return None
 
     async def action_verb(self, verb: str, answer: Answer | None = None) -> None:
         ids = self.table.targets()
@@ -611,6 +680,36 @@ class TaskTrackApp(App[None]):
             self.move_on()
             self.after_write(written)
             self.say(describe_changes(verb, written.changes))
+
+    async def action_merge(self) -> None:
+        """Close the item under the cursor as a repeat of its best candidate, or of the one chosen in a prompt
+        when it has several."""
+        row = self.current()
+        candidates = self.source.repeats.get(row.id, []) if row is not None else []
+        if row is None or not candidates:
+            return
+        if len(candidates) == 1:
+            await self._merge(row.id, candidates[0][0].id)
+            return
+
+        async def chosen(answer: Answer | None) -> None:
+            if answer is not None and answer.value:
+                await self._merge(row.id, answer.value)
+
+        self.push_screen(MergePrompt(row.description, candidates), chosen)
+
+    async def _merge(self, new_id: str, old_id: str) -> None:
+        """``tasks merge NEW OLD``: the item leaves the Inbox (cancelled), the kept task gets a block id."""
+        written = await self._in_turn(self._write("merge", [new_id, old_id], partial(merge_into, new_id, old_id)))
+        if written is None or written.changes is None:
+            return
+        self.counts = written.counts
+        self.load()  # read again: the cancelled item leaves the Inbox, the cursor stays on its row
+        kept = written.fresh.get(old_id)
+        if kept is not None:
+            self.say(f"merged into {kept.description}  ^{kept.block_id}  ({kept.path}:{kept.line})")
+        else:
+            self.say(describe_changes("merge", written.changes))
 
     async def action_undo(self) -> None:
         written = await self._in_turn(self._write("undo", [], Triage.undo))
@@ -651,6 +750,7 @@ class TaskTrackApp(App[None]):
             self.reload()
         self.counts = written.counts
         self.table.show_rows()
+        self.find_repeats()
 
     def action_date_prompt(self, verb: str) -> None:
         row = self.current() if not self.table.selected else None

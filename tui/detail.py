@@ -1,9 +1,10 @@
-"""The detail pane: the note a task comes from (title, date, account, attendees, properties), the heading,
-and the note's lines around the task rendered as markdown."""
+"""The detail pane: the note a task comes from (title, date, account, attendees, properties), the task's fields,
+the tasks it is a likely repeat of, and the note's lines around the task rendered as markdown."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from rich.markdown import Markdown
@@ -15,7 +16,7 @@ from textual.widgets import Static
 from tasktrack.model import DATE_FIELDS, Task
 from tasktrack.parse.structure import frontmatter_end
 
-from .rows import CHECKBOX, STATUS_STYLE, owners_text
+from .rows import CHECKBOX, STATUS_STYLE, note_label, owners_text
 
 CONTEXT = 4
 FIRST_PROPS = ("account", "customer", "company", "attendees", "participants", "people", "project")
@@ -91,15 +92,34 @@ def fields(row: Task) -> Text:
     return text
 
 
+def candidates_text(candidates: Sequence[tuple[Task, float]]) -> Text:
+    """The tasks an item is a likely repeat of, best first: description, status, note and date, similarity."""
+    text = Text("≈ likely a repeat of", style="bold yellow")
+    text.append(" (m merges into one)\n", style="dim")
+    for n, (task, score) in enumerate(candidates, 1):
+        text.append(f"{n}. ", style="bold")
+        text.append(f"{task.description}\n")
+        text.append(f"   {CHECKBOX.get(task.status, '[ ]')} {task.status}", style=STATUS_STYLE.get(task.status, ""))
+        where = note_label(task) + (f" · created {task.created}" if task.created and not task.note_date else "")
+        text.append(f" · {where} · similarity {score:.2f}\n", style="dim")
+    text.rstrip()
+    return text
+
+
 class DetailPane(VerticalScroll):
+    task_id: str | None = None  # the task shown
+
     def compose(self) -> ComposeResult:
         yield Static(id="detail-note")
         yield Static(id="detail-fields")
+        yield Static(id="detail-repeats")
         yield Static(id="detail-context")
 
-    def show(self, row: Task | None, lines: list[str]) -> None:
+    def show(self, row: Task | None, lines: list[str], candidates: Sequence[tuple[Task, float]] = ()) -> None:
         note = self.query_one("#detail-note", Static)
         context = self.query_one("#detail-context", Static)
+        self.task_id = row.id if row is not None else None
+        self.show_repeats(candidates)
         if row is None:
             note.update(Text("No task here.", style="dim"))
             self.query_one("#detail-fields", Static).update("")
@@ -109,3 +129,9 @@ class DetailPane(VerticalScroll):
         self.query_one("#detail-fields", Static).update(fields(row))
         context.display = True
         context.update(Markdown(context_markdown(lines, row.line, row.heading), hyperlinks=False))
+
+    def show_repeats(self, candidates: Sequence[tuple[Task, float]]) -> None:
+        """The tasks the task shown is a likely repeat of (none: the section is hidden)."""
+        box = self.query_one("#detail-repeats", Static)
+        box.display = bool(candidates)
+        box.update(candidates_text(candidates) if candidates else "")

@@ -29,6 +29,8 @@ class Key:
 VERB_KEYS: tuple[Key, ...] = (
     Key("accept", "a", "verb('accept')", "Accept", "accept a proposed item: [ ?] -> [ ]", footer=True),
     Key("reject", "r", "verb('reject')", "Reject", "reject a proposed item: [ ?] -> [-]", footer=True),
+    Key("merge", "m", "merge", "Merge", "close an item marked ≈ as a repeat of the task it repeats",
+        footer=True),
     Key("done", "x", "verb('done')", "Done", "mark done: [x] and today's ✅ date", footer=True),
     Key("reopen", "o", "verb('reopen')", "Reopen", "back to [ ], dropping the done date"),
     Key("start", "s", "verb('start')", "Start", "mark in progress: [/]"),

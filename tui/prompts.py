@@ -1,4 +1,5 @@
-"""Small modal questions: a date in words (shown parsed before it is used), a priority, an owner, a new task."""
+"""Small modal questions: a date in words (shown parsed before it is used), a priority, an owner, a new task, the
+task a repeat is merged into."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from textual.widgets.option_list import Option
 
 from tasktrack.dates import parse_when
 from tasktrack.errors import UsageError
-from tasktrack.model import PRIORITIES
+from tasktrack.model import PRIORITIES, Task
 from tasktrack.write.capture import Style, read_words, task_line
+
+from .rows import note_label
 
 CLEAR_WORDS = ("none", "clear", "-", "remove")
 
@@ -212,3 +215,43 @@ class OwnerPrompt(Prompt):
         answer = read_owner(event.value)
         if answer is not None:
             self.dismiss(answer)
+
+
+MERGE_PICKS = 9  # the candidates the digit keys choose
+
+
+def candidate_label(n: int, task: Task, score: float) -> str:
+    """One candidate of the merge prompt: its number, similarity, status, description and note."""
+    number = f"{n}" if n <= MERGE_PICKS else " "
+    return f"{number}  {score:.2f}  [{task.status}] {task.description}  ({note_label(task)})"
+
+
+class MergePrompt(Prompt):
+    """Asks which of an item's likely repeats it is merged into (the best first): 1-9, or the arrows and Enter;
+    the answer is that task's id."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(str(i + 1), f"pick({i})", show=False) for i in range(MERGE_PICKS)
+    ]
+
+    def __init__(self, description: str, candidates: list[tuple[Task, float]]) -> None:
+        super().__init__()
+        self.description = description
+        self.candidates = candidates
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Merge “{self.description}” into", classes="title")
+            yield OptionList(*[Option(candidate_label(n, task, score), id=task.id)
+                               for n, (task, score) in enumerate(self.candidates, 1)])
+            yield Static("Enter or 1-9: close the item as a repeat of that task   Esc: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(Answer(value=event.option.id))
+
+    def action_pick(self, index: int) -> None:
+        if index < len(self.candidates):
+            self.dismiss(Answer(value=self.candidates[index][0].id))

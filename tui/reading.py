@@ -17,6 +17,7 @@ from tasktrack.tasksquery import Context as QueryContext
 from tasktrack.tasksquery import Query, arrange
 from tasktrack.workspace import Filters, Workspace
 from tasktrack.write.capture import add, read_words
+from tasktrack.write.merge import merge
 from tasktrack.write.triage import Change, Triage
 
 from .source import PAGE
@@ -180,3 +181,8 @@ def add_task(words: str, day: date, triage: Triage) -> list[Change]:
     added = add(ws, ws.config.inbox, [read_words(words, day)], create=True)
     task = ws.task_at(added.path, added.lines[0])
     return [Change(task.id if task else None, added.path, added.lines[0], "", added.texts, "add")]
+
+
+def merge_into(new_id: str, old_id: str, triage: Triage) -> list[Change]:
+    """Close ``new_id`` as a repeat of ``old_id``, as ``tasks merge NEW OLD`` does."""
+    return merge(triage, new_id, old_id)

@@ -1,4 +1,5 @@
-"""One task as one line of the task list: selection, checkbox, priority, text, owners, due date, note."""
+"""One task as one line of the task list: selection, checkbox, priority, a likely repeat's mark, text, owners,
+due date, note."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ STATUS_STYLE = {"proposed": "bold magenta", "open": "", "in_progress": "bold yel
                 "done": "green", "cancelled": "dim strike", "non_task": "dim"}
 PRIORITY_MARK = {"highest": ("⇈", "bold red"), "high": ("↑", "red"), "medium": ("↗", "yellow"),
                  "normal": (" ", ""), "low": ("↓", "blue"), "lowest": ("⇊", "blue")}
+REPEAT_MARK = ("≈ ", "bold yellow")  # before the description of an item with a likely repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +71,10 @@ def note_label(row: Task) -> str:
     return f"{date_text} {title}".strip() if date_text and date_text not in title else title
 
 
-def row_text(row: Task, cols: Columns, today: date, selected: bool = False) -> Text:
+def row_text(row: Task, cols: Columns, today: date, selected: bool = False, repeat: bool = False) -> Text:
+    """The row; ``repeat``: the task has a likely repeat elsewhere (marked ``≈`` before its description)."""
     priority, pstyle = PRIORITY_MARK[row.priority]
+    mark, mstyle = REPEAT_MARK if repeat else ("", "")
     due, dstyle = due_cell(row, today)
     status = row.status
     description_style = "dim strike" if status == "cancelled" else "dim" if status == "done" else ""
@@ -80,7 +84,8 @@ def row_text(row: Task, cols: Columns, today: date, selected: bool = False) -> T
         Text(" "),
         Text(priority, style=pstyle),
         Text(" "),
-        _cell(row.description, cols.description, description_style),
+        Text(mark, style=mstyle),
+        _cell(row.description, cols.description - len(mark), description_style),
         Text(" "),
         _cell(owners_text(row), cols.owners, "cyan"),
         Text(" "),

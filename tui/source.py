@@ -24,6 +24,9 @@ class TaskSource:
     total: int = 0
     pages: dict[int, list[Task]] = field(default_factory=dict)
     stale: bool = False  # rows were patched after a write: a page not read yet may no longer fit with them
+    # The likely repeats of the proposed rows read (see ``TaskTrackApp.find_repeats``): for each such row that has
+    # some, the tasks it repeats with their similarity, best first.
+    repeats: dict[str, list[tuple[Task, float]]] = field(default_factory=dict)
 
     def has(self, index: int) -> bool:
         return index // PAGE in self.pages

@@ -85,7 +85,7 @@ class TaskTable(ScrollView, can_focus=True):
 
     def _strip(self, row: Task, index: int, width: int) -> Strip:
         selected = row.id in self.selected
-        text = row_text(row, Columns.fit(width), self.today, selected)
+        text = row_text(row, Columns.fit(width), self.today, selected, repeat=row.id in self.source.repeats)
         base = self.rich_style
         if index == self.cursor:
             base = base + self.get_component_rich_style("task-table--cursor")

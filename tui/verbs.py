@@ -21,7 +21,7 @@ APPLIES_TO: dict[str, tuple[str, ...]] = {
 }
 PAST = {"accept": "accepted", "reject": "rejected", "done": "done", "reopen": "reopened", "start": "started",
         "due": "due date set", "schedule": "scheduled", "start-date": "start date set",
-        "priority": "priority set", "assign": "assigned", "undo": "undone", "add": "added"}
+        "priority": "priority set", "assign": "assigned", "undo": "undone", "add": "added", "merge": "merged"}
 
 
 def allowed(verb: str, row: Task | None, selection: bool) -> bool | None:
