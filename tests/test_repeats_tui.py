@@ -141,3 +141,15 @@ async def test_m_asks_which_of_several_candidates(vault: Path, tmp_path: Path, r
         await pilot.press("2")
         await settle(pilot, until=lambda: message(app).startswith("merged"))
         assert notes_bytes(vault) == expected
+
+
+def test_tasks_config_knows_the_merge_key(run_cli: RunCli, vault: Path, config_file: Callable[[str], Path]) -> None:
+    keys = run_cli("--vault", vault, "config", "--json").json()["keys"]
+    assert {"action": "merge", "key": "m", "source": "default"} in keys
+    config_file('[keys]\nmerge = "M"\n')
+    result = run_cli("--vault", vault, "config", "--json")
+    assert (result.code, result.err) == (0, "")
+    assert {"action": "merge", "key": "M", "source": "config file"} in result.json()["keys"]
+    config_file('[keys]\nmerge = "a"\n')
+    result = run_cli("--vault", vault, "config")
+    assert (result.code, result.err) == (2, "tasks: config [keys]: the key 'a' is given to both accept and merge\n")
