@@ -10,37 +10,35 @@ import pytest
 from conftest import CliResult
 from tasktrack.tui.app import TaskTrackApp
 from tasktrack.tui.prompts import MergePrompt
-from test_tui_support import SIZE, make_app, message, run_async, settle, static_text, table_lines
+from test_tui_support import (
+    NEW_NOTE,
+    OLD_NOTE,
+    PAGE,
+    REPEAT_NOTES,
+    SIZE,
+    make_app,
+    message,
+    run_async,
+    settle,
+    static_text,
+    table_lines,
+)
 from textual.widgets import OptionList
 
 pytestmark = pytest.mark.usefixtures("fixed_today")  # 2026-11-22
 
 RunCli = Callable[..., CliResult]
-OLD_NOTE = "Meetings/2026-11-10 Acme sync.md"
-NEW_NOTE = "Meetings/2026-11-20 Acme follow-up.md"
-PAGE = "Customers/Acme.md"
-FRONTMATTER = "---\ndate: '{day}'\naccount: Acme\nparticipants:\n- Jason Vallery\n- Dana Reyes\n---\n## Action Items\n"
-NOTES = {
-    OLD_NOTE: FRONTMATTER.format(day="2026-11-10")
-    + "- [ ] Send Dana the storage sizing worksheet for the Acme POC @Myself 📅 2026-11-30\n"
-    + "- [ ] Draft the Acme QBR agenda @Myself\n",
-    NEW_NOTE: FRONTMATTER.format(day="2026-11-20")
-    + "- [ ?] Send Dana the Acme POC storage sizing worksheet. @Myself ⏫ 📅 2026-11-27 #task #proposed\n"
-    + "- [ ?] Book the room for the Acme QBR. @Myself #task #proposed\n"
-    + "- [ ?] Draft the agenda for the Acme QBR. @Myself #task #proposed\n",
-    PAGE: "---\naccount: Acme\n---\n# Acme\n\n- [ ] Draft the QBR agenda for Acme @Myself\n",
-}
 
 
 @pytest.fixture
 def vault(make_vault: Callable[..., Path]) -> Path:
-    return make_vault(NOTES)
+    return make_vault(REPEAT_NOTES)
 
 
 def cli_merge(run_cli: RunCli, source: Path, tmp_path: Path, new: tuple[str, int], old: tuple[str, int]) -> Path:
     """``tasks merge NEW OLD`` (tasks given by note and line) on a copy of ``source``, with a store of its own."""
     copy = tmp_path / "copy"
-    for relative, text in NOTES.items():
+    for relative, text in REPEAT_NOTES.items():
         (copy / relative).parent.mkdir(parents=True, exist_ok=True)
         (copy / relative).write_bytes((source / relative).read_bytes())
         assert text.encode() == (copy / relative).read_bytes()
@@ -52,7 +50,7 @@ def cli_merge(run_cli: RunCli, source: Path, tmp_path: Path, new: tuple[str, int
 
 
 def notes_bytes(root: Path) -> dict[str, bytes]:
-    return {relative: (root / relative).read_bytes() for relative in NOTES}
+    return {relative: (root / relative).read_bytes() for relative in REPEAT_NOTES}
 
 
 def marked(app: TaskTrackApp) -> list[str]:

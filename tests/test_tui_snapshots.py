@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_tui_support import NOTES, make_app, settle
+from test_tui_support import NOTES, REPEAT_NOTES, make_app, settle, table_lines
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -56,3 +56,13 @@ def test_help(vault: Path, snap_compare: Snap) -> None:
         await steady(pilot)
 
     assert snap_compare(make_app(vault), terminal_size=(120, 45), run_before=act)
+
+
+def test_inbox_with_a_likely_repeat(make_vault: Callable[..., Path], snap_compare: Snap) -> None:
+    """The ≈ marks, the candidates in the detail pane of the item under the cursor, and `m` in the footer."""
+    async def act(pilot: Pilot[Any]) -> None:
+        await settle(pilot, until=lambda: "≈" in table_lines(pilot.app)[2])
+        await pilot.press("down", "down")
+        await steady(pilot)
+
+    assert snap_compare(make_app(make_vault(REPEAT_NOTES, name="Work")), terminal_size=(160, 45), run_before=act)

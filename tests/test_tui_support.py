@@ -65,6 +65,21 @@ title: Microsoft
 - [x] Send the QBR deck @Myself ✅ 2026-11-18
 """,
 }
+OLD_NOTE = "Meetings/2026-11-10 Acme sync.md"
+NEW_NOTE = "Meetings/2026-11-20 Acme follow-up.md"
+PAGE = "Customers/Acme.md"
+FRONTMATTER = "---\ndate: '{day}'\naccount: Acme\nparticipants:\n- Jason Vallery\n- Dana Reyes\n---\n## Action Items\n"
+# Meeting notes with likely repeats: the first and the third item of the newest meeting repeat older tasks.
+REPEAT_NOTES = {
+    OLD_NOTE: FRONTMATTER.format(day="2026-11-10")
+    + "- [ ] Send Dana the storage sizing worksheet for the Acme POC @Myself 📅 2026-11-30\n"
+    + "- [ ] Draft the Acme QBR agenda @Myself\n",
+    NEW_NOTE: FRONTMATTER.format(day="2026-11-20")
+    + "- [ ?] Send Dana the Acme POC storage sizing worksheet. @Myself ⏫ 📅 2026-11-27 #task #proposed\n"
+    + "- [ ?] Book the room for the Acme QBR. @Myself #task #proposed\n"
+    + "- [ ?] Draft the agenda for the Acme QBR. @Myself #task #proposed\n",
+    PAGE: "---\naccount: Acme\n---\n# Acme\n\n- [ ] Draft the QBR agenda for Acme @Myself\n",
+}
 SIZE = (160, 45)
 
 
