@@ -401,8 +401,9 @@ class TaskTrackApp(App[None]):
 
     def _sort_label(self) -> str:
         if self.view.name == SAVED:
-            group = self.source.query.group if self.source.query is not None else None
-            return f"the query, its groups one after another (group by {group.name})" if group else "the query"
+            keys = self.source.query.groups if self.source.query is not None else []
+            names = ", then ".join(key.name for key in keys)
+            return f"the query, its groups one after another (group by {names})" if keys else "the query"
         sort = self.sort or self.view.sort
         return {"note": "note, newest first", "done": "done date, newest first"}.get(sort, sort)
 

@@ -33,7 +33,7 @@ class Query:
     filters: list[Filter] = field(default_factory=list)
     sorts: list[SortKey] = field(default_factory=list)
     default_sorts: list[SortKey] = field(default_factory=list)  # after the query's own keys
-    group: GroupKey | None = None
+    groups: list[GroupKey] = field(default_factory=list)  # ``group by`` lines: each groups within the one before
     limit: int | None = None
     limit_groups: int | None = None
     explain: bool = False
@@ -156,10 +156,9 @@ def _apply(query: Query, text: str, ctx: Context) -> str:
         query.sorts.append(key)
         return f"sort by {key.name}{' (reversed)' if key.reverse else ''}"
     if lower.startswith("group by ") and "function" not in lower:
-        if query.group is not None:
-            raise UsageError("tasktrack groups by one key only")
-        query.group = group_key(text.strip()[9:], ctx.today)
-        return f"group by {query.group.name}{' (reversed)' if query.group.reverse else ''}"
+        key = group_key(text.strip()[9:], ctx.today)
+        query.groups.append(key)
+        return f"group by {key.name}{' (reversed)' if key.reverse else ''}"
     if lower == "explain":
         query.explain = True
         return "print how each instruction was understood"
