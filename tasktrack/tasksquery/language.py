@@ -156,9 +156,9 @@ def _apply(query: Query, text: str, ctx: Context) -> str:
         query.sorts.append(key)
         return f"sort by {key.name}{' (reversed)' if key.reverse else ''}"
     if lower.startswith("group by ") and "function" not in lower:
-        key = group_key(text.strip()[9:], ctx.today)
-        query.groups.append(key)
-        return f"group by {key.name}{' (reversed)' if key.reverse else ''}"
+        group = group_key(text.strip()[9:], ctx.today)
+        query.groups.append(group)
+        return f"group by {group.name}{' (reversed)' if group.reverse else ''}"
     if lower == "explain":
         query.explain = True
         return "print how each instruction was understood"
