@@ -223,21 +223,22 @@ def people_names(owners: Iterable[Sequence[str]], participants: Iterable[Sequenc
 
 
 class _Reader:
-    """Makes profiles, reading each distinct description once."""
+    """Makes profiles, reading each distinct description, owners and day once."""
 
     def __init__(self, people: set[str]) -> None:
         self.people = people
         self.read: dict[str, tuple[str, frozenset[str]]] = {}
+        self.owners: dict[tuple[str, ...], frozenset[str]] = {}
+        self.days: dict[str | None, int | None] = {}
 
     def profile(self, entry: Entry) -> Profile:
         content, mentioned = self.read.get(entry.description) or self._read(entry.description)
-        note = entry.note
-        try:
-            ordinal = date.fromisoformat(entry.day).toordinal() if entry.day else None
-        except ValueError:
-            ordinal = None
-        return Profile(entry, content, mentioned, frozenset(o.casefold() for o in entry.owners), note.scope,
-                       note.account, ordinal)
+        owners = self.owners.get(entry.owners)
+        if owners is None:
+            owners = self.owners[entry.owners] = frozenset(o.casefold() for o in entry.owners)
+        if entry.day not in self.days:
+            self.days[entry.day] = _ordinal(entry.day)
+        return Profile(entry, content, mentioned, owners, entry.note.scope, entry.note.account, self.days[entry.day])
 
     def _read(self, description: str) -> tuple[str, frozenset[str]]:
         found = words(description)
@@ -247,6 +248,13 @@ class _Reader:
                                    and len(w) > 1}))
         self.read[description] = (content, mentioned)
         return content, mentioned
+
+
+def _ordinal(day: str | None) -> int | None:
+    try:
+        return date.fromisoformat(day).toordinal() if day else None
+    except ValueError:
+        return None
 
 
 def profile(entry: Entry, people: set[str]) -> Profile:
@@ -515,8 +523,10 @@ def in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Tas
 
 def _entries(db: sqlite3.Connection, notes: Mapping[int, NoteFacts], where: str,
              params: tuple[Any, ...]) -> list[Entry]:
-    return [Entry(task_id, path, line, status, description, tuple(json.loads(owners)), day, notes[note_id])
-            for task_id, path, line, status, description, owners, day, note_id
+    owners: dict[str, tuple[str, ...]] = {}  # each distinct owners list, read once
+    return [Entry(task_id, path, line, status, description,
+                  owners.get(names) or owners.setdefault(names, tuple(json.loads(names))), day, notes[note_id])
+            for task_id, path, line, status, description, names, day, note_id
             in db.execute(_ENTRY_SQL + where, (*UNFINISHED, *params))]
 
 
