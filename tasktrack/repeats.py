@@ -32,16 +32,22 @@ alone, half token-sort, no penalty for other people): all reached recall 0.80 at
 these had the widest plateau. ``days = 120`` (about a quarter) keeps every labelled repeat (the farthest
 pair is 35 days apart) while bounding the comparisons.
 
-Speed by design: nothing is computed during a scan. On demand, only proposed items are queried, each
-against the tasks of its account (and those with none) within ``days``, through ``rapidfuzz.process.extract``
-with a score cut-off that no pair below the threshold can pass.
+Speed by design: nothing is computed during a scan. On demand, the store is read in one query for just what
+the comparison needs (not whole tasks), each note's properties are read once, and each distinct description
+is reduced to words once. A block holds the tasks of one account (or of none) by content, each content's
+tasks by date; a query's content is scored against a block's distinct contents once (through
+``rapidfuzz.process.extract`` with a cut-off no pair below the threshold can pass), then only the tasks of the
+matching contents within ``days`` are compared. Checking a few new items reads only the unfinished tasks of
+their accounts (and of none) within ``days`` of them. Only the tasks that end up in the answer are read whole.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sqlite3
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -59,6 +65,7 @@ from tasktrack.model import (
     WEEKDAY_WORDS,
     Task,
 )
+from tasktrack.store import query
 
 # The weights of the similarity (they add up to 1).
 W_TEXT, W_PEOPLE, W_OWNER, W_ACCOUNT, W_DATES = 0.6, 0.15, 0.05, 0.1, 0.1
@@ -86,11 +93,51 @@ working keep get give take set put loop touch base reach try
 STOP_WORDS = frozenset(_STOP_TEXT.split()) | frozenset(WEEKDAY_WORDS) | frozenset(MONTH_WORDS)
 
 
+@dataclass(frozen=True, slots=True)
+class NoteFacts:
+    """What the comparison reads of a note's properties: its ``account`` and ``project`` values (plain,
+    casefolded) and its ``participants``."""
+
+    accounts: tuple[str, ...] = ()
+    scope: frozenset[str] = frozenset()  # account and project values
+    participants: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, properties: Mapping[str, Any]) -> NoteFacts:
+        accounts = tuple(v for v in map(_plain, _prop(properties, "account")) if v)
+        projects = [v for v in map(_plain, _prop(properties, "project")) if v]
+        return cls(accounts, frozenset(accounts + tuple(projects)), tuple(_prop(properties, "participants")))
+
+    @property
+    def account(self) -> str | None:
+        """The one account the note is for (None: none, or several)."""
+        return self.accounts[0] if len(self.accounts) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the comparison reads of one task: a row of the store, or a ``Task``."""
+
+    id: str
+    path: str
+    line: int
+    status: str
+    description: str
+    owners: tuple[str, ...]
+    day: str | None  # see ``task_day``
+    note: NoteFacts
+
+    @classmethod
+    def of(cls, task: Task) -> Entry:
+        return cls(task.id, task.path, task.line, task.status, task.description, task.owners, task_day(task),
+                   NoteFacts.of(task.properties))
+
+
 @dataclass(slots=True)
 class Profile:
     """What the comparison reads of one task."""
 
-    task: Task
+    entry: Entry
     content: str  # the content words, sorted, once each
     people: frozenset[str]
     owners: frozenset[str]
@@ -153,8 +200,8 @@ def _strings(value: Any) -> list[str]:
     return [] if value is None else [str(value)]
 
 
-def _prop(task: Task, key: str) -> list[str]:
-    return [v for k, value in task.properties.items() if k.casefold() == key for v in _strings(value)]
+def _prop(properties: Mapping[str, Any], key: str) -> list[str]:
+    return [v for k, value in properties.items() if k.casefold() == key for v in _strings(value)]
 
 
 def _plain(value: str) -> str:
@@ -167,37 +214,61 @@ def task_day(task: Task) -> str | None:
     return task.note_date or task.created
 
 
-def people_names(tasks: Iterable[Task]) -> set[str]:
+def people_names(owners: Iterable[Sequence[str]], participants: Iterable[Sequence[str]]) -> set[str]:
     """The words that name people: every owner's and every note participant's names, casefolded."""
     names: set[str] = set()
-    for task in tasks:
-        names |= _name_words(task.owners)
-        names |= _name_words(_prop(task, "participants"))
+    for group in (*owners, *participants):
+        names |= _name_words(group)
     return names - STOP_WORDS
 
 
-def profile(task: Task, people: set[str]) -> Profile:
-    found = words(task.description)
-    links = {_fold(w.casefold()) for m in _LINK_RE.finditer(task.description) for w in _NAME_RE.findall(m.group(1))}
-    mentioned = frozenset({w for w in found if w in people} | (links - STOP_WORDS))
-    content = " ".join(sorted({w for w in found if w not in STOP_WORDS and w not in people and len(w) > 1}))
-    accounts = [_plain(v) for v in _prop(task, "account") if _plain(v)]
-    scope = frozenset(accounts + [_plain(v) for v in _prop(task, "project") if _plain(v)])
-    day = task_day(task)
+class _Reader:
+    """Makes profiles, reading each distinct description, owners and day once."""
+
+    def __init__(self, people: set[str]) -> None:
+        self.people = people
+        self.read: dict[str, tuple[str, frozenset[str]]] = {}
+        self.owners: dict[tuple[str, ...], frozenset[str]] = {}
+        self.days: dict[str | None, int | None] = {}
+
+    def profile(self, entry: Entry) -> Profile:
+        content, mentioned = self.read.get(entry.description) or self._read(entry.description)
+        owners = self.owners.get(entry.owners)
+        if owners is None:
+            owners = self.owners[entry.owners] = frozenset(o.casefold() for o in entry.owners)
+        if entry.day not in self.days:
+            self.days[entry.day] = _ordinal(entry.day)
+        return Profile(entry, content, mentioned, owners, entry.note.scope, entry.note.account, self.days[entry.day])
+
+    def _read(self, description: str) -> tuple[str, frozenset[str]]:
+        found = words(description)
+        links = {_fold(w.casefold()) for m in _LINK_RE.finditer(description) for w in _NAME_RE.findall(m.group(1))}
+        mentioned = frozenset({w for w in found if w in self.people} | (links - STOP_WORDS))
+        content = " ".join(sorted({w for w in found if w not in STOP_WORDS and w not in self.people
+                                   and len(w) > 1}))
+        self.read[description] = (content, mentioned)
+        return content, mentioned
+
+
+def _ordinal(day: str | None) -> int | None:
     try:
-        ordinal = date.fromisoformat(day).toordinal() if day else None
+        return date.fromisoformat(day).toordinal() if day else None
     except ValueError:
-        ordinal = None
-    return Profile(task, content, mentioned, frozenset(o.casefold() for o in task.owners), scope,
-                   accounts[0] if len(accounts) == 1 else None, ordinal)
+        return None
+
+
+def profile(entry: Entry, people: set[str]) -> Profile:
+    """What the comparison reads of one task, given the words that name people."""
+    return _Reader(people).profile(entry)
 
 
 # -- comparing two tasks -------------------------------------------------------------------------------
 
 
-def similarity(a: Profile, b: Profile, settings: RepeatSettings, text: float | None = None) -> float:
+def similarity(a: Profile, b: Profile, settings: RepeatSettings, text: float | None = None,
+               sort: float | None = None) -> float:
     """How much ``a`` and ``b`` look like the same action item (0 to 1); 0 when they cannot be (different
-    accounts, too far apart). ``text``: their token-set ratio, when it is known already."""
+    accounts, too far apart). ``text``, ``sort``: their token-set and token-sort ratios, when known already."""
     if a.account and b.account and a.account != b.account:
         return 0.0
     closeness = _closeness(a.day, b.day, settings.days)
@@ -205,10 +276,23 @@ def similarity(a: Profile, b: Profile, settings: RepeatSettings, text: float | N
         return 0.0
     if text is None:
         text = fuzz.token_set_ratio(a.content, b.content) if a.content and b.content else 0.0
-    text = (1 - SORT_SHARE) * text + SORT_SHARE * fuzz.token_sort_ratio(a.content, b.content) if text else 0.0
-    score = (W_TEXT * text / 100 + W_PEOPLE * _people(a.people, b.people) + W_OWNER * bool(a.owners & b.owners)
-             + W_ACCOUNT * bool(a.scope & b.scope) + W_DATES * closeness)
+    if text and sort is None:
+        sort = fuzz.token_sort_ratio(a.content, b.content)
+    score = (W_TEXT * _text(text, sort or 0.0) / 100 + W_PEOPLE * _people(a.people, b.people)
+             + W_OWNER * bool(a.owners & b.owners) + W_ACCOUNT * bool(a.scope & b.scope) + W_DATES * closeness)
     return round(min(score, 1.0), 3)
+
+
+def _text(token_set: float, token_sort: float) -> float:
+    """The text score (0 to 100) of two contents from their token-set and token-sort ratios."""
+    return (1 - SORT_SHARE) * token_set + SORT_SHARE * token_sort if token_set else 0.0
+
+
+def _needs_a_shared_person(text: float, threshold: float) -> bool:
+    """Whether two tasks whose text score is ``text`` reach ``threshold`` only if they do not both name
+    people with none the same: when the most the other parts then give (-1 for people) falls short, with
+    room for the rounding of the similarity."""
+    return W_TEXT * text / 100 - W_PEOPLE + W_OWNER + W_ACCOUNT + W_DATES < threshold - 0.001
 
 
 def _people(a: frozenset[str], b: frozenset[str]) -> float:
@@ -237,8 +321,8 @@ def text_cutoff(settings: RepeatSettings) -> float:
 # -- finding repeats -----------------------------------------------------------------------------------
 
 
-class _Block:
-    """The profiles of one account (or of none), by date; the undated ones apart."""
+class _Dated:
+    """Profiles by date; the undated ones apart."""
 
     def __init__(self) -> None:
         self.dated: list[Profile] = []
@@ -261,55 +345,119 @@ class _Block:
         return self.dated[bisect_left(self.days, day - days) : bisect_right(self.days, day + days)] + self.undated
 
 
+class _Block:
+    """The profiles of one account (or of none), by their content, each content's by date; and by their
+    content and each person they name (None: those naming nobody)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, _Dated] = {}
+        self.named: dict[tuple[str, str | None], _Dated] = {}
+        self.choices: list[str] = []
+        self.hits: dict[str, list[tuple[str, float]]] = {}  # a query's content -> (content, token-set ratio)
+
+    def add(self, p: Profile) -> None:
+        self.texts.setdefault(p.content, _Dated()).add(p)
+        for person in p.people or (None,):
+            self.named.setdefault((p.content, person), _Dated()).add(p)
+
+    def seal(self) -> None:
+        for dated in (*self.texts.values(), *self.named.values()):
+            dated.seal()
+        self.choices = list(self.texts)
+
+    def matching(self, content: str, cutoff: float) -> list[tuple[str, float]]:
+        """The block's contents whose token-set ratio with ``content`` reaches ``cutoff``, each scored once."""
+        found = self.hits.get(content)
+        if found is None:
+            found = [(text, score) for text, score, _ in process.extract(
+                content, self.choices, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=cutoff, limit=None)]
+            self.hits[content] = found
+        return found
+
+    def near(self, p: Profile, content: str, text: float, settings: RepeatSettings) -> Iterable[Profile]:
+        """The profiles with ``content`` within ``days`` of ``p`` that can be its repeats, given their text
+        score: those naming one of its people or nobody, when they must."""
+        if not (p.people and _needs_a_shared_person(text, settings.threshold)):
+            return self.texts[content].near(p.day, settings.days)
+        lists = [self.named.get((content, person)) for person in (*p.people, None)]
+        return {q.entry.id: q for dated in lists if dated for q in dated.near(p.day, settings.days)}.values()
+
+
+@dataclass(slots=True)
+class _Found:
+    """The repeats among profiles, before the tasks are read: the pairs and their similarities."""
+
+    edges: dict[tuple[str, str], float]
+    by_id: dict[str, Profile]
+
+
 def find(tasks: Sequence[Task], settings: RepeatSettings, new: Sequence[Task] | None = None) -> Repeats:
     """The repeats among ``tasks`` (the unfinished tasks of the vault): each proposed one (or each of ``new``)
     against the others in other notes."""
-    people = people_names(tasks)
-    profiles = [profile(t, people) for t in tasks if t.status in UNFINISHED]
-    by_id = {p.task.id: p for p in profiles}
+    unfinished = [t for t in tasks if t.status in UNFINISHED]
+    entries = [Entry.of(t) for t in unfinished]
+    people = people_names((e.owners for e in entries), (e.note.participants for e in entries))
+    found = _match(entries, people, settings, None if new is None else {t.id for t in new})
+    by_id = {t.id: t for t in unfinished}
+    return _result(found, lambda ids: {i: by_id[i] for i in ids})
+
+
+def _match(entries: Iterable[Entry], people: set[str], settings: RepeatSettings,
+           new: set[str] | None) -> _Found:
+    reader = _Reader(people)
+    profiles = [reader.profile(e) for e in entries]
+    by_id = {p.entry.id: p for p in profiles}
     blocks: dict[str | None, _Block] = {}
     for p in profiles:
         if p.content:
             blocks.setdefault(p.account, _Block()).add(p)
     for block in blocks.values():
         block.seal()
-    queries = [by_id[t.id] for t in new if t.id in by_id] if new is not None else \
-        [p for p in profiles if p.task.status == "proposed"]
-    edges = _edges(queries, blocks, settings)
-    return _result(edges, by_id)
+    queries = [p for p in profiles if p.entry.id in new] if new is not None else \
+        [p for p in profiles if p.entry.status == "proposed"]
+    return _Found(_edges(queries, blocks, settings), by_id)
 
 
 def _edges(queries: list[Profile], blocks: dict[str | None, _Block],
            settings: RepeatSettings) -> dict[tuple[str, str], float]:
     cutoff = text_cutoff(settings)
     edges: dict[tuple[str, str], float] = {}
+    sorts: dict[tuple[str, str], float] = {}  # the token-sort ratio of two contents
     for p in queries:
         if not p.content:
             continue
         chosen = [blocks[k] for k in ((p.account, None) if p.account else blocks) if k in blocks]
         for block in chosen:
-            near = block.near(p.day, settings.days)
-            hits = process.extract(p.content, [q.content for q in near], scorer=fuzz.token_set_ratio,
-                                   processor=None, score_cutoff=cutoff, limit=None)
-            for _, text, index in hits:
-                q = near[index]
-                if q.task.path == p.task.path:
-                    continue
-                key = (p.task.id, q.task.id) if p.task.id < q.task.id else (q.task.id, p.task.id)
-                if key in edges:
-                    continue
-                score = similarity(p, q, settings, text)
-                if score >= settings.threshold:
-                    edges[key] = score
+            for content, text in block.matching(p.content, cutoff):
+                sort = sorts.get((p.content, content))
+                if sort is None:
+                    sort = sorts[p.content, content] = fuzz.token_sort_ratio(p.content, content)
+                for q in block.near(p, content, _text(text, sort), settings):
+                    _compare(p, q, settings, text, sort, edges)
     return edges
 
 
+def _compare(p: Profile, q: Profile, settings: RepeatSettings, text: float, sort: float,
+             edges: dict[tuple[str, str], float]) -> None:
+    if q.entry.path == p.entry.path:
+        return
+    a, b = p.entry.id, q.entry.id
+    key = (a, b) if a < b else (b, a)
+    if key in edges:
+        return
+    score = similarity(p, q, settings, text, sort)
+    if score >= settings.threshold:
+        edges[key] = score
+
+
 def _newest_first(p: Profile) -> tuple[int, str, str, int]:
-    day = task_day(p.task) or ""
-    return (-(p.day or 0), day, p.task.path, p.task.line)
+    return (-(p.day or 0), p.entry.day or "", p.entry.path, p.entry.line)
 
 
-def _result(edges: dict[tuple[str, str], float], by_id: dict[str, Profile]) -> Repeats:
+def _result(found: _Found, read: Callable[[list[str]], Mapping[str, Task]]) -> Repeats:
+    """The groups and candidates of ``found``, with the tasks in it read whole by ``read`` (ids -> tasks)."""
+    edges, by_id = found.edges, found.by_id
+    tasks = read(sorted({x for pair in edges for x in pair}))
     parent: dict[str, str] = {}
 
     def root(x: str) -> str:
@@ -321,21 +469,90 @@ def _result(edges: dict[tuple[str, str], float], by_id: dict[str, Profile]) -> R
     candidates: dict[str, list[tuple[Task, float]]] = {}
     for (a, b), score in edges.items():
         parent[root(a)] = root(b)
-        candidates.setdefault(a, []).append((by_id[b].task, score))
-        candidates.setdefault(b, []).append((by_id[a].task, score))
+        candidates.setdefault(a, []).append((tasks[b], score))
+        candidates.setdefault(b, []).append((tasks[a], score))
     members: dict[str, list[Profile]] = {}
-    for task_id in {x for pair in edges for x in pair}:
+    for task_id in tasks:
         members.setdefault(root(task_id), []).append(by_id[task_id])
     groups = []
     for group in members.values():
         group.sort(key=_newest_first)
         head = group[0]
-        scores = {head.task.id: 1.0}
+        scores = {head.entry.id: 1.0}
         for p in group[1:]:
-            key = (head.task.id, p.task.id) if head.task.id < p.task.id else (p.task.id, head.task.id)
-            scores[p.task.id] = edges.get(key) or similarity(head, p, RepeatSettings(threshold=0.0, days=1 << 30))
-        groups.append(Group([p.task for p in group], scores))
+            a, b = head.entry.id, p.entry.id
+            scores[b] = edges.get((a, b) if a < b else (b, a)) or \
+                similarity(head, p, RepeatSettings(threshold=0.0, days=1 << 30))
+        groups.append(Group([tasks[p.entry.id] for p in group], scores))
     groups.sort(key=lambda g: _newest_first(by_id[g.tasks[0].id]))
-    for found in candidates.values():
-        found.sort(key=lambda ts: (-ts[1], ts[0].path, ts[0].line))
+    for listed in candidates.values():
+        listed.sort(key=lambda ts: (-ts[1], ts[0].path, ts[0].line))
     return Repeats(groups, candidates)
+
+
+# -- reading the store ---------------------------------------------------------------------------------
+
+_UNFINISHED_SQL = f"t.status IN ({','.join('?' * len(UNFINISHED))})"
+_ENTRY_SQL = ("SELECT t.id, n.path, t.line, t.status, t.description, t.owners, coalesce(n.note_date, t.created), "
+              f"t.note_id FROM tasks t JOIN notes n ON n.id = t.note_id WHERE {_UNFINISHED_SQL}")
+_IDS_SQL = "(SELECT value FROM json_each(?))"
+
+
+def in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Task] | None = None) -> Repeats:
+    """``find`` on the unfinished tasks of the store, reading only what the comparison needs: for ``new``,
+    only the tasks of their notes' accounts (and of notes with none) within ``days`` of them."""
+    notes = {note_id: NoteFacts.of(json.loads(props)) for note_id, props in db.execute(
+        f"SELECT n.id, n.properties FROM notes n WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.note_id = n.id "
+        f"AND {_UNFINISHED_SQL})", UNFINISHED)}
+    owners = [json.loads(text) for (text,) in db.execute(
+        f"SELECT DISTINCT t.owners FROM tasks t WHERE {_UNFINISHED_SQL}", UNFINISHED)]
+    people = people_names(owners, (facts.participants for facts in notes.values()))
+    if new is None:
+        entries = _entries(db, notes, "", ())
+    else:
+        entries = _entries(db, notes, f" AND t.id IN {_IDS_SQL}", (json.dumps([t.id for t in new]),))
+        entries += _around(db, notes, entries, people, settings)
+    found = _match(entries, people, settings, None if new is None else {t.id for t in new})
+
+    def read(ids: list[str]) -> dict[str, Task]:
+        whole = query.Filters(statuses=[], sql=[(f"t.id IN {_IDS_SQL}", (json.dumps(ids),))], sort="path")
+        return {task.id: task for task in query.select(db, whole)}
+
+    return _result(found, read)
+
+
+def _entries(db: sqlite3.Connection, notes: Mapping[int, NoteFacts], where: str,
+             params: tuple[Any, ...]) -> list[Entry]:
+    owners: dict[str, tuple[str, ...]] = {}  # each distinct owners list, read once
+    return [Entry(task_id, path, line, status, description,
+                  owners.get(names) or owners.setdefault(names, tuple(json.loads(names))), day, notes[note_id])
+            for task_id, path, line, status, description, names, day, note_id
+            in db.execute(_ENTRY_SQL + where, (*UNFINISHED, *params))]
+
+
+def _around(db: sqlite3.Connection, notes: Mapping[int, NoteFacts], new: list[Entry], people: set[str],
+            settings: RepeatSettings) -> list[Entry]:
+    """The unfinished tasks a comparison of ``new`` can meet, besides them: those of the notes of their
+    accounts and of the notes with none (every note when one of them has no account), within ``days`` of
+    them (every date when one of them has none). The store holds valid ``YYYY-MM-DD`` dates only."""
+    reader = _Reader(people)
+    queries = [p for p in map(reader.profile, new) if p.content]
+    if not queries:
+        return []
+    where, params = "", []
+    accounts = {p.account for p in queries}
+    if None not in accounts:
+        ids = [note_id for note_id, facts in notes.items() if facts.account in accounts or facts.account is None]
+        where, params = f" AND t.note_id IN {_IDS_SQL}", [json.dumps(ids)]
+    days = [p.day for p in queries]
+    if None not in days:
+        first = min(d for d in days if d is not None) - settings.days
+        last = max(d for d in days if d is not None) + settings.days
+        where += " AND (coalesce(n.note_date, t.created) IS NULL OR coalesce(n.note_date, t.created) BETWEEN ? AND ?)"
+        params += [_iso(first), _iso(last)]
+    known = {e.id for e in new}
+    return [e for e in _entries(db, notes, where, tuple(params)) if e.id not in known]
+
+
+def _iso(ordinal: int) -> str:
+    return date.fromordinal(min(max(ordinal, 1), date.max.toordinal())).isoformat()

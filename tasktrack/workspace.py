@@ -126,9 +126,9 @@ class Workspace:
     def repeats(self, new: Sequence[Task] | None = None) -> Repeats:
         """The likely repeats among the unfinished tasks: each proposed item (or each of ``new``) against the
         unfinished tasks of the other notes (see ``tasktrack.repeats``)."""
-        from tasktrack.repeats import find  # only then: rapidfuzz is for the commands that need it
+        from tasktrack.repeats import in_store  # only then: rapidfuzz is for the commands that need it
 
-        return find(self.tasks(Filters(sort="path")), self.config.repeats, new)
+        return in_store(self.store.db, self.config.repeats, new)
 
     def task(self, task_id: str) -> Task:
         row = query.one(self.store.db, self.store.resolve_id(task_id))
