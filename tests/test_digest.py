@@ -247,6 +247,21 @@ def test_write_creates_the_daily_note_at_the_root(vault: Path, run_cli: Run) -> 
     assert (vault / "2026-11-22.md").read_text("utf-8") == f"{BEGIN}\n{EXPECTED_MD}{END}\n"
 
 
+def test_write_dry_run_shows_the_diff_and_writes_nothing(vault: Path, run_cli: Run,
+                                                         digest: Callable[[Path], Any]) -> None:
+    note = vault / "2026-11-22.md"
+    note.write_text("# 2026-11-22\n", "utf-8")
+    run_cli("--vault", vault, "list")
+    before = digest(vault)
+    result = run_cli("--vault", vault, "digest", "--write", "--dry-run")
+    assert result.code == 0, result.err
+    added = ["", *f"{BEGIN}\n{EXPECTED_MD}{END}".splitlines()]
+    assert result.out_lines == ["--- 2026-11-22.md", "+++ 2026-11-22.md", f"@@ -1 +1,{1 + len(added)} @@",
+                                " # 2026-11-22", *(f"+{line}" for line in added)]
+    assert digest(vault) == before
+    assert run_cli("--vault", vault, "digest", "--dry-run").err == "tasks: --dry-run goes with --write\n"
+
+
 def test_write_follows_the_daily_notes_settings(vault: Path, run_cli: Run) -> None:
     (vault / ".obsidian" / "daily-notes.json").write_text(
         '{"folder": "Journal/", "format": "YYYY/MM/YYYY-MM-DD ddd", "template": ""}', "utf-8")

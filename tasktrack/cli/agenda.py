@@ -5,14 +5,13 @@ written into a note."""
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from typing import TYPE_CHECKING
 
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.cli.digest import FORMATS
-from tasktrack.errors import UsageError, WriteRefused
+from tasktrack.errors import UsageError
 
 if TYPE_CHECKING:
     from tasktrack.digest.agenda import Agenda
@@ -79,22 +78,12 @@ def _write(ws: Workspace, result: Agenda, args: argparse.Namespace) -> int:
     from tasktrack.cli.capture import resolve_note
     from tasktrack.dates import today
     from tasktrack.digest import agenda as agendas
-    from tasktrack.digest.daily_note import daily_note, with_block, write_block
+    from tasktrack.digest.daily_note import block_diff, daily_note, write_block
 
     relative = resolve_note(ws, args.to) if args.to else daily_note(ws.vault, today())
     block, markers = agendas.markdown(result), agendas.markers(result)
     if args.dry_run:
-        path = ws.note_path(relative)
-        try:
-            old: bytes | None = path.read_bytes()
-        except FileNotFoundError:
-            old = None
-        except OSError as exc:
-            raise WriteRefused(f"cannot read {path}: {exc.strerror or exc}") from None
-        new = with_block(path, old, block, markers, "agenda")
-        before = (old or b"").decode("utf-8", "replace").splitlines(keepends=True)
-        after = new.decode("utf-8", "replace").splitlines(keepends=True)
-        sys.stdout.writelines(difflib.unified_diff(before, after, relative, relative))
+        sys.stdout.writelines(block_diff(ws, relative, block, markers, "agenda"))
         return 0
     relative, changed = write_block(ws, relative, block, markers, "agenda")
     said = "wrote the agenda into" if changed else "the agenda is already up to date in"

@@ -7,6 +7,7 @@ import json
 import sys
 
 from tasktrack.cli.common import Command, open_workspace
+from tasktrack.errors import UsageError
 
 FORMATS = ("md", "text", "json")
 
@@ -18,11 +19,10 @@ def _digest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", default="md", metavar="FORMAT", help=f"{', '.join(FORMATS)} (default md)")
     p.add_argument("--write", action="store_true",
                    help="put the markdown digest into the day's daily note, replacing the one already there")
+    p.add_argument("--dry-run", action="store_true", help="with --write: show the change, write nothing")
 
 
 def _check_format(value: str) -> str:
-    from tasktrack.errors import UsageError
-
     if value not in FORMATS:
         raise UsageError(f"--format wants {', '.join(FORMATS)}, not {value!r}")
     return value
@@ -33,10 +33,17 @@ def run_digest(args: argparse.Namespace) -> int:
     from tasktrack.digest import render as digest_render  # here: other commands need not import them
 
     fmt = _check_format(args.format)
+    if args.dry_run and not args.write:
+        raise UsageError("--dry-run goes with --write")
     options = digest.parse_options(args.date, args.owner, args.group_by)
     ws = open_workspace(args)
     result = digest.build(ws, options)
     out = sys.stdout
+    if args.write and args.dry_run:
+        from tasktrack.digest.daily_note import block_diff, daily_note
+
+        out.writelines(block_diff(ws, daily_note(ws.vault, options.day), digest_render.markdown(result)))
+        return 0
     if args.write:
         from tasktrack.digest.daily_note import write_digest
 

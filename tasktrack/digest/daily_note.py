@@ -9,6 +9,7 @@ is kept. The write takes the store's lock and is checked and atomic like every o
 from __future__ import annotations
 
 import calendar
+import difflib
 import json
 import re
 from datetime import date
@@ -129,15 +130,31 @@ def write_block(ws: Workspace, relative: str, block: list[str], markers: tuple[s
     (undoable); (its path in the vault, whether it changed)."""
     path = ws.note_path(relative)
     with ws.lock():
-        try:
-            old: bytes | None = path.read_bytes()
-        except FileNotFoundError:
-            old = None
-        except OSError as exc:
-            raise WriteRefused(f"cannot read {path}: {exc.strerror or exc}") from None
+        old = _read(path)
         new = with_block(path, old, block, markers, what)
         if new == old:
             return relative, False
         journal.commit(ws, what, [journal.NoteWrite(relative, old, new)])
         ws.refresh([relative])
     return relative, True
+
+
+def block_diff(ws: Workspace, relative: str, block: list[str], markers: tuple[str, str] = (BEGIN, END),
+               what: str = "digest") -> list[str]:
+    """What ``write_block`` would change in the note, as a unified diff (nothing when it is up to date)."""
+    path = ws.note_path(relative)
+    old = _read(path)
+    new = with_block(path, old, block, markers, what)
+    before = (old or b"").decode("utf-8", "replace").splitlines(keepends=True)
+    after = new.decode("utf-8", "replace").splitlines(keepends=True)
+    return list(difflib.unified_diff(before, after, relative, relative))
+
+
+def _read(path: Path) -> bytes | None:
+    """The note's bytes; None when it does not exist yet."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise WriteRefused(f"cannot read {path}: {exc.strerror or exc}") from None
