@@ -161,6 +161,15 @@ class Group:
 
 
 @dataclass(slots=True)
+class EntryGroup:
+    """A group as the comparison read it (entries, not whole tasks): the newest first, and each one's
+    similarity with the first one (1.0 for the first itself)."""
+
+    entries: list[Entry]
+    similarity: dict[str, float]
+
+
+@dataclass(slots=True)
 class Repeats:
     """What was found: the groups, and for each task the others it is a likely repeat of (best first)."""
 
@@ -452,26 +461,39 @@ def _newest_first(p: Profile) -> tuple[int, str, str, int]:
     return (-(p.day or 0), p.entry.day or "", p.entry.path, p.entry.line)
 
 
-def _result(found: _Found, read: Callable[[list[str]], Mapping[str, Task]]) -> Repeats:
-    """The groups and candidates of ``found``, with the tasks in it read whole by ``read`` (ids -> tasks)."""
-    edges, by_id = found.edges, found.by_id
-    tasks = read(sorted({x for pair in edges for x in pair}))
-    parent: dict[str, str] = {}
+class _Sets:
+    """Disjoint sets of ids (union-find, by size, with path halving)."""
 
-    def root(x: str) -> str:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.size: dict[str, int] = {}
+
+    def root(self, x: str) -> str:
+        while (up := self.parent.get(x, x)) != x:
+            self.parent[x] = self.parent.get(up, up)
+            x = self.parent[x]
         return x
 
-    candidates: dict[str, list[tuple[Task, float]]] = {}
-    for (a, b), score in edges.items():
-        parent[root(a)] = root(b)
-        candidates.setdefault(a, []).append((tasks[b], score))
-        candidates.setdefault(b, []).append((tasks[a], score))
+    def join(self, a: str, b: str) -> None:
+        a, b = self.root(a), self.root(b)
+        if a == b:
+            return
+        if self.size.get(a, 1) < self.size.get(b, 1):
+            a, b = b, a
+        self.parent[b] = a
+        self.size[a] = self.size.get(a, 1) + self.size.get(b, 1)
+
+
+def _grouped(found: _Found) -> list[EntryGroup]:
+    """The groups of ``found``: the connected tasks, the newest first, each scored against the newest."""
+    edges, by_id = found.edges, found.by_id
+    sets = _Sets()
+    for a, b in edges:
+        sets.join(a, b)
     members: dict[str, list[Profile]] = {}
-    for task_id in tasks:
-        members.setdefault(root(task_id), []).append(by_id[task_id])
+    for task_id in {x: None for pair in edges for x in pair}:
+        members.setdefault(sets.root(task_id), []).append(by_id[task_id])
+    anytime = RepeatSettings(threshold=0.0, days=1 << 30)
     groups = []
     for group in members.values():
         group.sort(key=_newest_first)
@@ -479,12 +501,22 @@ def _result(found: _Found, read: Callable[[list[str]], Mapping[str, Task]]) -> R
         scores = {head.entry.id: 1.0}
         for p in group[1:]:
             a, b = head.entry.id, p.entry.id
-            scores[b] = edges.get((a, b) if a < b else (b, a)) or \
-                similarity(head, p, RepeatSettings(threshold=0.0, days=1 << 30))
-        groups.append(Group([tasks[p.entry.id] for p in group], scores))
-    groups.sort(key=lambda g: _newest_first(by_id[g.tasks[0].id]))
+            scores[b] = edges.get((a, b) if a < b else (b, a)) or similarity(head, p, anytime)
+        groups.append((head, EntryGroup([p.entry for p in group], scores)))
+    groups.sort(key=lambda hg: _newest_first(hg[0]))
+    return [group for _, group in groups]
+
+
+def _result(found: _Found, read: Callable[[list[str]], Mapping[str, Task]]) -> Repeats:
+    """The groups and candidates of ``found``, with the tasks in it read whole by ``read`` (ids -> tasks)."""
+    tasks = read(sorted({x for pair in found.edges for x in pair}))
+    candidates: dict[str, list[tuple[Task, float]]] = {}
+    for (a, b), score in found.edges.items():
+        candidates.setdefault(a, []).append((tasks[b], score))
+        candidates.setdefault(b, []).append((tasks[a], score))
     for listed in candidates.values():
         listed.sort(key=lambda ts: (-ts[1], ts[0].path, ts[0].line))
+    groups = [Group([tasks[e.id] for e in g.entries], g.similarity) for g in _grouped(found)]
     return Repeats(groups, candidates)
 
 
