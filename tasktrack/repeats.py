@@ -531,6 +531,22 @@ _IDS_SQL = "(SELECT value FROM json_each(?))"
 def in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Task] | None = None) -> Repeats:
     """``find`` on the unfinished tasks of the store, reading only what the comparison needs: for ``new``,
     only the tasks of their notes' accounts (and of notes with none) within ``days`` of them."""
+    found = _found_in_store(db, settings, new)
+    return _result(found, lambda ids: {task.id: task for task in query.select(db, by_ids(ids))})
+
+
+def groups_in_store(db: sqlite3.Connection, settings: RepeatSettings) -> list[EntryGroup]:
+    """The groups of repeats among the unfinished tasks of the store, as the comparison read them: no task is
+    read whole."""
+    return _grouped(_found_in_store(db, settings, None))
+
+
+def by_ids(ids: Sequence[str]) -> query.Filters:
+    """The filters that select the tasks with these ids, whatever their status, by path and line."""
+    return query.Filters(statuses=[], sql=[(f"t.id IN {_IDS_SQL}", (json.dumps(list(ids)),))], sort="path")
+
+
+def _found_in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Task] | None) -> _Found:
     notes = {note_id: NoteFacts.of(json.loads(props)) for note_id, props in db.execute(
         f"SELECT n.id, n.properties FROM notes n WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.note_id = n.id "
         f"AND {_UNFINISHED_SQL})", UNFINISHED)}
@@ -542,13 +558,7 @@ def in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Tas
     else:
         entries = _entries(db, notes, f" AND t.id IN {_IDS_SQL}", (json.dumps([t.id for t in new]),))
         entries += _around(db, notes, entries, people, settings)
-    found = _match(entries, people, settings, None if new is None else {t.id for t in new})
-
-    def read(ids: list[str]) -> dict[str, Task]:
-        whole = query.Filters(statuses=[], sql=[(f"t.id IN {_IDS_SQL}", (json.dumps(ids),))], sort="path")
-        return {task.id: task for task in query.select(db, whole)}
-
-    return _result(found, read)
+    return _match(entries, people, settings, None if new is None else {t.id for t in new})
 
 
 def _entries(db: sqlite3.Connection, notes: Mapping[int, NoteFacts], where: str,
