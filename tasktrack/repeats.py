@@ -40,7 +40,8 @@ tasks by date. Each distinct content of the queries is scored against every dist
 one content and account (by date) and each matching content of a block they can meet, only that content's
 tasks within ``days`` of each query are compared, found by bisection. Checking a few new items reads only
 the unfinished tasks of their accounts (and of none) within ``days`` of them. Only the tasks that end up in
-the answer are read whole.
+the answer are read whole (``tasks dupes`` reads none whole: what it prints is in the entries, and ``--json``
+reads the list values of the tasks in the groups).
 """
 
 from __future__ import annotations
