@@ -35,10 +35,13 @@ pair is 35 days apart) while bounding the comparisons.
 Speed by design: nothing is computed during a scan. On demand, the store is read in one query for just what
 the comparison needs (not whole tasks), each note's properties are read once, and each distinct description
 is reduced to words once. A block holds the tasks of one account (or of none) by content, each content's
-tasks by date; a query's content is scored against a block's distinct contents once (through
-``rapidfuzz.process.extract`` with a cut-off no pair below the threshold can pass), then only the tasks of the
-matching contents within ``days`` are compared. Checking a few new items reads only the unfinished tasks of
-their accounts (and of none) within ``days`` of them. Only the tasks that end up in the answer are read whole.
+tasks by date. Each distinct content of the queries is scored against every distinct content once (through
+``rapidfuzz.process.extract`` with a cut-off no pair below the threshold can pass); then, for the queries of
+one content and account (by date) and each matching content of a block they can meet, only that content's
+tasks within ``days`` of each query are compared, found by bisection. Checking a few new items reads only
+the unfinished tasks of their accounts (and of none) within ``days`` of them. Only the tasks that end up in
+the answer are read whole (``tasks dupes`` reads none whole: what it prints is in the entries, and ``--json``
+reads the list values of the tasks in the groups).
 """
 
 from __future__ import annotations
@@ -156,6 +159,15 @@ class Group:
 
     def to_json(self) -> list[dict[str, Any]]:
         return [{**task.to_json(), "similarity": self.similarity[task.id]} for task in self.tasks]
+
+
+@dataclass(slots=True)
+class EntryGroup:
+    """A group as the comparison read it (entries, not whole tasks): the newest first, and each one's
+    similarity with the first one (1.0 for the first itself)."""
+
+    entries: list[Entry]
+    similarity: dict[str, float]
 
 
 @dataclass(slots=True)
@@ -339,48 +351,9 @@ class _Dated:
         self.dated.sort(key=lambda p: p.day or 0)
         self.days = [p.day or 0 for p in self.dated]
 
-    def near(self, day: int | None, days: int) -> list[Profile]:
-        if day is None:
-            return self.dated + self.undated
-        return self.dated[bisect_left(self.days, day - days) : bisect_right(self.days, day + days)] + self.undated
 
-
-class _Block:
-    """The profiles of one account (or of none), by their content, each content's by date; and by their
-    content and each person they name (None: those naming nobody)."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, _Dated] = {}
-        self.named: dict[tuple[str, str | None], _Dated] = {}
-        self.choices: list[str] = []
-        self.hits: dict[str, list[tuple[str, float]]] = {}  # a query's content -> (content, token-set ratio)
-
-    def add(self, p: Profile) -> None:
-        self.texts.setdefault(p.content, _Dated()).add(p)
-        for person in p.people or (None,):
-            self.named.setdefault((p.content, person), _Dated()).add(p)
-
-    def seal(self) -> None:
-        for dated in (*self.texts.values(), *self.named.values()):
-            dated.seal()
-        self.choices = list(self.texts)
-
-    def matching(self, content: str, cutoff: float) -> list[tuple[str, float]]:
-        """The block's contents whose token-set ratio with ``content`` reaches ``cutoff``, each scored once."""
-        found = self.hits.get(content)
-        if found is None:
-            found = [(text, score) for text, score, _ in process.extract(
-                content, self.choices, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=cutoff, limit=None)]
-            self.hits[content] = found
-        return found
-
-    def near(self, p: Profile, content: str, text: float, settings: RepeatSettings) -> Iterable[Profile]:
-        """The profiles with ``content`` within ``days`` of ``p`` that can be its repeats, given their text
-        score: those naming one of its people or nobody, when they must."""
-        if not (p.people and _needs_a_shared_person(text, settings.threshold)):
-            return self.texts[content].near(p.day, settings.days)
-        lists = [self.named.get((content, person)) for person in (*p.people, None)]
-        return {q.entry.id: q for dated in lists if dated for q in dated.near(p.day, settings.days)}.values()
+# The profiles of one account (or of none) by their content, each content's by date.
+_Block = dict[str, _Dated]
 
 
 @dataclass(slots=True)
@@ -410,9 +383,10 @@ def _match(entries: Iterable[Entry], people: set[str], settings: RepeatSettings,
     blocks: dict[str | None, _Block] = {}
     for p in profiles:
         if p.content:
-            blocks.setdefault(p.account, _Block()).add(p)
+            blocks.setdefault(p.account, {}).setdefault(p.content, _Dated()).add(p)
     for block in blocks.values():
-        block.seal()
+        for dated in block.values():
+            dated.seal()
     queries = [p for p in profiles if p.entry.id in new] if new is not None else \
         [p for p in profiles if p.entry.status == "proposed"]
     return _Found(_edges(queries, blocks, settings), by_id)
@@ -420,21 +394,55 @@ def _match(entries: Iterable[Entry], people: set[str], settings: RepeatSettings,
 
 def _edges(queries: list[Profile], blocks: dict[str | None, _Block],
            settings: RepeatSettings) -> dict[tuple[str, str], float]:
-    cutoff = text_cutoff(settings)
-    edges: dict[tuple[str, str], float] = {}
-    sorts: dict[tuple[str, str], float] = {}  # the token-sort ratio of two contents
+    """The pairs of a query and a task that are repeats. The queries are taken by content and account: each
+    content is scored against every distinct content once, then each matching content's tasks in the blocks
+    the queries can meet are compared with the queries, by date."""
+    contents = list({content: None for block in blocks.values() for content in block})
+    matches: dict[str, list[tuple[str, float, float]]] = {}
+    asking: dict[tuple[str, str | None], list[Profile]] = {}
     for p in queries:
-        if not p.content:
-            continue
-        chosen = [blocks[k] for k in ((p.account, None) if p.account else blocks) if k in blocks]
-        for block in chosen:
-            for content, text in block.matching(p.content, cutoff):
-                sort = sorts.get((p.content, content))
-                if sort is None:
-                    sort = sorts[p.content, content] = fuzz.token_sort_ratio(p.content, content)
-                for q in block.near(p, content, _text(text, sort), settings):
-                    _compare(p, q, settings, text, sort, edges)
+        if p.content:
+            asking.setdefault((p.content, p.account), []).append(p)
+    edges: dict[tuple[str, str], float] = {}
+    for (content, account), ps in asking.items():
+        if content not in matches:
+            matches[content] = _matching(content, contents, text_cutoff(settings))
+        ps.sort(key=lambda p: (p.day is None, p.day or 0))
+        for key in (account, None) if account else blocks:
+            block = blocks.get(key)
+            if block is None:
+                continue
+            for other, text, sort in matches[content]:
+                dated = block.get(other)
+                if dated is not None:
+                    _compare_near(ps, dated, text, sort, settings, edges)
     return edges
+
+
+def _matching(content: str, contents: list[str], cutoff: float) -> list[tuple[str, float, float]]:
+    """The contents whose token-set ratio with ``content`` reaches ``cutoff``: each with that ratio and their
+    token-sort ratio."""
+    found = process.extract(content, contents, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=cutoff,
+                            limit=None)
+    return [(other, text, fuzz.token_sort_ratio(content, other)) for other, text, _ in found]
+
+
+def _compare_near(ps: list[Profile], dated: _Dated, text: float, sort: float, settings: RepeatSettings,
+                  edges: dict[tuple[str, str], float]) -> None:
+    """Compare each of ``ps`` (one content, the dated ones first, by date) with the profiles of ``dated`` (one
+    matching content) within ``days`` of it that can be its repeats, given their text score: when they must,
+    those naming one of its people or nobody."""
+    shared = _needs_a_shared_person(_text(text, sort), settings.threshold)
+    days, lo = settings.days, 0
+    for p in ps:
+        if p.day is None:
+            near = dated.dated + dated.undated
+        else:
+            lo = bisect_left(dated.days, p.day - days, lo)
+            near = dated.dated[lo : bisect_right(dated.days, p.day + days, lo)] + dated.undated
+        for q in near:
+            if not (shared and p.people and q.people and not p.people & q.people):
+                _compare(p, q, settings, text, sort, edges)
 
 
 def _compare(p: Profile, q: Profile, settings: RepeatSettings, text: float, sort: float,
@@ -454,26 +462,39 @@ def _newest_first(p: Profile) -> tuple[int, str, str, int]:
     return (-(p.day or 0), p.entry.day or "", p.entry.path, p.entry.line)
 
 
-def _result(found: _Found, read: Callable[[list[str]], Mapping[str, Task]]) -> Repeats:
-    """The groups and candidates of ``found``, with the tasks in it read whole by ``read`` (ids -> tasks)."""
-    edges, by_id = found.edges, found.by_id
-    tasks = read(sorted({x for pair in edges for x in pair}))
-    parent: dict[str, str] = {}
+class _Sets:
+    """Disjoint sets of ids (union-find, by size, with path halving)."""
 
-    def root(x: str) -> str:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.size: dict[str, int] = {}
+
+    def root(self, x: str) -> str:
+        while (up := self.parent.get(x, x)) != x:
+            self.parent[x] = self.parent.get(up, up)
+            x = self.parent[x]
         return x
 
-    candidates: dict[str, list[tuple[Task, float]]] = {}
-    for (a, b), score in edges.items():
-        parent[root(a)] = root(b)
-        candidates.setdefault(a, []).append((tasks[b], score))
-        candidates.setdefault(b, []).append((tasks[a], score))
+    def join(self, a: str, b: str) -> None:
+        a, b = self.root(a), self.root(b)
+        if a == b:
+            return
+        if self.size.get(a, 1) < self.size.get(b, 1):
+            a, b = b, a
+        self.parent[b] = a
+        self.size[a] = self.size.get(a, 1) + self.size.get(b, 1)
+
+
+def _grouped(found: _Found) -> list[EntryGroup]:
+    """The groups of ``found``: the connected tasks, the newest first, each scored against the newest."""
+    edges, by_id = found.edges, found.by_id
+    sets = _Sets()
+    for a, b in edges:
+        sets.join(a, b)
     members: dict[str, list[Profile]] = {}
-    for task_id in tasks:
-        members.setdefault(root(task_id), []).append(by_id[task_id])
+    for task_id in {x: None for pair in edges for x in pair}:
+        members.setdefault(sets.root(task_id), []).append(by_id[task_id])
+    anytime = RepeatSettings(threshold=0.0, days=1 << 30)
     groups = []
     for group in members.values():
         group.sort(key=_newest_first)
@@ -481,12 +502,22 @@ def _result(found: _Found, read: Callable[[list[str]], Mapping[str, Task]]) -> R
         scores = {head.entry.id: 1.0}
         for p in group[1:]:
             a, b = head.entry.id, p.entry.id
-            scores[b] = edges.get((a, b) if a < b else (b, a)) or \
-                similarity(head, p, RepeatSettings(threshold=0.0, days=1 << 30))
-        groups.append(Group([tasks[p.entry.id] for p in group], scores))
-    groups.sort(key=lambda g: _newest_first(by_id[g.tasks[0].id]))
+            scores[b] = edges.get((a, b) if a < b else (b, a)) or similarity(head, p, anytime)
+        groups.append((head, EntryGroup([p.entry for p in group], scores)))
+    groups.sort(key=lambda hg: _newest_first(hg[0]))
+    return [group for _, group in groups]
+
+
+def _result(found: _Found, read: Callable[[list[str]], Mapping[str, Task]]) -> Repeats:
+    """The groups and candidates of ``found``, with the tasks in it read whole by ``read`` (ids -> tasks)."""
+    tasks = read(sorted({x for pair in found.edges for x in pair}))
+    candidates: dict[str, list[tuple[Task, float]]] = {}
+    for (a, b), score in found.edges.items():
+        candidates.setdefault(a, []).append((tasks[b], score))
+        candidates.setdefault(b, []).append((tasks[a], score))
     for listed in candidates.values():
         listed.sort(key=lambda ts: (-ts[1], ts[0].path, ts[0].line))
+    groups = [Group([tasks[e.id] for e in g.entries], g.similarity) for g in _grouped(found)]
     return Repeats(groups, candidates)
 
 
@@ -501,6 +532,22 @@ _IDS_SQL = "(SELECT value FROM json_each(?))"
 def in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Task] | None = None) -> Repeats:
     """``find`` on the unfinished tasks of the store, reading only what the comparison needs: for ``new``,
     only the tasks of their notes' accounts (and of notes with none) within ``days`` of them."""
+    found = _found_in_store(db, settings, new)
+    return _result(found, lambda ids: {task.id: task for task in query.select(db, by_ids(ids))})
+
+
+def groups_in_store(db: sqlite3.Connection, settings: RepeatSettings) -> list[EntryGroup]:
+    """The groups of repeats among the unfinished tasks of the store, as the comparison read them: no task is
+    read whole."""
+    return _grouped(_found_in_store(db, settings, None))
+
+
+def by_ids(ids: Sequence[str]) -> query.Filters:
+    """The filters that select the tasks with these ids, whatever their status, by path and line."""
+    return query.Filters(statuses=[], sql=[(f"t.id IN {_IDS_SQL}", (json.dumps(list(ids)),))], sort="path")
+
+
+def _found_in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Task] | None) -> _Found:
     notes = {note_id: NoteFacts.of(json.loads(props)) for note_id, props in db.execute(
         f"SELECT n.id, n.properties FROM notes n WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.note_id = n.id "
         f"AND {_UNFINISHED_SQL})", UNFINISHED)}
@@ -512,13 +559,7 @@ def in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Tas
     else:
         entries = _entries(db, notes, f" AND t.id IN {_IDS_SQL}", (json.dumps([t.id for t in new]),))
         entries += _around(db, notes, entries, people, settings)
-    found = _match(entries, people, settings, None if new is None else {t.id for t in new})
-
-    def read(ids: list[str]) -> dict[str, Task]:
-        whole = query.Filters(statuses=[], sql=[(f"t.id IN {_IDS_SQL}", (json.dumps(ids),))], sort="path")
-        return {task.id: task for task in query.select(db, whole)}
-
-    return _result(found, read)
+    return _match(entries, people, settings, None if new is None else {t.id for t in new})
 
 
 def _entries(db: sqlite3.Connection, notes: Mapping[int, NoteFacts], where: str,

@@ -22,7 +22,7 @@ from tasktrack.store.sync import SyncReport, sync, sync_paths
 
 if TYPE_CHECKING:
     from tasktrack.digest.agenda import Agenda
-    from tasktrack.repeats import Repeats
+    from tasktrack.repeats import EntryGroup, Repeats
 
 # What a Workspace takes and gives besides the model: the filters of a query, and what a sync did.
 __all__ = ["Filters", "Person", "SyncReport", "Workspace", "unreadable_notice"]
@@ -129,6 +129,13 @@ class Workspace:
         from tasktrack.repeats import in_store  # only then: rapidfuzz is for the commands that need it
 
         return in_store(self.store.db, self.config.repeats, new)
+
+    def repeat_groups(self) -> list[EntryGroup]:
+        """The groups of ``repeats()``, as the comparison read them (what each task says and where, not the
+        whole tasks): for listing every group (``tasks dupes``)."""
+        from tasktrack.repeats import groups_in_store
+
+        return groups_in_store(self.store.db, self.config.repeats)
 
     def task(self, task_id: str) -> Task:
         row = query.one(self.store.db, self.store.resolve_id(task_id))

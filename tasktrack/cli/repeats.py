@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.cli.triage import report
-from tasktrack.model import Task
 from tasktrack.store import query
 from tasktrack.workspace import Filters, Workspace
 
 if TYPE_CHECKING:
-    from tasktrack.repeats import Group
+    from tasktrack.repeats import Entry, EntryGroup
 
 
 def _dupes_args(p: argparse.ArgumentParser) -> None:
@@ -39,13 +38,13 @@ def _filters(args: argparse.Namespace, ws: Workspace) -> Filters | None:
 def run_dupes(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
     filters = _filters(args, ws)
-    groups = ws.repeats().groups
+    groups = ws.repeat_groups()
     if filters is not None:
         wanted = {task.id for task in ws.tasks(filters)}
-        groups = [g for g in groups if any(task.id in wanted for task in g.tasks)]
+        groups = [g for g in groups if any(entry.id in wanted for entry in g.entries)]
     out = sys.stdout
     if args.json:
-        out.write(json.dumps([g.to_json() for g in groups], ensure_ascii=False) + "\n")
+        out.write(json.dumps(_groups_json(ws, groups), ensure_ascii=False) + "\n")
         return 0
     if not groups:
         out.write("No repeated action items.\n")
@@ -57,20 +56,27 @@ def run_dupes(args: argparse.Namespace) -> int:
     return 0
 
 
-def group_lines(group: Group) -> list[str]:
+def _groups_json(ws: Workspace, groups: list[EntryGroup]) -> list[list[dict[str, Any]]]:
+    """Each group's tasks as ``list --json`` objects with their ``similarity``, read in one query."""
+    from tasktrack.repeats import by_ids
+
+    filters = by_ids([entry.id for group in groups for entry in group.entries])
+    objects = {task["id"]: task for task in query.json_values(ws.store.db, filters)}
+    return [[{**objects[e.id], "similarity": g.similarity[e.id]} for e in g.entries] for g in groups]
+
+
+def group_lines(group: EntryGroup) -> list[str]:
     """The newest item, then each older one under it with its similarity."""
-    head, *older = group.tasks
-    lines = [_task_line(head)]
-    lines += [f"  ≈ {group.similarity[task.id]:.2f} {_task_line(task)}" for task in older]
+    head, *older = group.entries
+    lines = [_entry_line(head)]
+    lines += [f"  ≈ {group.similarity[entry.id]:.2f} {_entry_line(entry)}" for entry in older]
     return lines
 
 
-def _task_line(task: Task) -> str:
-    from tasktrack.repeats import task_day
-
-    owners = "".join(f" @{o}" for o in task.owners)
-    return (f"{task.id}  {task_day(task) or '':<10}  {task.status:<11} {task.description}{owners}  "
-            f"({task.path}:{task.line})")
+def _entry_line(entry: Entry) -> str:
+    owners = "".join(f" @{o}" for o in entry.owners)
+    return (f"{entry.id}  {entry.day or '':<10}  {entry.status:<11} {entry.description}{owners}  "
+            f"({entry.path}:{entry.line})")
 
 
 def _merge_args(p: argparse.ArgumentParser) -> None:
