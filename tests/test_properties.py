@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -98,3 +100,12 @@ def _render(entries: list[tuple[str, object]], indent: str) -> str:
 def test_properties_are_what_yaml_reads(entries: list[tuple[str, object]], indent: str) -> None:
     text = _render(entries, indent)
     assert properties(text) == as_yaml_reads(text), text
+
+
+def test_numbers_json_has_no_word_for_stay_the_words_yaml_writes(make_vault: Callable[..., Path],
+                                                                 run_cli: Callable[..., Any]) -> None:
+    vault = make_vault({"N.md": "---\nscore: .nan\nceiling: .inf\nfloor: -.Inf\nratio: 1.5\n---\n- [ ] Task\n"})
+    result = run_cli("--vault", vault, "list", "--json")
+    assert (result.code, result.err) == (0, "")
+    assert result.json()[0]["properties"] == {"score": ".nan", "ceiling": ".inf", "floor": "-.inf", "ratio": 1.5}
+    assert run_cli("--vault", vault, "query", "property score is .nan", "--json").json()[0]["description"] == "Task"

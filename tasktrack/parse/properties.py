@@ -8,6 +8,7 @@ several times faster, which keeps a first scan of a large vault short.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -199,9 +200,12 @@ def _date(text: str) -> str:
 
 
 def plain_value(value: Any) -> Any:
-    """A frontmatter value as JSON can hold it (YAML dates become ``YYYY-MM-DD``)."""
+    """A frontmatter value as JSON can hold it (YAML dates become ``YYYY-MM-DD``; ``.nan`` and ``.inf``, which
+    JSON has no number for, stay the words YAML writes for them)."""
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
     if isinstance(value, list | tuple):
         return [plain_value(v) for v in value]
     if isinstance(value, dict):
