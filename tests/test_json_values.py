@@ -29,5 +29,5 @@ def test_each_task_has_its_notes_properties_even_odd_numbers(make_vault: Callabl
     ws.sync()
     one, two = query.json_values(ws.store.db, Filters(statuses=[], sort="path"))
     assert (one["description"], one["owners"], two["status"], two["tags"]) == ("one", ["Dana"], "done", ["#t"])
-    assert repr(one["properties"]) == repr(two["properties"]) == "{'participants': ['Dana'], 'x': nan, 'y': 1.5}"
+    assert repr(one["properties"]) == repr(two["properties"]) == "{'participants': ['Dana'], 'x': '.nan', 'y': 1.5}"
     ws.close()
