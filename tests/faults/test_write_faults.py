@@ -4,6 +4,8 @@ or its new version, all notes of a command alike, and an undo history that names
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import random
@@ -19,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tasktrack.cli.main import main
 from tasktrack.errors import StoreError, WriteFailed, WriteRefused
 from tasktrack.workspace import Workspace
 from tasktrack.write.triage import Triage
@@ -44,15 +47,23 @@ def ids_by_note(vault: Path) -> dict[str, str]:
 
 
 def cli(vault: Path, *args: str, crash_at: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TASKTRACK_SETTLE_SECONDS": "0"}
-    env.pop("TASKTRACK_CRASH_AT", None)
-    if crash_at:
-        env["TASKTRACK_CRASH_AT"] = crash_at
-    result = subprocess.run([sys.executable, "-m", "tasktrack", "--vault", str(vault), *args], env=env,
-                            capture_output=True, text=True, timeout=60)
-    if check and crash_at is None:
-        assert result.returncode == 0, result.stderr
-    return result
+    """``tasks --vault VAULT ARGS``; in a process of its own when it is to be killed at ``crash_at``."""
+    argv = ["--vault", str(vault), *args]
+    if crash_at is None:
+        result = _in_process(argv)
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+    env = {**os.environ, "TASKTRACK_SETTLE_SECONDS": "0", "TASKTRACK_CRASH_AT": crash_at}
+    return subprocess.run([sys.executable, "-m", "tasktrack", *argv], env=env, capture_output=True, text=True,
+                          timeout=60)
+
+
+def _in_process(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def cli_json(vault: Path, *args: str) -> Any:
