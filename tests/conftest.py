@@ -54,6 +54,12 @@ class CliResult:
         return self.out.splitlines()
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers a core. The terminal UI tests wait on Textual's idle checks and timers, and the
+    fault tests on the processes they kill, about half of their time: one worker a core left the cores idle."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Temporary files in memory (see above); set before the first temporary folder is made."""
     if "TMPDIR" not in os.environ and MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK):
