@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import sys
@@ -18,10 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_triage import environment, tasks
+from common import environment, save_result, tasks
 from make_vault import make_vault
 
-HERE = Path(__file__).resolve().parent
 TARGET = 0.4  # seconds, the whole `tasks query '...'` process
 
 QUERIES = {
@@ -72,13 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         median = float(str(r["median"]))
         print(f"{name:14} best {float(str(r['best'])):.3f} s  median {median:.3f} s  {r['tasks']} tasks  "
               f"(target < {TARGET} s: {'ok' if median < TARGET else 'SLOW'})")
-    result = {"notes": args.notes if not args.vault else -1, "queries": results, "target": TARGET, "ok": ok,
-              "cpus": os.cpu_count(), "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg())}
-    out_dir = HERE / "out"
-    out_dir.mkdir(exist_ok=True)
-    path = out_dir / f"bench_query-{result['notes']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(HERE.parent)}")
+    result = {"notes": args.notes if not args.vault else -1, "queries": results, "target": TARGET, "ok": ok}
+    save_result("bench_query", result)
     return 0 if ok else 1
 
 

@@ -25,10 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_triage import environment, tasks
+from common import environment, save_result, tasks
 from make_vault import make_vault
 
-HERE = Path(__file__).resolve().parent
 DUPES_TARGET = 3.0  # seconds, the whole `tasks dupes --json` process at 10,000 notes
 NEW_TARGET = 0.1  # seconds, 20 new items against the store
 NEW_ITEMS = 20
@@ -94,14 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         "notes": args.notes if not args.vault else -1, "store_tasks": store_tasks, "dupes_runs": runs,
         "dupes_best": best, "dupes_median": median, "dupes_target": DUPES_TARGET, "groups": len(groups),
         "tasks_in_groups": in_groups, "new_items": NEW_ITEMS, "new_runs": new_runs, "new_median": new_median,
-        "new_target": NEW_TARGET, "new_with_repeat": found, "ok": ok, "cold_scan": scan_time,
-        "cpus": os.cpu_count(), "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "new_target": NEW_TARGET, "new_with_repeat": found, "ok": ok, "cold_scan": scan_time
     }
-    out_dir = HERE / "out"
-    out_dir.mkdir(exist_ok=True)
-    path = out_dir / f"bench_repeats-{result['notes']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(HERE.parent)}")
+    save_result("bench_repeats", result)
     return 0 if ok else 1
 
 

@@ -31,7 +31,7 @@ BIN = Path(sys.executable).parent
 TASKS = str(BIN / "tasks")
 COLD_SCAN_MAX_RATIO = 4.0  # cold full scan, as a multiple of the baseline
 RESCAN_MAX = 0.25  # seconds: `tasks scan` when nothing changed
-LIST_MAX = 0.5  # seconds: `tasks list --owner me --json`, the whole process
+LIST_MAX = 0.25  # seconds: `tasks list --owner me --json`, the whole process
 HEAVY = ("textual", "dateparser")  # must not be imported by `tasks list`
 
 BASELINE = r"""

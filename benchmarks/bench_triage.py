@@ -10,45 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from common import TASKS, environment, save_result, tasks
 from make_vault import make_vault
 
-HERE = Path(__file__).resolve().parent
-TASKS = str(Path(sys.executable).parent / "tasks")
 TARGET = 0.5  # seconds, the whole `tasks accept ID` process
-TODAY = "2026-11-22"
-
-
-def environment(work: Path) -> dict[str, str]:
-    """The `tasks` processes run with their own config, store and XDG folders (never the user's)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TASKTRACK_")}
-    env.update(
-        TASKTRACK_CONFIG=str(work / "config.toml"),
-        TASKTRACK_DB=str(work / "store.sqlite"),
-        TASKTRACK_TODAY=TODAY,
-        XDG_CONFIG_HOME=str(work / "xdg-config"),
-        XDG_DATA_HOME=str(work / "xdg-data"),
-        NO_COLOR="1",
-    )
-    return env
-
-
-def tasks(vault: Path, env: dict[str, str], *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
-    started = time.perf_counter()
-    done = subprocess.run([TASKS, "--vault", str(vault), *args], env=env, capture_output=True, text=True,
-                          check=False)
-    took = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"`tasks {' '.join(args)}` failed ({done.returncode}): {done.stderr.strip()}")
-    return took, done
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for task_id in ids:
             took, done = tasks(vault, env, "accept", task_id)
-            if " -> " not in done.stdout:
+            if "\n+ " not in done.stdout:  # PATH:LINE, then the line before (-) and after (+)
                 raise SystemExit(f"`tasks accept {task_id}` printed no change: {done.stdout!r}")
             runs.append(took)
     finally:
@@ -94,13 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "notes": args.notes if not args.vault else -1, "verb": "accept", "runs": runs, "best": best,
         "median": median, "target": TARGET, "ok": ok, "cold_scan": scan_time, "warm_scan": warm_time,
-        "cpus": os.cpu_count(), "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
-    out_dir = HERE / "out"
-    out_dir.mkdir(exist_ok=True)
-    path = out_dir / f"bench_triage-{result['notes']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(HERE.parent)}")
+    save_result("bench_triage", result)
     return 0 if ok else 1
 
 
