@@ -13,6 +13,7 @@ of the suite's time. A killed writer leaves the same files behind either way (th
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -58,6 +59,12 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: two workers a core. The terminal UI tests wait on Textual's idle checks and timers, and the
     fault tests on the processes they kill, about half of their time: one worker a core left the cores idle."""
     return 2 * (os.cpu_count() or 1)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection made (modules, test items) lives to the end: leave it out of every later garbage
+    collection, which otherwise walks it again each time the terminal UI tests fill the young generations."""
+    gc.freeze()
 
 
 def pytest_configure(config: pytest.Config) -> None:
