@@ -546,6 +546,15 @@ _KEYS_SQL = "SELECT DISTINCT p.key FROM notes n, json_each(n.properties) p"
 # A property's value ``p`` of a note ``n``: whether it is a string, and the string or its JSON (as written).
 _VALUE_SQL = ("p.type = 'text', CASE WHEN p.type IN ('text', 'array', 'object') THEN p.value "
               "ELSE n.properties -> p.fullkey END")
+# Each distinct item of the values of the properties whose keys are given of the notes with unfinished tasks:
+# an array's items ``q``, or the value itself (``q`` is then a placeholder), as ``_VALUE_SQL`` gives a value.
+_PARTICIPANTS_SQL = (
+    "SELECT DISTINCT CASE WHEN p.type = 'array' THEN q.type ELSE p.type END = 'text', "
+    "CASE WHEN p.type <> 'array' THEN CASE WHEN p.type IN ('text', 'object') THEN p.value "
+    "ELSE n.properties -> p.fullkey END "
+    "WHEN q.type IN ('text', 'array', 'object') THEN q.value ELSE p.value -> q.fullkey END "
+    "FROM notes n, json_each(n.properties) p, json_each(CASE WHEN p.type = 'array' THEN p.value ELSE '[0]' END) q "
+    f"WHERE p.key IN {_IDS_SQL} AND {_HAS_UNFINISHED_SQL}")
 
 
 def in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Task] | None = None) -> Repeats:
@@ -582,14 +591,12 @@ def _found_in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Seque
 
 def _people_in_store(db: sqlite3.Connection, participant_keys: list[str]) -> set[str]:
     """``people_names`` of the unfinished tasks' owners and of the participants of their notes, read in SQL:
-    each distinct owners list and each distinct participants value once."""
+    each distinct owners list and each distinct item of the participants values once."""
     owners = [json.loads(text) for (text,) in db.execute(
         f"SELECT DISTINCT t.owners FROM tasks t WHERE {_UNFINISHED_SQL}", UNFINISHED)]
-    participants = {name for is_text, value in db.execute(
-        f"SELECT DISTINCT {_VALUE_SQL} FROM notes n, json_each(n.properties) p "
-        f"WHERE p.key IN {_IDS_SQL} AND {_HAS_UNFINISHED_SQL}", (json.dumps(participant_keys), *UNFINISHED))
-        for name in _strings(_value(is_text, value))}
-    return people_names(owners, [sorted(participants)])
+    items = (_value(is_text, value) for is_text, value in db.execute(
+        _PARTICIPANTS_SQL, (json.dumps(participant_keys), *UNFINISHED)))
+    return people_names(owners, [[str(item) for item in items if item is not None]])
 
 
 def _value(is_text: bool, value: str) -> Any:
