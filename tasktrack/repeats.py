@@ -32,16 +32,18 @@ alone, half token-sort, no penalty for other people): all reached recall 0.80 at
 these had the widest plateau. ``days = 120`` (about a quarter) keeps every labelled repeat (the farthest
 pair is 35 days apart) while bounding the comparisons.
 
-Speed by design: nothing is computed during a scan. On demand, the store is read in one query for just what
-the comparison needs (not whole tasks), each note's properties are read once, and each distinct description
-is reduced to words once. A block holds the tasks of one account (or of none) by content, each content's
-tasks by date. Each distinct content of the queries is scored against every distinct content once (through
-``rapidfuzz.process.extract`` with a cut-off no pair below the threshold can pass); then, for the queries of
-one content and account (by date) and each matching content of a block they can meet, only that content's
-tasks within ``days`` of each query are compared, found by bisection. Checking a few new items reads only
-the unfinished tasks of their accounts (and of none) within ``days`` of them. Only the tasks that end up in
-the answer are read whole (``tasks dupes`` reads none whole: what it prints is in the entries, and ``--json``
-reads the list values of the tasks in the groups).
+Speed by design: nothing is computed during a scan. On demand, the store is read in one query for just what the
+comparison needs (not whole tasks), only the properties of the notes of the tasks read are parsed, each once, and
+each distinct description is reduced to words once. The words that name people come from SQL: each distinct owners
+list and each distinct ``participants`` value (of any case of the key) once. A block holds the tasks of one account
+(or of none) by content, each content's tasks by date. Each distinct content of the queries is scored against every
+distinct content once (through ``rapidfuzz.process.extract`` with a cut-off no pair below the threshold can pass);
+then, for the queries of one content and account (by date) and each matching content of a block they can meet, only
+that content's tasks within ``days`` of each query are compared, found by bisection. Checking a few new items reads
+only the unfinished tasks of their accounts (and of none) within ``days`` of them: the notes of those accounts are
+found from just their ``account`` values, read in SQL. Only the tasks that end up in the answer are read whole
+(``tasks dupes`` reads none whole: what it prints is in the entries, and ``--json`` reads the list values of the
+tasks in the groups).
 """
 
 from __future__ import annotations
@@ -107,14 +109,19 @@ class NoteFacts:
 
     @classmethod
     def of(cls, properties: Mapping[str, Any]) -> NoteFacts:
-        accounts = tuple(v for v in map(_plain, _prop(properties, "account")) if v)
-        projects = [v for v in map(_plain, _prop(properties, "project")) if v]
-        return cls(accounts, frozenset(accounts + tuple(projects)), tuple(_prop(properties, "participants")))
+        accounts = _plains(_prop(properties, "account"))
+        projects = _plains(_prop(properties, "project"))
+        return cls(accounts, frozenset(accounts + projects), tuple(_prop(properties, "participants")))
 
     @property
     def account(self) -> str | None:
         """The one account the note is for (None: none, or several)."""
-        return self.accounts[0] if len(self.accounts) == 1 else None
+        return _one(self.accounts)
+
+
+def _one(accounts: Sequence[str]) -> str | None:
+    """The account of a note whose ``account`` values are ``accounts`` (None: none, or several)."""
+    return accounts[0] if len(accounts) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +225,11 @@ def _prop(properties: Mapping[str, Any], key: str) -> list[str]:
 
 def _plain(value: str) -> str:
     return _LINK_RE.sub(lambda m: m.group(2) or m.group(1), value).strip().casefold()
+
+
+def _plains(values: Iterable[str]) -> tuple[str, ...]:
+    """The values that are not empty once plain (links as their text, casefolded)."""
+    return tuple(v for v in map(_plain, values) if v)
 
 
 def task_day(task: Task) -> str | None:
@@ -523,10 +535,26 @@ def _result(found: _Found, read: Callable[[list[str]], Mapping[str, Task]]) -> R
 
 # -- reading the store ---------------------------------------------------------------------------------
 
-_UNFINISHED_SQL = f"t.status IN ({','.join('?' * len(UNFINISHED))})"
+# Most tasks are unfinished: finding them by the status index costs more than reading the table, and the ids
+# or notes a query gives select far fewer. ``+`` keeps SQLite from using that index for this test.
+_UNFINISHED_SQL = f"+t.status IN ({','.join('?' * len(UNFINISHED))})"
 _ENTRY_SQL = ("SELECT t.id, n.path, t.line, t.status, t.description, t.owners, coalesce(n.note_date, t.created), "
               f"t.note_id FROM tasks t JOIN notes n ON n.id = t.note_id WHERE {_UNFINISHED_SQL}")
 _IDS_SQL = "(SELECT value FROM json_each(?))"
+_HAS_UNFINISHED_SQL = f"EXISTS (SELECT 1 FROM tasks t WHERE t.note_id = n.id AND {_UNFINISHED_SQL})"
+_KEYS_SQL = "SELECT DISTINCT p.key FROM notes n, json_each(n.properties) p"
+# A property's value ``p`` of a note ``n``: whether it is a string, and the string or its JSON (as written).
+_VALUE_SQL = ("p.type = 'text', CASE WHEN p.type IN ('text', 'array', 'object') THEN p.value "
+              "ELSE n.properties -> p.fullkey END")
+# Each distinct item of the values of the properties whose keys are given of the notes with unfinished tasks:
+# an array's items ``q``, or the value itself (``q`` is then a placeholder), as ``_VALUE_SQL`` gives a value.
+_PARTICIPANTS_SQL = (
+    "SELECT DISTINCT CASE WHEN p.type = 'array' THEN q.type ELSE p.type END = 'text', "
+    "CASE WHEN p.type <> 'array' THEN CASE WHEN p.type IN ('text', 'object') THEN p.value "
+    "ELSE n.properties -> p.fullkey END "
+    "WHEN q.type IN ('text', 'array', 'object') THEN q.value ELSE p.value -> q.fullkey END "
+    "FROM notes n, json_each(n.properties) p, json_each(CASE WHEN p.type = 'array' THEN p.value ELSE '[0]' END) q "
+    f"WHERE p.key IN {_IDS_SQL} AND {_HAS_UNFINISHED_SQL}")
 
 
 def in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Task] | None = None) -> Repeats:
@@ -548,31 +576,56 @@ def by_ids(ids: Sequence[str]) -> query.Filters:
 
 
 def _found_in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Task] | None) -> _Found:
-    notes = {note_id: NoteFacts.of(json.loads(props)) for note_id, props in db.execute(
-        f"SELECT n.id, n.properties FROM notes n WHERE EXISTS (SELECT 1 FROM tasks t WHERE t.note_id = n.id "
-        f"AND {_UNFINISHED_SQL})", UNFINISHED)}
-    owners = [json.loads(text) for (text,) in db.execute(
-        f"SELECT DISTINCT t.owners FROM tasks t WHERE {_UNFINISHED_SQL}", UNFINISHED)]
-    people = people_names(owners, (facts.participants for facts in notes.values()))
+    keys = [key for (key,) in db.execute(_KEYS_SQL)]
+    people = _people_in_store(db, [key for key in keys if key.casefold() == "participants"])
     if new is None:
+        notes = _notes(db, _HAS_UNFINISHED_SQL, UNFINISHED)
         entries = _entries(db, notes, "", ())
     else:
+        notes = {}
         entries = _entries(db, notes, f" AND t.id IN {_IDS_SQL}", (json.dumps([t.id for t in new]),))
-        entries += _around(db, notes, entries, people, settings)
+        account_keys = [key for key in keys if key.casefold() == "account"]
+        entries += _around(db, notes, entries, people, account_keys, settings)
     return _match(entries, people, settings, None if new is None else {t.id for t in new})
 
 
-def _entries(db: sqlite3.Connection, notes: Mapping[int, NoteFacts], where: str,
+def _people_in_store(db: sqlite3.Connection, participant_keys: list[str]) -> set[str]:
+    """``people_names`` of the unfinished tasks' owners and of the participants of their notes, read in SQL:
+    each distinct owners list and each distinct item of the participants values once."""
+    owners = [json.loads(text) for (text,) in db.execute(
+        f"SELECT DISTINCT t.owners FROM tasks t WHERE {_UNFINISHED_SQL}", UNFINISHED)]
+    items = (_value(is_text, value) for is_text, value in db.execute(
+        _PARTICIPANTS_SQL, (json.dumps(participant_keys), *UNFINISHED)))
+    return people_names(owners, [[str(item) for item in items if item is not None]])
+
+
+def _value(is_text: bool, value: str) -> Any:
+    """A property's value as ``json.loads`` reads it from the note's properties (see ``_VALUE_SQL``)."""
+    return value if is_text else json.loads(value)
+
+
+def _notes(db: sqlite3.Connection, where: str, params: Sequence[Any]) -> dict[int, NoteFacts]:
+    """The facts of the notes ``n`` that ``where`` selects, by id."""
+    return {note_id: NoteFacts.of(json.loads(properties)) for note_id, properties in db.execute(
+        f"SELECT n.id, n.properties FROM notes n WHERE {where}", params)}
+
+
+def _entries(db: sqlite3.Connection, notes: dict[int, NoteFacts], where: str,
              params: tuple[Any, ...]) -> list[Entry]:
+    """The entries of the unfinished tasks ``where`` selects; the facts of their notes are read into ``notes``
+    when they are not there yet."""
+    rows = db.execute(_ENTRY_SQL + where, (*UNFINISHED, *params)).fetchall()
+    unread = {row[7] for row in rows} - notes.keys()
+    if unread:
+        notes.update(_notes(db, f"n.id IN {_IDS_SQL}", (json.dumps(sorted(unread)),)))
     owners: dict[str, tuple[str, ...]] = {}  # each distinct owners list, read once
     return [Entry(task_id, path, line, status, description,
                   owners.get(names) or owners.setdefault(names, tuple(json.loads(names))), day, notes[note_id])
-            for task_id, path, line, status, description, names, day, note_id
-            in db.execute(_ENTRY_SQL + where, (*UNFINISHED, *params))]
+            for task_id, path, line, status, description, names, day, note_id in rows]
 
 
-def _around(db: sqlite3.Connection, notes: Mapping[int, NoteFacts], new: list[Entry], people: set[str],
-            settings: RepeatSettings) -> list[Entry]:
+def _around(db: sqlite3.Connection, notes: dict[int, NoteFacts], new: list[Entry], people: set[str],
+            account_keys: list[str], settings: RepeatSettings) -> list[Entry]:
     """The unfinished tasks a comparison of ``new`` can meet, besides them: those of the notes of their
     accounts and of the notes with none (every note when one of them has no account), within ``days`` of
     them (every date when one of them has none). The store holds valid ``YYYY-MM-DD`` dates only."""
@@ -581,18 +634,40 @@ def _around(db: sqlite3.Connection, notes: Mapping[int, NoteFacts], new: list[En
     if not queries:
         return []
     where, params = "", []
+    window = _window([p.day for p in queries], settings.days)
+    if window is not None:
+        where, params = (" AND (coalesce(n.note_date, t.created) IS NULL OR "
+                         "coalesce(n.note_date, t.created) BETWEEN ? AND ?)"), list(window)
     accounts = {p.account for p in queries}
     if None not in accounts:
-        ids = [note_id for note_id, facts in notes.items() if facts.account in accounts or facts.account is None]
-        where, params = f" AND t.note_id IN {_IDS_SQL}", [json.dumps(ids)]
-    days = [p.day for p in queries]
-    if None not in days:
-        first = min(d for d in days if d is not None) - settings.days
-        last = max(d for d in days if d is not None) + settings.days
-        where += " AND (coalesce(n.note_date, t.created) IS NULL OR coalesce(n.note_date, t.created) BETWEEN ? AND ?)"
-        params += [_iso(first), _iso(last)]
+        where += f" AND t.note_id IN {_IDS_SQL}"
+        params.append(json.dumps(_notes_of(db, accounts, account_keys, window)))
     known = {e.id for e in new}
     return [e for e in _entries(db, notes, where, tuple(params)) if e.id not in known]
+
+
+def _notes_of(db: sqlite3.Connection, accounts: set[str | None], account_keys: list[str],
+              days: tuple[str, str] | None) -> list[int]:
+    """The ids of the notes whose account is one of ``accounts`` or that have none (among those with no date or
+    a date between ``days``), reading only their ``account`` values."""
+    where = "" if days is None else " WHERE n.note_date IS NULL OR n.note_date BETWEEN ? AND ?"
+    wanted = accounts | {None}
+    values: dict[int, list[str]] = {}
+    for note_id, is_text, value in db.execute(
+            f"SELECT n.id, {_VALUE_SQL} FROM notes n LEFT JOIN json_each(n.properties) p "
+            f"ON p.key IN {_IDS_SQL}{where}", (json.dumps(account_keys), *(days or ()))):
+        found = values.setdefault(note_id, [])
+        if value is not None:
+            found += _strings(_value(is_text, value))
+    return [note_id for note_id, found in values.items() if _one(_plains(found)) in wanted]
+
+
+def _window(days: list[int | None], within: int) -> tuple[str, str] | None:
+    """The first and last day within ``within`` days of one of ``days`` (None: one of them has no date)."""
+    dated = [d for d in days if d is not None]
+    if len(dated) < len(days):
+        return None
+    return _iso(min(dated) - within), _iso(max(dated) + within)
 
 
 def _iso(ordinal: int) -> str:
