@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.cli.triage import report
@@ -44,7 +44,7 @@ def run_dupes(args: argparse.Namespace) -> int:
         groups = [g for g in groups if any(entry.id in wanted for entry in g.entries)]
     out = sys.stdout
     if args.json:
-        out.write(json.dumps(_groups_json(ws, groups), ensure_ascii=False) + "\n")
+        out.write(_groups_json(ws, groups) + "\n")
         return 0
     if not groups:
         out.write("No repeated action items.\n")
@@ -56,13 +56,17 @@ def run_dupes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _groups_json(ws: Workspace, groups: list[EntryGroup]) -> list[list[dict[str, Any]]]:
-    """Each group's tasks as ``list --json`` objects with their ``similarity``, read in one query."""
+def _groups_json(ws: Workspace, groups: list[EntryGroup]) -> str:
+    """A JSON list of the groups, each a list of its tasks as ``list --json`` objects (built by the store, as
+    ``list --json`` prints them) with their ``similarity`` added last."""
     from tasktrack.repeats import by_ids
 
-    filters = by_ids([entry.id for group in groups for entry in group.entries])
-    objects = {task["id"]: task for task in query.json_values(ws.store.db, filters)}
-    return [[{**objects[e.id], "similarity": g.similarity[e.id]} for e in g.entries] for g in groups]
+    objects = query.json_objects_by_id(ws.store.db, by_ids([entry.id for group in groups for entry in group.entries]))
+
+    def with_similarity(group: EntryGroup, task_id: str) -> str:
+        return f'{objects[task_id][:-1]},"similarity":{json.dumps(group.similarity[task_id])}}}'
+
+    return "[" + ",".join("[" + ",".join(with_similarity(g, e.id) for e in g.entries) + "]" for g in groups) + "]"
 
 
 def group_lines(group: EntryGroup) -> list[str]:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from tasktrack.errors import UsageError
-from tasktrack.model import FINISHED, JSON_KEYS, PRIORITIES, PRIORITY_RANK, UNFINISHED, Task, parse_priority
+from tasktrack.model import FINISHED, PRIORITIES, PRIORITY_RANK, UNFINISHED, Task, parse_priority
 from tasktrack.store.database import list_keys
 
 SORTS = {
@@ -217,29 +217,11 @@ def json_objects(db: sqlite3.Connection, f: Filters) -> Iterator[str]:
         yield text
 
 
-# The columns of ``JSON_KEYS``, in that order, as ``json_values`` reads them.
-_JSON_COLUMNS = (
-    "t.id, n.path, t.line, t.status, t.symbol, t.description, t.owners, " + _PRIORITY_SQL + ", t.due, t.scheduled, "
-    "t.start, t.created, t.done, t.cancelled, t.recurrence, t.tags, t.block_id, t.parent, t.heading, n.title, "
-    "n.note_date, n.properties, t.inferred_due"
-)
-_JSON_LISTS = ("owners", "tags")
-
-
-def json_values(db: sqlite3.Connection, f: Filters) -> Iterator[dict[str, Any]]:
-    """Each task's ``--json`` object as Python values (what ``Task.to_json`` gives), for output that adds keys to
-    it: read straight from the row, each note's properties decoded once (the tasks of a note share them)."""
-    sql, params = _sql(f, _JSON_COLUMNS)
-    properties: dict[str, Any] = {}
-    for row in db.execute(sql, params):
-        values = dict(zip(JSON_KEYS, row, strict=True))
-        for key in _JSON_LISTS:
-            values[key] = json.loads(values[key])
-        text = values["properties"]
-        if text not in properties:
-            properties[text] = json.loads(text)
-        values["properties"] = properties[text]
-        yield values
+def json_objects_by_id(db: sqlite3.Connection, f: Filters) -> dict[str, str]:
+    """Each task's ``--json`` object as text (as ``json_objects`` gives it), by task id: for output that adds a
+    key to each."""
+    sql, params = _sql(f, "t.id, " + _JSON_OBJECT)
+    return dict(db.execute(sql, params))
 
 
 def json_lines(db: sqlite3.Connection, f: Filters) -> Iterator[str]:
