@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -131,7 +131,8 @@ def _in_workers(work: Callable[[Job], Result], jobs: list[Job], workers: int) ->
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                                initargs=(os.getpid(), multiprocessing.Lock()))
     try:
-        futures = [pool.submit(work, job) for job in jobs]
+        with _interrupts_held():  # the first jobs start the workers
+            futures = [pool.submit(work, job) for job in jobs]
         for future in futures:
             yield _result(future)
     except BaseException:
@@ -142,6 +143,17 @@ def _in_workers(work: Callable[[Job], Result], jobs: list[Job], workers: int) ->
             worker.terminate()
         raise
     pool.shutdown()
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C is held while workers are started, and acted on right after: one that arrives while a worker is
+    forked would be raised in the fork's bookkeeping, where Python drops it (and the scan would go on)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _result(future: Future[Result]) -> Result:
