@@ -166,11 +166,14 @@ def test_the_store_keeps_the_last_64_bytes_of_each_note(make_vault: Callable[...
 # -- a scan killed midway -----------------------------------------------------------------------
 
 HELD_WORKERS = """
-import signal, sys
+import faulthandler, os, signal, sys
 import tasktrack.store.sync as sync
 from tasktrack.cli.main import main
 
+faulthandler.register(signal.SIGUSR1)  # where the scan is, should it not stop
+
 def hold(*args):  # a worker's job never ends: the workers are alive when the scan is killed
+    open(os.path.join(os.environ["HELD_IN"], str(os.getpid())), "w").close()  # this worker holds
     signal.pause()
 
 sync._workers = lambda: 2
@@ -212,10 +215,14 @@ def _held_scan(vault: Path, run_cli: Callable[..., Any], rescan: bool) -> tuple[
     """A ``tasks scan --rebuild`` of ``vault`` whose two workers hold on to their first notes."""
     if rescan:
         assert run_cli("--vault", vault, "scan").code == 0  # the store knows every note: a rebuild reads them all
+    held = vault.parent / "held"
+    held.mkdir()
     scan = subprocess.Popen([sys.executable, "-c", HELD_WORKERS, "--vault", str(vault), "scan", "--rebuild"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    workers = cast(set[int], _wait_until(lambda: len(_children(scan.pid)) >= 2 and _children(scan.pid), 20))
-    assert len(workers) >= 2
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "HELD_IN": str(held)})
+    # Both workers hold a job: the scan has started them and waits for their results.
+    workers = cast(set[int], _wait_until(lambda: len(names := {int(p.name) for p in held.iterdir()}) >= 2 and names,
+                                         20))
+    assert len(workers) >= 2 and workers <= _children(scan.pid)
     return scan, workers
 
 
@@ -243,7 +250,13 @@ def test_ctrl_c_stops_a_scan_and_its_workers_with_one_line(make_vault: Callable[
     scan, workers = _held_scan(vault, run_cli, rescan=False)
     try:
         scan.send_signal(signal.SIGINT)
-        out, err = scan.communicate(timeout=10)
+        try:
+            out, err = scan.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            scan.send_signal(signal.SIGUSR1)  # its threads' tracebacks, for the failure's message
+            time.sleep(0.5)
+            scan.kill()
+            out, err = scan.communicate()
         assert (scan.returncode, out, err) == (130, b"", b"tasks: interrupted\n")
         assert _wait_until(lambda: not any(_alive(pid) for pid in workers), 5)
     finally:
