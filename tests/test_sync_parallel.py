@@ -171,6 +171,7 @@ import tasktrack.store.sync as sync
 from tasktrack.cli.main import main
 
 faulthandler.register(signal.SIGUSR1)  # where the scan is, should it not stop
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal (a shell's background job ignores it)
 
 def hold(*args):  # a worker's job never ends: the workers are alive when the scan is killed
     open(os.path.join(os.environ["HELD_IN"], str(os.getpid())), "w").close()  # this worker holds
@@ -253,12 +254,6 @@ def test_ctrl_c_stops_a_scan_and_its_workers_with_one_line(make_vault: Callable[
         try:
             out, err = scan.communicate(timeout=10)
         except subprocess.TimeoutExpired:
-            masks = [line for line in Path(f"/proc/{scan.pid}/status").read_text().splitlines()
-                     if line.startswith(("SigBlk", "SigIgn", "SigCgt", "SigPnd", "ShdPnd"))]
-            print("the scan's signal masks:", masks, "the test's SIGINT handler:", signal.getsignal(signal.SIGINT))
-            for task in Path(f"/proc/{scan.pid}/task").iterdir():
-                print("thread", task.name, [line for line in (task / "status").read_text().splitlines()
-                                            if line.startswith(("SigBlk", "SigPnd"))])
             scan.send_signal(signal.SIGUSR1)  # its threads' tracebacks, for the failure's message
             time.sleep(0.5)
             scan.kill()
