@@ -15,9 +15,9 @@ from datetime import date
 
 from rich.cells import cell_len, chop_cells, split_graphemes
 
-from tasktrack.model import Task
+from tasktrack.model import PRIORITY_EMOJI, Task
 
-PRIORITY_MARK = {"highest": "🔺", "high": "⏫", "medium": "🔼", "normal": "", "low": "🔽", "lowest": "⏬"}
+PRIORITY_MARK = {**PRIORITY_EMOJI, "normal": ""}  # the sign each priority is written with (normal: none)
 STATUS_COLOR = {"proposed": "35", "open": "0", "in_progress": "33", "deferred": "2", "done": "32",
                 "cancelled": "2;9", "non_task": "2"}
 FLAG = "\u26a0"  # before the description of a task whose note was not read fully
