@@ -141,6 +141,9 @@ def _in_workers(work: Callable[[Job], Result], jobs: list[Job], workers: int) ->
         pool.shutdown(wait=False)
         for worker in set(multiprocessing.active_children()) - others:
             worker.terminate()
+        # The pool's thread, which then sees its workers gone, is waited for: left running as the interpreter
+        # exits, it can close the pipe that the exit then writes to (a traceback after the one-line message).
+        pool.shutdown(wait=True)
         raise
     pool.shutdown()
 
