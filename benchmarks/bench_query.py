@@ -14,11 +14,9 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import environment, save_result, tasks
-from make_vault import make_vault
+from common import bench_vault, environment, save_result, tasks, vault_arguments
 
 TARGET = 0.4  # seconds, the whole `tasks query '...'` process
 
@@ -34,22 +32,13 @@ QUERIES = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--notes", type=int, default=10_000, help="notes to generate (default 10000)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--vault", type=Path, help="use this existing vault (read only)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query (default 5)")
+    vault_arguments(parser, "use this existing vault (read only)", repeat=5)
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="tasktrack-bench-query-"))
     results: dict[str, dict[str, object]] = {}
     try:
-        if args.vault:
-            vault = args.vault.resolve()
-        else:
-            vault = work / "vault"
-            started = time.perf_counter()
-            made = make_vault(vault, args.notes, args.seed)
-            print(f"generated {made.notes} notes, {made.tasks} tasks in {time.perf_counter() - started:.1f} s")
+        vault = bench_vault(args, work)
         env = environment(work)
         tasks(vault, env, "scan")
         tasks(vault, env, "scan")

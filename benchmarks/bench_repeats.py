@@ -25,8 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import environment, save_result, tasks
-from make_vault import make_vault
+from common import bench_vault, environment, save_result, tasks, vault_arguments
 
 DUPES_TARGET = 3.0  # seconds, the whole `tasks dupes --json` process at 10,000 notes
 NEW_TARGET = 0.1  # seconds, 20 new items against the store
@@ -54,21 +53,12 @@ def check_new(vault: Path, env: dict[str, str], repeat: int) -> tuple[list[float
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--notes", type=int, default=10_000, help="notes to generate (default 10000)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--vault", type=Path, help="use this existing vault (read only)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs (default 3)")
+    vault_arguments(parser, "use this existing vault (read only)", repeat=3)
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="tasktrack-bench-repeats-"))
     try:
-        if args.vault:
-            vault = args.vault.resolve()
-        else:
-            vault = work / "vault"
-            started = time.perf_counter()
-            made = make_vault(vault, args.notes, args.seed)
-            print(f"generated {made.notes} notes, {made.tasks} tasks in {time.perf_counter() - started:.1f} s")
+        vault = bench_vault(args, work)
         env = environment(work)
         scan_time, _ = tasks(vault, env, "scan")
         runs, groups = [], []

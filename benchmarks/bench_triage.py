@@ -14,34 +14,23 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import TASKS, environment, save_result, tasks
-from make_vault import make_vault
+from common import TASKS, bench_vault, environment, save_result, tasks, vault_arguments
 
 TARGET = 0.5  # seconds, the whole `tasks accept ID` process
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--notes", type=int, default=10_000, help="notes to generate (default 10000)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--vault", type=Path, help="use this existing vault (its proposed tasks get accepted!)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs (default 5)")
+    vault_arguments(parser, "use this existing vault (its proposed tasks get accepted!)", repeat=5)
     args = parser.parse_args(argv)
     if not Path(TASKS).exists():
         parser.error(f"no `tasks` executable next to {sys.executable}")
 
     work = Path(tempfile.mkdtemp(prefix="tasktrack-bench-triage-"))
     try:
-        if args.vault:
-            vault = args.vault.resolve()
-        else:
-            vault = work / "vault"
-            started = time.perf_counter()
-            made = make_vault(vault, args.notes, args.seed)
-            print(f"generated {made.notes} notes, {made.tasks} tasks in {time.perf_counter() - started:.1f} s")
+        vault = bench_vault(args, work)
         env = environment(work)
         scan_time, _ = tasks(vault, env, "scan")
         warm_time, _ = tasks(vault, env, "scan")

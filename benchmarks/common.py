@@ -3,6 +3,7 @@ folders, never the user's) and where they write their results (benchmarks/out/, 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -10,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from make_vault import make_vault
 
 HERE = Path(__file__).resolve().parent
 TASKS = str(Path(sys.executable).parent / "tasks")
@@ -54,3 +57,22 @@ def save_result(name: str, result: dict[str, Any]) -> Path:
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {path.relative_to(HERE.parent)}")
     return path
+
+
+def vault_arguments(parser: argparse.ArgumentParser, vault_help: str, repeat: int) -> None:
+    """``--notes``, ``--seed``, ``--vault`` and ``--repeat``: which vault the benchmark runs on, how many times."""
+    parser.add_argument("--notes", type=int, default=10_000, help="notes to generate (default 10000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--vault", type=Path, help=vault_help)
+    parser.add_argument("--repeat", type=int, default=repeat, help=f"timed runs (default {repeat})")
+
+
+def bench_vault(args: argparse.Namespace, work: Path) -> Path:
+    """The vault ``--vault`` names, else one of ``--notes`` notes generated into ``work``."""
+    if args.vault:
+        return Path(args.vault).resolve()
+    vault = work / "vault"
+    started = time.perf_counter()
+    made = make_vault(vault, args.notes, args.seed)
+    print(f"generated {made.notes} notes, {made.tasks} tasks in {time.perf_counter() - started:.1f} s")
+    return vault
