@@ -2,10 +2,8 @@
 
 A few notes are read and saved in this process. Many (a first scan) are cut into batches that the workers
 of a ``concurrent.futures`` process pool each read and save to the store themselves, one transaction a
-batch: saving a note costs about half as much as reading it, and sending the notes back to be saved here
-would cost as much again. SQLite lets one write at a time; the workers take turns through a lock, which
-wakes the next one as soon as the store is free (SQLite's own wait sleeps in steps of up to 0.1 s, and on
-a busy machine those sleeps made a first scan several times slower).
+batch (SQLite lets one write at a time; the others go on reading meanwhile): saving a note costs about
+half as much as reading it, and sending the notes back to be saved here would cost as much again.
 Workers die with the process that started them (a killed scan leaves none behind, and the batch it was
 saving is rolled back) and leave Ctrl-C to it.
 """
@@ -16,7 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -35,9 +33,6 @@ Result = TypeVar("Result")
 
 PARALLEL_FROM = 400  # notes to read before it pays to start worker processes
 _PR_SET_PDEATHSIG = 1  # Linux prctl: the signal a process gets when the thread that started it ends
-
-
-_turn_to_write: AbstractContextManager[object] = nullcontext()  # a worker's: see ``_start_worker``
 
 
 @dataclass(slots=True)
@@ -91,12 +86,11 @@ def _save_batch(vault: Path, db: Path, statuses: StatusMap, stamp: str, stats: l
     """A worker's job: read the notes of ``stats``, then save them (the store is another worker's meanwhile);
     their paths, and how many tasks changed."""
     notes = list(read_notes(vault, stats, statuses))
-    with _turn_to_write:
-        store = Store(db)
-        try:
-            return [note.path for note in notes], store.apply(notes, (), stamp)
-        finally:
-            store.close()
+    store = Store(db)
+    try:
+        return [note.path for note in notes], store.apply(notes, (), stamp)
+    finally:
+        store.close()
 
 
 def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[str],
@@ -128,8 +122,7 @@ def _in_workers(work: Callable[[Job], Result], jobs: list[Job], workers: int) ->
     from concurrent.futures import ProcessPoolExecutor
 
     others = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                               initargs=(os.getpid(), multiprocessing.Lock()))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),))
     try:
         with _interrupts_held():  # the first jobs start the workers
             futures = [pool.submit(work, job) for job in jobs]
@@ -173,11 +166,9 @@ def _read_note(vault: Path, statuses: StatusMap, stat: FileStat) -> Note:
     return scan_file(vault, stat, statuses)
 
 
-def _start_worker(parent: int, turn_to_write: AbstractContextManager[object]) -> None:
+def _start_worker(parent: int) -> None:
     """A worker leaves Ctrl-C to the process that started it, and dies with it: left running, a killed
-    scan's workers would go on holding its output open. It writes to the store only with ``turn_to_write``."""
-    global _turn_to_write
-    _turn_to_write = turn_to_write
+    scan's workers would go on holding its output open."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform == "linux":
         import ctypes
