@@ -249,3 +249,31 @@ def test_the_help_names_every_rule(run_cli: Callable[..., Any]) -> None:
     from tasktrack.lint.checks import RULES
 
     assert f"rules: {', '.join(RULES)}. Exit code 9" in " ".join(run_cli("help", "lint").out.split())
+
+
+def test_obsidian_setup_write_is_one_change_all_files_or_none_and_undone_whole(make_vault: Callable[..., Path],
+                                                                               run_cli: Callable[..., Any],
+                                                                               digest: Callable[[Path], Any]) -> None:
+    vault = make_vault({})
+    config = vault / ".obsidian"
+    data = config / "plugins" / "obsidian-tasks-plugin" / "data.json"
+    data.parent.mkdir(parents=True)
+    data.write_bytes(json.dumps(DATA_JSON).encode())
+    (config / "appearance.json").write_bytes(b'{"enabledCssSnippets": []}')
+    (config / "snippets").write_text("a file where the snippets folder goes")  # the snippet cannot be written
+
+    def files() -> dict[str, str]:
+        return {path: content for path, (_, _, content) in digest(vault).items() if content}
+
+    before = files()
+    failed = run_cli("--vault", vault, "lint", "--obsidian-setup", "--write")
+    assert failed.code != 0 and failed.err.startswith("tasks: ") and failed.err.count("\n") == 1
+    assert files() == before  # the plugin settings come before the snippet: they are not changed either
+
+    (config / "snippets").unlink()
+    before = files()
+    assert run_cli("--vault", vault, "lint", "--obsidian-setup", "--write").code == 0
+    assert len(list(config.rglob("*.bak-*"))) == 2 and (config / "snippets" / "tasktrack-proposed.css").exists()
+    undone = run_cli("--vault", vault, "undo")
+    assert undone.code == 0, undone.err
+    assert files() == before  # settings back, snippet and copies gone

@@ -126,7 +126,7 @@ def _obsidian_setup(args: argparse.Namespace) -> int:
 
     vault = resolve_vault(getattr(args, "vault", None), load_config())
     config_dir = vault / ".obsidian"
-    done = setup.write(setup.plan(config_dir), datetime.now()) if args.write else []
+    done = setup.write(open_workspace(args, sync=False), datetime.now()) if args.write else []
     snippet_path = config_dir / "snippets" / f"{setup.SNIPPET_NAME}.css"
     if args.json:
         sys.stdout.write(json.dumps({"status": setup.STATUS_ENTRY, "snippet": {"path": str(snippet_path),

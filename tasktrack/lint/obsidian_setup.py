@@ -8,14 +8,14 @@ Obsidian reads a checkbox only with one character between the brackets: ``[?]`` 
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tasktrack.errors import TaskTrackError, WriteFailed
-from tasktrack.write.notes import atomic_write, read_or_none
+from tasktrack.errors import TaskTrackError
+from tasktrack.workspace import Workspace
+from tasktrack.write.notes import read_or_none
 
 SYMBOL = "?"
 # The entry, key for key as the plugin's StatusConfiguration (symbol, name, nextStatusSymbol,
@@ -128,23 +128,27 @@ def plan(config_dir: Path) -> list[FileChange]:
     return changes
 
 
-def write(changes: list[FileChange], now: datetime) -> list[str]:
-    """Write each changed file atomically, after copying the one it replaces beside it as
-    ``NAME.bak-YYYYmmdd-HHMMSS``; what was done, a line each."""
-    done = []
-    for change in changes:
-        if change.before == change.after:
-            done.append(f"{change.path}: {change.what}")
-            continue
-        try:
-            change.path.parent.mkdir(parents=True, exist_ok=True)
+def write(ws: Workspace, now: datetime) -> list[str]:
+    """Write the setup into the vault's ``.obsidian`` folder as one change, with a copy of each file it replaces
+    beside it as ``NAME.bak-YYYYmmdd-HHMMSS``: journaled like every write (all files or none, finished or rolled
+    back after a kill, ``tasks undo`` takes it back). What was done, a line each."""
+    from tasktrack.write import journal
+
+    done, writes = [], []
+    with ws.lock():
+        for change in plan(ws.vault / ".obsidian"):
             backup = ""
-            if change.before is not None:
-                copy = change.path.with_name(f"{change.path.name}.bak-{now:%Y%m%d-%H%M%S}")
-                shutil.copy2(change.path, copy)
-                backup = f" (the old one kept as {copy.name})"
-            atomic_write(change.path, change.after, change.before)
-        except OSError as exc:
-            raise WriteFailed(f"cannot write {change.path}: {exc.strerror or exc}") from None
-        done.append(f"{change.path}: {change.what}{backup}")
+            if change.before != change.after:
+                writes.append(journal.NoteWrite(_in_vault(ws, change.path), change.before, change.after))
+                if change.before is not None:
+                    copy = change.path.with_name(f"{change.path.name}.bak-{now:%Y%m%d-%H%M%S}")
+                    writes.append(journal.NoteWrite(_in_vault(ws, copy), None, change.before))
+                    backup = f" (the old one kept as {copy.name})"
+            done.append(f"{change.path}: {change.what}{backup}")
+        if writes:
+            journal.commit(ws, "lint --obsidian-setup", writes)
     return done
+
+
+def _in_vault(ws: Workspace, path: Path) -> str:
+    return path.relative_to(ws.vault).as_posix()

@@ -67,6 +67,11 @@ class _Walk:
     skipped: Skipped
 
 
+def is_note(name: str) -> bool:
+    """Whether a file of this name is a note (Obsidian's markdown)."""
+    return name.endswith(".md")
+
+
 def walk_vault(vault: Path, stat: bool = True, follow_external_links: bool = False,
                skipped: Skipped | None = None) -> Iterator[FileStat]:
     """Every ``.md`` note below ``vault``: hidden folders (``.obsidian``, ``.trash``) are skipped, and
@@ -100,7 +105,7 @@ def _folder_notes(entries: list[os.DirEntry[str]], rel: str, stack: list[tuple[s
             continue
         try:
             folder = entry.is_dir()
-            if not folder and not (name.endswith(".md") and entry.is_file()):
+            if not folder and not (is_note(name) and entry.is_file()):
                 continue
             if not _wanted(entry, rel, walk):
                 continue

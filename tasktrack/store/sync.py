@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from tasktrack.model import Note
-from tasktrack.parse.scanner import FileStat, Skipped, scan_file, walk_vault
+from tasktrack.parse.scanner import FileStat, Skipped, is_note, scan_file, walk_vault
 from tasktrack.parse.statuses import StatusMap
 from tasktrack.store.database import Store, now_stamp
 
@@ -100,7 +100,7 @@ def sync_paths(vault: Path, store: Store, statuses: StatusMap, paths: Iterable[s
     that id (if the note had it before), the others are matched as on any rescan."""
     stats = []
     deleted = []
-    for path in paths:
+    for path in (p for p in paths if is_note(p)):  # a change may write other files of the vault too
         try:
             st = (vault / path).stat()
         except FileNotFoundError:

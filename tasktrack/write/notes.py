@@ -250,9 +250,11 @@ def remove_leftovers(folder: Path) -> None:
 
 
 def read_or_none(path: Path) -> bytes | None:
+    """The file's bytes; None when there is no such file (nor, a file standing where a folder of its path
+    should be, any folder to hold one)."""
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
 
 
