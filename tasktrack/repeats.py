@@ -70,12 +70,12 @@ from tasktrack.model import (
     WEEKDAY_WORDS,
     Task,
 )
+from tasktrack.people import ATTENDEE_KEYS
 from tasktrack.store import query
 
 # The weights of the similarity (they add up to 1).
 W_TEXT, W_PEOPLE, W_OWNER, W_ACCOUNT, W_DATES = 0.6, 0.15, 0.05, 0.1, 0.1
 SORT_SHARE = 0.25  # the text score: 3/4 token-set ratio (one phrasing inside the other), 1/4 token-sort ratio
-SCOPE_KEYS = ("account", "project")  # the note properties that say what a task is for
 
 _LINK_RE = re.compile(r"\[\[([^\]|#^]*)(?:[#^][^\]|]*)?(?:\|([^\]]*))?\]\]")
 _FIELD_RE = re.compile(r"[\[(][^\]()\[]*::[^\])]*[\])]")
@@ -101,7 +101,7 @@ STOP_WORDS = frozenset(_STOP_TEXT.split()) | frozenset(WEEKDAY_WORDS) | frozense
 @dataclass(frozen=True, slots=True)
 class NoteFacts:
     """What the comparison reads of a note's properties: its ``account`` and ``project`` values (plain,
-    casefolded) and its ``participants``."""
+    casefolded) and its attendees (``participants`` or ``attendees``, as ``people.ATTENDEE_KEYS`` says)."""
 
     accounts: tuple[str, ...] = ()
     scope: frozenset[str] = frozenset()  # account and project values
@@ -111,7 +111,8 @@ class NoteFacts:
     def of(cls, properties: Mapping[str, Any]) -> NoteFacts:
         accounts = _plains(_prop(properties, "account"))
         projects = _plains(_prop(properties, "project"))
-        return cls(accounts, frozenset(accounts + projects), tuple(_prop(properties, "participants")))
+        return cls(accounts, frozenset(accounts + projects),
+                   tuple(name for key in ATTENDEE_KEYS for name in _prop(properties, key)))
 
     @property
     def account(self) -> str | None:
@@ -163,9 +164,6 @@ class Group:
 
     tasks: list[Task]
     similarity: dict[str, float] = field(default_factory=dict)
-
-    def to_json(self) -> list[dict[str, Any]]:
-        return [{**task.to_json(), "similarity": self.similarity[task.id]} for task in self.tasks]
 
 
 @dataclass(slots=True)
@@ -577,7 +575,7 @@ def by_ids(ids: Sequence[str]) -> query.Filters:
 
 def _found_in_store(db: sqlite3.Connection, settings: RepeatSettings, new: Sequence[Task] | None) -> _Found:
     keys = [key for (key,) in db.execute(_KEYS_SQL)]
-    people = _people_in_store(db, [key for key in keys if key.casefold() == "participants"])
+    people = _people_in_store(db, [key for key in keys if key.casefold() in ATTENDEE_KEYS])
     if new is None:
         notes = _notes(db, _HAS_UNFINISHED_SQL, UNFINISHED)
         entries = _entries(db, notes, "", ())

@@ -54,8 +54,9 @@ def _notes(seed: int) -> dict[str, str]:
         scope = rng.choice((f"account: {account}", f"account: '[[{account}]]'", "account:\n- Acme\n- Globex", ""))
         people = "".join(f"- {p}\n" for p in rng.sample(PEOPLE, 2))
         lines = "".join(_line(rng, account) + "\n" for _ in range(rng.randrange(3, 7)))
+        attendees = ("participants", "attendees", "Attendees")[n % 3]  # the keys people.ATTENDEE_KEYS reads
         notes[f"Meetings/{day} {account} sync {n}.md"] = (
-            f"---\ndate: '{day}'\n{scope}\nparticipants:\n{people}---\n## Action Items\n{lines}")
+            f"---\ndate: '{day}'\n{scope}\n{attendees}:\n{people}---\n## Action Items\n{lines}")
     for account in ACCOUNTS:
         created = date(2025, 6, 1) + timedelta(days=rng.randrange(540))
         lines = "".join(f"{_line(rng, account)} ➕ {created}\n" for _ in range(3)) + _line(rng, account) + "\n"

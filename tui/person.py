@@ -16,6 +16,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from tasktrack.errors import TaskTrackError
+from tasktrack.model import owner_name
 from tasktrack.workspace import Workspace
 
 from .prompts import Answer, Prompt
@@ -37,7 +38,7 @@ class PersonPrompt(Prompt):
             yield Static("Enter: show   Esc: cancel   Tab/→: complete", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        name = " ".join(event.value.split()).lstrip("@")
+        name = owner_name(event.value)
         if name:
             self.dismiss(Answer(value=name))
 

@@ -42,12 +42,6 @@ class TaskSource:
     def put(self, number: int, rows: list[Task]) -> None:
         self.pages[number] = rows
 
-    def index_of(self, task_id: str) -> int | None:
-        """Where the task is among the rows read."""
-        for number, page in self.pages.items():
-            for offset, row in enumerate(page):
-                if row.id == task_id:
-                    return number * PAGE + offset
         return None
 
     def patch(self, fresh: Task) -> None:

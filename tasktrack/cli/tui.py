@@ -19,9 +19,9 @@ def run_tui(args: argparse.Namespace) -> int:
 
         sys.stderr.writelines(line + "\n" for line in unknown_key_warnings(ws.config.keys, ws.config.path))
         check_keymap(ws.config.keys)  # before Textual is imported: a refused remap costs no wait
-        from tasktrack.tui.app import TaskTrackApp
+        from tasktrack.tui.app import LIVE_INTERVAL, TaskTrackApp
 
-        TaskTrackApp(ws, live_interval=None if args.no_live else 0.75).run()
+        TaskTrackApp(ws, live_interval=None if args.no_live else LIVE_INTERVAL).run()
     finally:
         ws.close()
     return 0

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tasktrack.model import DATE_EMOJI, DATE_FIELDS, MONTH_WORDS, WEEKDAY_WORDS
+from tasktrack.model import DATE_FIELDS, DATE_OF_EMOJI, MONTH_WORDS, WEEKDAY_WORDS
 from tasktrack.parse.grammar import (
     SIGNIFIERS,
     Segment,
@@ -241,7 +241,7 @@ def _tag_between_fields(task: TaskLine, segments: list[Segment], tasks_end: int)
              f"write {_quote(shown)} before the fields", None)]
 
 
-_DATE_SIGNS = "".join(sorted({*DATE_EMOJI.values(), "📆", "🗓", "⌛"}))
+_DATE_SIGNS = "".join(sorted(DATE_OF_EMOJI))
 _DATE_VALUE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_WORDS = "|".join(sorted({*WEEKDAY_WORDS, *MONTH_WORDS, "today", "tomorrow", "yesterday"}, key=len, reverse=True))
 # A date sign followed by something meant as a date that is not YYYY-MM-DD.

@@ -20,6 +20,7 @@ from typing import Any
 
 from tasktrack.errors import UsageError
 from tasktrack.model import DATAVIEW_KEY_OF, DATE_EMOJI, FINISHED, PRIORITY_RANK, STATUSES, Task, parse_priority
+from tasktrack.store.database import list_keys
 from tasktrack.tasksquery.dateranges import DateRange, parse_range
 
 Test = Callable[[Task], bool]
@@ -359,7 +360,7 @@ def _owner(text: str, lower: str, ctx: Context) -> Filter | None:
     if operator.startswith("is"):
         names = {n.casefold() for n in (ctx.me if value.lower() == "me" else (value.lstrip("@"),))}
         has: Test = lambda t: any(o.casefold() in names for o in t.owners)  # noqa: E731
-        keys = tuple(f"\x1f{name}\x1f" for name in sorted(names))  # as the store's owner_keys hold them
+        keys = tuple(list_keys([name]) for name in sorted(names))  # as the store's owner_keys hold them
     else:
         part = value.lstrip("@").casefold()
         has = lambda t: any(part in o.casefold() for o in t.owners)  # noqa: E731

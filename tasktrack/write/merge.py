@@ -8,9 +8,9 @@ import re
 
 from tasktrack.dates import today
 from tasktrack.errors import UsageError
-from tasktrack.model import FINISHED, PROPOSED_TAG, Task
+from tasktrack.model import Task
 from tasktrack.write import edits
-from tasktrack.write.triage import Change, NothingToDo, Triage
+from tasktrack.write.triage import Change, NothingToDo, Triage, rejected
 
 CARRIED_DATES = ("due", "scheduled", "start")
 _BLOCK_RE = re.compile(r" \^([A-Za-z0-9-]+)[ \t]*$")
@@ -27,7 +27,7 @@ def merge(triage: Triage, new_id: str, old_id: str, keep_new: bool = False, carr
     if new.id == old.id:
         raise UsageError(f"task {new.id} cannot be merged into itself")
     closed, kept = (old, new) if keep_new else (new, old)
-    if closed.status in FINISHED:
+    if closed.finished:
         raise NothingToDo(f"task {closed.id} is {closed.status} already: nothing to merge")
     block = kept.block_id or _new_block_id(ws.note_lines(kept.path), kept.id)
     kept_line = edits.add_block_id(kept.raw, block)
@@ -41,10 +41,8 @@ def merge(triage: Triage, new_id: str, old_id: str, keep_new: bool = False, carr
 
 
 def close_as_repeat(line: str, link: str, day: str) -> str:
-    """``[-]``, ``#proposed`` gone, ``repeat of LINK`` after the description, ``❌ day``."""
-    line = edits.set_symbol(edits.remove_tag(line, PROPOSED_TAG), "-")
-    line = edits.add_words(line, f"(repeat of {link})")
-    return edits.set_date(edits.set_date(line, "done", None), "cancelled", day)
+    """Rejected (``[-]``, ``#proposed`` gone, ``❌ day``), with ``repeat of LINK`` after the description."""
+    return edits.add_words(rejected(line, day), f"(repeat of {link})")
 
 
 def carry_fields(line: str, kept: Task, closed: Task, later: bool) -> str:

@@ -342,7 +342,12 @@ def _accept(task: Task) -> list[str]:
 def _reject(task: Task, day: str) -> str:
     if task.status == "cancelled":
         raise NothingToDo(f"task {task.id} is already cancelled")
-    line = edits.set_symbol(edits.remove_tag(task.raw, PROPOSED_TAG), "-")
+    return rejected(task.raw, day)
+
+
+def rejected(line: str, day: str) -> str:
+    """``line`` rejected on ``day``: ``[-]``, ``#proposed`` gone, no ✅ date, ``❌ day``."""
+    line = edits.set_symbol(edits.remove_tag(line, PROPOSED_TAG), "-")
     line = edits.set_date(line, "done", None)
     return edits.set_date(line, "cancelled", day)
 
