@@ -155,11 +155,13 @@ class Workspace:
         return self.vault / relative
 
     def note_lines(self, relative: str) -> list[str]:
-        from tasktrack.parse.scanner import decode_note, split_lines
+        """The note's lines as Obsidian shows them (a byte that is not UTF-8 as U+FFFD); none if it cannot be
+        read."""
+        from tasktrack.parse.scanner import obsidian_text, split_lines
 
         try:
-            return split_lines(decode_note(self.note_path(relative).read_bytes()))
-        except (OSError, UnicodeDecodeError):
+            return split_lines(obsidian_text(self.note_path(relative).read_bytes()))
+        except OSError:
             return []
 
     def lock(self) -> AbstractContextManager[None]:

@@ -13,7 +13,6 @@ from tasktrack.cli.common import Command, open_workspace
 from tasktrack.config import load_config, resolve_vault
 from tasktrack.errors import UsageError
 from tasktrack.model import Task
-from tasktrack.parse.scanner import split_lines
 from tasktrack.parse.statuses import plugin_settings
 from tasktrack.workspace import Workspace
 
@@ -54,7 +53,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
     ws = open_workspace(args)
     dataview = plugin_settings(ws.vault).get("taskFormat") == "dataview"
-    notes = {path: _lines(ws, path) for path in _paths(ws, args.paths)}
+    notes = {path: ws.note_lines(path) for path in _paths(ws, args.paths)}
     findings = [f for path, lines in notes.items() for f in lint_lines(path, lines, dataview)]
     if args.fix:
         findings = _fix(ws, args, notes, findings, dataview)
@@ -85,15 +84,6 @@ def _fix(ws: Workspace, args: argparse.Namespace, notes: dict[str, list[str]], f
     elif args.json:
         sys.stdout.write("[]\n")
     return [f for path in dict.fromkeys(f.path for f in findings) for f in lint_lines(path, notes[path], dataview)]
-
-
-def _lines(ws: Workspace, path: str) -> list[str]:
-    """The note's lines as Obsidian reads them (a byte that is not UTF-8 as U+FFFD)."""
-    try:
-        data = ws.note_path(path).read_bytes()
-    except OSError:
-        return []
-    return split_lines(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace"))
 
 
 def _paths(ws: Workspace, given: list[str]) -> list[str]:

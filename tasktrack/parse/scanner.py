@@ -157,7 +157,12 @@ def _decode_as_obsidian(note: Note, data: bytes) -> str:
         note.partial = True
         note.warnings.insert(0, (None, f"not valid UTF-8 (byte {at}): read with replacement characters; "
                                        "tasktrack will not write to this note"))
-        return data.removeprefix(_BOM).decode("utf-8", errors="replace")
+        return obsidian_text(data)
+
+
+def obsidian_text(data: bytes) -> str:
+    """A note's text as Obsidian shows it: without a BOM, a byte that is not UTF-8 as U+FFFD."""
+    return data.removeprefix(_BOM).decode("utf-8", errors="replace")
 
 
 def split_lines(text: str) -> list[str]:
