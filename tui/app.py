@@ -103,12 +103,13 @@ class PageRead(Message):
 
 
 class RepeatsFound(Message):
-    """The likely repeats of the proposed rows shown (``found``: for each one that has some, the tasks it repeats,
-    best first), or why they could not be looked for (``error``)."""
+    """The likely repeats of the proposed rows ``looked`` at (``found``: for each one that has some, the tasks it
+    repeats, best first), or why they could not be looked for (``error``)."""
 
-    def __init__(self, generation: int, found: dict[str, list[tuple[Task, float]]], error: str = "") -> None:
+    def __init__(self, generation: int, looked: set[str], found: dict[str, list[tuple[Task, float]]],
+                 error: str = "") -> None:
         super().__init__()
-        self.generation, self.found, self.error = generation, found, error
+        self.generation, self.looked, self.found, self.error = generation, looked, found, error
 
 
 class NoteRead(Message):
@@ -313,32 +314,43 @@ class TaskTrackApp(App[None]):
         if event.generation == self._asked == self._shown:
             self.source.put(event.number, event.rows)
             self.table.show_rows()
-            self.find_repeats()
+            self.find_repeats(event.rows)
 
     # -- likely repeats -----------------------------------------------------------------------------
 
-    def find_repeats(self) -> None:
-        """Look for the likely repeats of the proposed items the Inbox shows (the rows read), in a worker: after
-        the view's rows are read, and again after a write. Other views mark none."""
+    def find_repeats(self, page: list[Task] | None = None) -> None:
+        """Look for the likely repeats of the proposed items the Inbox shows, in a worker: of all the rows read
+        (after the view is read, and after a write), or of a ``page`` just read (added to the others). Other
+        views mark none."""
         if self.view.name != "inbox":
             self.source.repeats = {}
             return
-        shown = [row for page in self.source.pages.values() for row in page if row.status == "proposed"]
+        if page is not None:
+            self._find_page_repeats([row for row in page if row.status == "proposed"], self._shown)
+            return
+        shown = [row for rows in self.source.pages.values() for row in rows if row.status == "proposed"]
         self._find_repeats(shown, self._shown)
 
     @work(thread=True, exclusive=True, group="repeats")
     def _find_repeats(self, shown: list[Task], generation: int) -> None:
+        self._look_for_repeats(shown, generation)
+
+    @work(thread=True, group="page-repeats")  # not exclusive: a page's look must not cancel the whole view's
+    def _find_page_repeats(self, shown: list[Task], generation: int) -> None:
+        self._look_for_repeats(shown, generation)
+
+    def _look_for_repeats(self, shown: list[Task], generation: int) -> None:
         found: dict[str, list[tuple[Task, float]]] = {}
         try:
             if shown:
                 with own(self.ws) as ws:
                     repeats = ws.repeats(shown)
-                found = {task.id: repeats.of(task.id) for task in shown if repeats.of(task.id)}
+                found = {task.id: found_of for task in shown if (found_of := repeats.of(task.id))}
         except (TaskTrackError, sqlite3.Error) as exc:
-            self.post_message(RepeatsFound(generation, {}, f"cannot look for repeats: {exc}"))
+            self.post_message(RepeatsFound(generation, set(), {}, f"cannot look for repeats: {exc}"))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(RepeatsFound(generation, found))
+            self.post_message(RepeatsFound(generation, {task.id for task in shown}, found))
 
     @on(RepeatsFound)
     def repeats_found(self, event: RepeatsFound) -> None:
@@ -346,7 +358,8 @@ class TaskTrackApp(App[None]):
             return  # another view was read since: its own look is on the way
         if event.error:
             self.say(event.error, error=True)
-        self.source.repeats = event.found
+        kept = {task_id: c for task_id, c in self.source.repeats.items() if task_id not in event.looked}
+        self.source.repeats = {**kept, **event.found}  # what was looked at now replaces what was found of it
         self.table.refresh()
         self.update_key_state()
         pane = self.query_one_optional(DetailPane)
@@ -747,9 +760,10 @@ class TaskTrackApp(App[None]):
         for task in written.fresh.values():
             if task is not None:
                 self.source.patch(task)
-        if None in written.fresh.values():
-            self.reload()
         self.counts = written.counts
+        if None in written.fresh.values():
+            self.reload()  # which looks for repeats again once the view is read
+            return
         self.table.show_rows()
         self.find_repeats()
 
