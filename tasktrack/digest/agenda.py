@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from tasktrack.dates import today
-from tasktrack.digest.build import Item, LinkNames
+from tasktrack.digest.build import Item, LinkNames, Scope, item_of
 from tasktrack.model import PRIORITY_RANK, Task
 from tasktrack.parse.structure import list_items
 from tasktrack.people import Person
@@ -86,23 +86,22 @@ def build(ws: Workspace, person: Person, account: tuple[str, str] | None = None)
     day = today()
     links = LinkNames(ws.store.db)
     agenda = Agenda(person, account, day, _meetings(ws, person, account, day, links))
-    me = {name.casefold() for name in ws.me()}
+    scope = Scope({name.casefold() for name in ws.me()}, unowned_mine=True, owner_given=False)  # as the digest
     from_meetings = {m.path for m in agenda.meetings}
     sections: dict[str, list[Item]] = {key: [] for key in SECTIONS}
     for task in ws.tasks(Filters(sort="note")):
-        mine = _mine(task, me)
+        mine = scope.mine(task.owners)
         theirs, related = _relation(task, person, account, mine, from_meetings)
         key = ("awaiting_triage" if task.status == "proposed" and related else
                "they_owe" if task.status in _ACTIVE and theirs else
                "i_owe" if task.status in _ACTIVE and mine and related else None)
         if key:
-            sections[key].append(Item(task, links.target(task.path, task.heading, task.block_id), not mine))
+            sections[key].append(item_of(task, scope, links))
     last = agenda.last_meeting
     if last is not None and last.date is not None:
         for task in ws.tasks(Filters(statuses=["done"], done_since=date.fromisoformat(last.date), sort="done")):
-            mine = _mine(task, me)
-            if _relation(task, person, account, mine, from_meetings)[1]:
-                item = Item(task, links.target(task.path, task.heading, task.block_id), not mine)
+            if _relation(task, person, account, scope.mine(task.owners), from_meetings)[1]:
+                item = item_of(task, scope, links)
                 item.done_at = task.done
                 sections["completed"].append(item)
     sections["i_owe"].sort(key=lambda i: (i.due is None, i.due or "", PRIORITY_RANK[i.task.priority]))
@@ -111,11 +110,6 @@ def build(ws: Workspace, person: Person, account: tuple[str, str] | None = None)
     agenda.context = [c for m in agenda.meetings[:CONTEXT_MEETINGS] for c in _context(ws, m)]
     agenda.unreadable = [path for path, _ in ws.unreadable()]
     return agenda
-
-
-def _mine(task: Task, me: set[str]) -> bool:
-    """The user's: owned by one of the ``me`` names, or by no one (as in the digest)."""
-    return not task.owners or any(owner.casefold() in me for owner in task.owners)
 
 
 def _relation(task: Task, person: Person, account: tuple[str, str] | None, mine: bool,

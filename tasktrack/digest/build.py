@@ -133,8 +133,8 @@ def build(ws: Workspace, options: Options, remember: bool = True) -> Digest:
     history = _history(ws)
     previous = max((d for d in history if d < options.day.isoformat()), default=None)
     result = Digest(options.day, date.fromisoformat(previous) if previous else None, names, options.group_by)
-    scope = _Scope({n.casefold() for n in names}, mine_unowned, options.owner is not None)
-    links = _LinkNames(ws.store.db)
+    scope = Scope({n.casefold() for n in names}, mine_unowned, options.owner is not None)
+    links = LinkNames(ws.store.db)
     mark = history.get(previous) if previous else None
     _sort_unfinished(ws, result, scope, links, mark)
     _mark_repeats(ws, result.sections["awaiting_triage"], links)
@@ -148,7 +148,9 @@ def build(ws: Workspace, options: Options, remember: bool = True) -> Digest:
 
 
 @dataclass(frozen=True, slots=True)
-class _Scope:
+class Scope:
+    """Whose tasks a report is about: the owner ``names`` (casefolded), and whether a task nobody owns is theirs."""
+
     names: set[str]
     unowned_mine: bool
     owner_given: bool
@@ -161,13 +163,13 @@ class _Scope:
         return bool(owners) and not {o.casefold() for o in owners} & self.names
 
 
-def _sort_unfinished(ws: Workspace, result: Digest, scope: _Scope, links: _LinkNames, mark: int | None) -> None:
+def _sort_unfinished(ws: Workspace, result: Digest, scope: Scope, links: LinkNames, mark: int | None) -> None:
     day = result.day.isoformat()
     week = (result.day + timedelta(days=7)).isoformat()
     sections: dict[str, list[Item]] = {key: [] for key, _ in SECTIONS}
     appeared = _appeared(ws.store.db) if mark is not None else {}
     for task in ws.tasks(Filters(sort="note")):
-        item = _item(task, scope, links)
+        item = item_of(task, scope, links)
         if task.status == "proposed":
             if not scope.owner_given or scope.mine(task.owners):
                 item.new = mark is not None and appeared.get(task.id, 0) > mark
@@ -184,7 +186,7 @@ def _sort_unfinished(ws: Workspace, result: Digest, scope: _Scope, links: _LinkN
     result.sections.update(sections)
 
 
-def _mark_repeats(ws: Workspace, items: list[Item], links: _LinkNames) -> None:
+def _mark_repeats(ws: Workspace, items: list[Item], links: LinkNames) -> None:
     """Give each item awaiting triage the task it most likely repeats, if any."""
     if not items:
         return
@@ -196,7 +198,8 @@ def _mark_repeats(ws: Workspace, items: list[Item], links: _LinkNames) -> None:
             item.repeat = Repeat(task, links.target(task.path, task.heading, task.block_id), score)
 
 
-def _item(task: Task, scope: _Scope, links: _LinkNames) -> Item:
+def item_of(task: Task, scope: Scope, links: LinkNames) -> Item:
+    """A report's item for ``task``: its link, and whether someone other than the scope's names owns it."""
     return Item(task, links.target(task.path, task.heading, task.block_id), scope.others(task.owners))
 
 
@@ -206,7 +209,7 @@ def _appeared(db: sqlite3.Connection) -> dict[str, int]:
     return {task_id: int(event) for task_id, event in rows}
 
 
-def _completed(ws: Workspace, day: date, scope: _Scope, links: _LinkNames) -> list[Item]:
+def _completed(ws: Workspace, day: date, scope: Scope, links: LinkNames) -> list[Item]:
     """Tasks that are done, with a ✅ date of yesterday or ``day``; for a done task without a ✅ date, the
     day the store saw it turn done."""
     first, last = (day - timedelta(days=1)).isoformat(), day.isoformat()
@@ -216,7 +219,7 @@ def _completed(ws: Workspace, day: date, scope: _Scope, links: _LinkNames) -> li
         done_on = task.done or seen_done.get(task.id)
         if done_on is None or not first <= done_on <= last or (scope.owner_given and not scope.mine(task.owners)):
             continue
-        item = _item(task, scope, links)
+        item = item_of(task, scope, links)
         item.done_at = done_on
         items.append(item)
     items.sort(key=lambda i: i.done_at or "")  # stable: by path and line within a day
@@ -264,7 +267,7 @@ def _group_order(items: list[Item], group_by: str) -> list[str]:
 # -- links ----------------------------------------------------------------------------------------
 
 
-class _LinkNames:
+class LinkNames:
     """The shortest Obsidian link to each note: its name, or its path when another note has that name."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
@@ -337,4 +340,3 @@ def _item_json(item: Item, group_by: str | None) -> dict[str, Any]:
     return data
 
 
-LinkNames = _LinkNames  # for other reports made of digest items (``tasks agenda``)
