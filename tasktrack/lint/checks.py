@@ -63,15 +63,15 @@ def lint_lines(path: str, lines: list[str], dataview: bool = False) -> list[Find
         if task is not None:
             found += (Finding(path, item.line + 1, rule, message, fix, new)
                       for rule, message, fix, new in check_line(task, dataview))
-    found += _duplicate_block_ids(path, lines, body)
-    found += (_hidden(path, lines, hidden) for hidden in hidden_lines(lines, body, is_task_line)
-              if hidden.kind in ("indented code", "paragraph") or not hidden.closed)
+    hidden = hidden_lines(lines, body, lambda text: "^" in text or is_task_line(text))
+    found += _duplicate_block_ids(path, lines, body, {h.line for h in hidden if h.kind != "paragraph"})
+    found += (_hidden(path, lines, h) for h in hidden
+              if is_task_line(lines[h.line]) and (h.kind in ("indented code", "paragraph") or not h.closed))
     return sorted(found, key=lambda f: (f.line, RULES.index(f.rule)))
 
 
-def _duplicate_block_ids(path: str, lines: list[str], body: int) -> list[Finding]:
-    """A block id used twice in a note: a link to it opens the first."""
-    hidden = {h.line for h in hidden_lines(lines, body, lambda text: "^" in text) if h.kind != "paragraph"}
+def _duplicate_block_ids(path: str, lines: list[str], body: int, hidden: set[int]) -> list[Finding]:
+    """A block id used twice in a note: a link to it opens the first. ``hidden``: the lines in code or comments."""
     first: dict[str, int] = {}
     found: list[Finding] = []
     for i in range(body, len(lines)):
