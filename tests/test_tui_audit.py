@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from tasktrack.tui.app import TaskTrackApp
-from test_tui_support import NOTES, make_app, message, run_async, settle
+from tasktrack.tui.person import AgendaScreen
+from test_tui_support import NOTES, make_app, message, run_async, settle, static_text, wait_for
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -24,6 +25,24 @@ def vault(make_vault: Callable[..., Path]) -> Path:
 def shown_line(app: TaskTrackApp, selector: str) -> str:
     """The one line a widget draws, as cut to the screen's width."""
     return app.query_one(selector).render_line(0).text.rstrip()
+
+
+@run_async
+async def test_the_lists_keys_do_not_act_on_the_hidden_task_from_the_agenda(vault: Path, digest: Digest) -> None:
+    before = digest(vault)
+    app = make_app(vault)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("@", *"Jeff", "enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
+        await pilot.press("x", "a", "r", "u", "4")
+        assert await wait_for(pilot, lambda: True)
+        assert isinstance(app.screen, AgendaScreen)
+        assert not [c.title for c in app.get_system_commands(app.screen) if c.title.startswith(("Accept", "Done"))]
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, AgendaScreen))
+        assert "Inbox: 6 proposed items await triage" in static_text(app, "#summary")
+    assert digest(vault) == before
 
 
 @run_async

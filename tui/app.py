@@ -851,6 +851,8 @@ class TaskTrackApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if screen is not self.screen_stack[0]:  # the verbs and views act on the list, which is not on screen
+            return
         for key in ALL_KEYS:
             if key.group in ("task", "view", "list", "note") and key.id not in ("select", "clear"):
                 shown = display_key(self.keymap.get(key.id, KEY_BY_ID[key.id].key))

@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
@@ -43,8 +43,9 @@ class PersonPrompt(Prompt):
             self.dismiss(Answer(value=name))
 
 
-class AgendaScreen(Screen[None]):
-    """One person's agenda: a table of its tasks by section, then the decisions and blockers."""
+class AgendaScreen(ModalScreen[None]):
+    """One person's agenda: a table of its tasks by section, then the decisions and blockers. Modal: the list's
+    keys (the verbs, the views, the filter) do not reach the task list hidden under it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Back")]
 
