@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from tasktrack.tui.app import TaskTrackApp
-from tasktrack.tui.person import AgendaScreen
+from tasktrack.tui.person import AgendaScreen, PersonPrompt
+from tasktrack.tui.prompts import OwnerPrompt
 from test_tui_support import NOTES, make_app, message, run_async, settle, static_text, wait_for
+from textual.widgets import Input
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -43,6 +45,21 @@ async def test_the_lists_keys_do_not_act_on_the_hidden_task_from_the_agenda(vaul
         assert await wait_for(pilot, lambda: not isinstance(app.screen, AgendaScreen))
         assert "Inbox: 6 proposed items await triage" in static_text(app, "#summary")
     assert digest(vault) == before
+
+
+@run_async
+async def test_tab_completes_a_name_as_the_prompts_say(vault: Path) -> None:
+    app = make_app(vault)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("w", *"Je")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OwnerPrompt))
+        await pilot.press("tab")
+        assert app.screen.query_one("#owner-input", Input).value == "Jeff"
+        await pilot.press("escape", "@", *"Je")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PersonPrompt))
+        await pilot.press("tab")
+        assert app.screen.query_one("#person-input", Input).value == "Jeff"
 
 
 @run_async

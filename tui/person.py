@@ -19,7 +19,7 @@ from tasktrack.errors import TaskTrackError
 from tasktrack.model import owner_name
 from tasktrack.workspace import Workspace
 
-from .prompts import Answer, Prompt
+from .prompts import Answer, NameInput, Prompt
 from .reading import own
 
 
@@ -33,7 +33,7 @@ class PersonPrompt(Prompt):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Agenda of", classes="title")
-            yield Input(placeholder="a name: Morty, Jeff Denworth", id="person-input",
+            yield NameInput(placeholder="a name: Morty, Jeff Denworth", id="person-input",
                         suggester=SuggestFromList(self.names, case_sensitive=False))
             yield Static("Enter: show   Esc: cancel   Tab/→: complete", classes="hint")
 
