@@ -10,7 +10,7 @@ import pytest
 from tasktrack.tui.app import TaskTrackApp
 from tasktrack.tui.person import AgendaScreen, PersonPrompt
 from tasktrack.tui.prompts import OwnerPrompt
-from test_tui_support import NOTES, make_app, message, run_async, settle, static_text, wait_for
+from test_tui_support import NOTES, make_app, message, run_async, settle, static_text, table_lines, wait_for
 from textual.widgets import Input
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
@@ -60,6 +60,24 @@ async def test_tab_completes_a_name_as_the_prompts_say(vault: Path) -> None:
         assert await wait_for(pilot, lambda: isinstance(app.screen, PersonPrompt))
         await pilot.press("tab")
         assert app.screen.query_one("#person-input", Input).value == "Jeff"
+
+
+@run_async
+async def test_the_column_header_follows_the_list_after_a_resize(vault: Path) -> None:
+    app = make_app(vault)
+
+    def aligned() -> bool:
+        header, first = shown_line(app, "#columns"), table_lines(app)[0]
+        return header.index("Owners") == first.index("@Morty") and header.index("Due") == first.index("2026-11-20")
+
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")  # its first row: "Confirm the rack plan with Morty @Morty 📅 2026-11-20"
+        await settle(pilot, until=lambda: "2026-11-20" in table_lines(app)[0])
+        for size in ((60, 15), (220, 50)):
+            await pilot.resize_terminal(*size)
+            assert await wait_for(pilot, aligned, timeout=2), (
+                f"{size}:\n{shown_line(app, '#columns')}\n{table_lines(app)[0]}")
 
 
 @run_async

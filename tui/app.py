@@ -420,8 +420,9 @@ class TaskTrackApp(App[None]):
         sort = self.sort or self.view.sort
         return {"note": "note, newest first", "done": "done date, newest first"}.get(sort, sort)
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.show_header)
+    @on(TaskTable.Resized)
+    def table_resized(self) -> None:
+        self.show_header()
 
     def say(self, message: str, error: bool = False) -> None:
         self.message_line = (message, error)
