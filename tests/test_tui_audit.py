@@ -81,6 +81,23 @@ async def test_the_column_header_follows_the_list_after_a_resize(vault: Path) ->
 
 
 @run_async
+async def test_a_selected_task_whose_note_was_deleted_leaves_the_selection(vault: Path) -> None:
+    app = make_app(vault, live=0.2)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "space", "home")  # the last item (of the Lambda note) selected, the cursor on the first
+        await settle(pilot, until=lambda: "1 selected" in static_text(app, "#summary"))
+        (vault / LAMBDA).unlink()
+        await settle(pilot, until=lambda: "5 proposed items await triage" in static_text(app, "#summary"))
+        assert "selected" not in static_text(app, "#summary")
+        await pilot.press("a")
+        await settle(pilot, until=lambda: message(app) != "")
+        assert message(app).startswith("accepted"), message(app)
+        text = (vault / "Meetings/2025-12-19 Microsoft strategy and SCO prep.md").read_text(encoding="utf-8")
+        assert "- [ ] Follow up with Louie and send a relevant VAST blog. @Myself #task\n" in text
+
+
+@run_async
 async def test_a_line_too_long_for_the_screen_ends_in_an_ellipsis(vault: Path) -> None:
     app = make_app(vault)
     async with app.run_test(size=(64, 30)) as pilot:

@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.actions import ActionParseResult
 from textual.actions import parse as parse_action
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
@@ -217,7 +217,7 @@ class TaskTrackApp(App[None]):
         """The selected task ids (none before the list is there)."""
         try:
             return self.table.selected
-        except NoMatches:
+        except (NoMatches, ScreenStackError):
             return frozenset()
 
     @property
@@ -254,17 +254,18 @@ class TaskTrackApp(App[None]):
             error = f"query {self.saved}: {exc}" if self.saved else str(exc)
             self.post_message(ViewRead(self._asked, ViewData(self.filters(), 0, {}, 0, self.counts), error))
             return
-        self._read_view(self.filters(), keep, near, self._asked, query)
+        self._read_view(self.filters(), keep, near, self._asked, query, self.selection())
 
     def reload(self) -> None:
         row = self.current()
         self.load(keep=row.id if row is not None else None)
 
     @work(thread=True, exclusive=True, group="view")
-    def _read_view(self, filters: Filters, keep: str | None, near: int, generation: int, query: Query | None) -> None:
+    def _read_view(self, filters: Filters, keep: str | None, near: int, generation: int, query: Query | None,
+                   selected: frozenset[str]) -> None:
         try:
             with own(self.ws) as ws:
-                data = read_view(ws, filters, keep, near, query)
+                data = read_view(ws, filters, keep, near, query, selected)
         except (TaskTrackError, sqlite3.Error) as exc:
             self.post_message(ViewRead(generation, None, f"cannot read the store: {exc}"))
             return
@@ -284,6 +285,8 @@ class TaskTrackApp(App[None]):
         self.source.filters, self.source.total, self.source.pages = data.filters, data.total, data.pages
         self.source.query = data.query
         self.source.stale = False
+        if data.gone:  # their notes were deleted or their lines removed: a verb would fail on them
+            self.table.selected -= data.gone
         self.table.empty_text = self._empty_text(data.counts)
         self.table.reset(data.cursor)
         self.counts = data.counts
