@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.actions import ActionParseResult
 from textual.actions import parse as parse_action
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
@@ -217,7 +217,7 @@ class TaskTrackApp(App[None]):
         """The selected task ids (none before the list is there)."""
         try:
             return self.table.selected
-        except NoMatches:
+        except (NoMatches, ScreenStackError):
             return frozenset()
 
     @property
@@ -254,17 +254,18 @@ class TaskTrackApp(App[None]):
             error = f"query {self.saved}: {exc}" if self.saved else str(exc)
             self.post_message(ViewRead(self._asked, ViewData(self.filters(), 0, {}, 0, self.counts), error))
             return
-        self._read_view(self.filters(), keep, near, self._asked, query)
+        self._read_view(self.filters(), keep, near, self._asked, query, self.selection())
 
     def reload(self) -> None:
         row = self.current()
         self.load(keep=row.id if row is not None else None)
 
     @work(thread=True, exclusive=True, group="view")
-    def _read_view(self, filters: Filters, keep: str | None, near: int, generation: int, query: Query | None) -> None:
+    def _read_view(self, filters: Filters, keep: str | None, near: int, generation: int, query: Query | None,
+                   selected: frozenset[str]) -> None:
         try:
             with own(self.ws) as ws:
-                data = read_view(ws, filters, keep, near, query)
+                data = read_view(ws, filters, keep, near, query, selected)
         except (TaskTrackError, sqlite3.Error) as exc:
             self.post_message(ViewRead(generation, None, f"cannot read the store: {exc}"))
             return
@@ -284,6 +285,8 @@ class TaskTrackApp(App[None]):
         self.source.filters, self.source.total, self.source.pages = data.filters, data.total, data.pages
         self.source.query = data.query
         self.source.stale = False
+        if data.gone:  # their notes were deleted or their lines removed: a verb would fail on them
+            self.table.selected -= data.gone
         self.table.empty_text = self._empty_text(data.counts)
         self.table.reset(data.cursor)
         self.counts = data.counts
@@ -420,8 +423,9 @@ class TaskTrackApp(App[None]):
         sort = self.sort or self.view.sort
         return {"note": "note, newest first", "done": "done date, newest first"}.get(sort, sort)
 
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.show_header)
+    @on(TaskTable.Resized)
+    def table_resized(self) -> None:
+        self.show_header()
 
     def say(self, message: str, error: bool = False) -> None:
         self.message_line = (message, error)
@@ -851,6 +855,8 @@ class TaskTrackApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if screen is not self.screen_stack[0]:  # the verbs and views act on the list, which is not on screen
+            return
         for key in ALL_KEYS:
             if key.group in ("task", "view", "list", "note") and key.id not in ("select", "clear"):
                 shown = display_key(self.keymap.get(key.id, KEY_BY_ID[key.id].key))

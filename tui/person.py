@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
@@ -19,7 +19,7 @@ from tasktrack.errors import TaskTrackError
 from tasktrack.model import owner_name
 from tasktrack.workspace import Workspace
 
-from .prompts import Answer, Prompt
+from .prompts import Answer, NameInput, Prompt
 from .reading import own
 
 
@@ -33,7 +33,7 @@ class PersonPrompt(Prompt):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Agenda of", classes="title")
-            yield Input(placeholder="a name: Morty, Jeff Denworth", id="person-input",
+            yield NameInput(placeholder="a name: Morty, Jeff Denworth", id="person-input",
                         suggester=SuggestFromList(self.names, case_sensitive=False))
             yield Static("Enter: show   Esc: cancel   Tab/→: complete", classes="hint")
 
@@ -43,8 +43,9 @@ class PersonPrompt(Prompt):
             self.dismiss(Answer(value=name))
 
 
-class AgendaScreen(Screen[None]):
-    """One person's agenda: a table of its tasks by section, then the decisions and blockers."""
+class AgendaScreen(ModalScreen[None]):
+    """One person's agenda: a table of its tasks by section, then the decisions and blockers. Modal: the list's
+    keys (the verbs, the views, the filter) do not reach the task list hidden under it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Back")]
 

@@ -174,6 +174,16 @@ class PriorityPrompt(Prompt):
         self.dismiss(Answer(value=PRIORITIES[index]))
 
 
+class NameInput(Input):
+    """A text box that completes a name it suggests on Tab, as on →."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("tab", "complete", "Complete", show=False)]
+
+    def action_complete(self) -> None:
+        self.action_end()
+        self.action_cursor_right()  # at the end, this takes the suggestion
+
+
 def read_owner(text: str) -> Answer | None:
     words = text.strip()
     if not words:
@@ -196,7 +206,7 @@ class OwnerPrompt(Prompt):
         with Vertical():
             yield Label("Assign to", classes="title")
             suggester = SuggestFromList([*self.names, *[f"+{n}" for n in self.names]], case_sensitive=False)
-            yield Input(placeholder="a name, me, +name to add, none", suggester=suggester, id="owner-input")
+            yield NameInput(placeholder="a name, me, +name to add, none", suggester=suggester, id="owner-input")
             yield Static(Text(f"now {self.current or 'nobody'}", style="dim"), classes="preview", id="owner-preview")
             yield Static("Enter: set   Esc: cancel   Tab/→: complete", classes="hint")
 

@@ -69,6 +69,7 @@ class ViewData:
     cursor: int
     counts: Counts
     query: Query | None = None  # what narrowed the view after the store (a saved query, a typed Tasks filter)
+    gone: frozenset[str] = frozenset()  # the selected tasks that are no longer in the store (their line or note went)
 
 
 def queried(ws: Workspace, filters: Filters, query: Query) -> list[Task]:
@@ -83,9 +84,10 @@ def read_page(ws: Workspace, filters: Filters, number: int, query: Query | None 
     return ws.tasks(replace(filters, limit=PAGE, offset=number * PAGE))
 
 
-def read_view(ws: Workspace, filters: Filters, keep: str | None, near: int, query: Query | None = None) -> ViewData:
+def read_view(ws: Workspace, filters: Filters, keep: str | None, near: int, query: Query | None = None,
+              selected: frozenset[str] = frozenset()) -> ViewData:
     """The view (narrowed by ``query``, read whole, if there is one); the cursor on task ``keep`` if it is within
-    a page of row ``near``, else on row ``near``."""
+    a page of row ``near``, else on row ``near``; which of the ``selected`` tasks are gone."""
     pages: dict[int, list[Task]] = {}
     if query is None:
         total = ws.count(filters)
@@ -109,7 +111,12 @@ def read_view(ws: Workspace, filters: Filters, keep: str | None, near: int, quer
     for index in (cursor - PAGE // 2, cursor, cursor + PAGE // 2):  # what the screen can show around it
         if 0 <= index < total:
             page(index // PAGE)
-    return ViewData(filters, total, pages, cursor, read_counts(ws), query)
+    return ViewData(filters, total, pages, cursor, read_counts(ws), query, gone_of(ws, selected))
+
+
+def gone_of(ws: Workspace, ids: frozenset[str]) -> frozenset[str]:
+    """The tasks of ``ids`` that are no longer in the store."""
+    return frozenset(task_id for task_id in ids if fresh_task(ws, task_id) is None)
 
 
 def read_ids(ws: Workspace, filters: Filters, query: Query | None = None) -> list[str]:

@@ -46,6 +46,9 @@ class TaskTable(ScrollView, can_focus=True):
             super().__init__()
             self.number = number
 
+    class Resized(Message):
+        """The list is another width: its column header must follow."""
+
     def __init__(self, source: TaskSource, today: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.source = source
@@ -115,6 +118,7 @@ class TaskTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self.source.total)
+        self.post_message(self.Resized())
 
     # -- cursor -------------------------------------------------------------------------------------
 
