@@ -106,6 +106,7 @@ def _list_args(p: argparse.ArgumentParser) -> None:
 
 
 FORMATS = ("table", "json", "jsonl", "tsv", "ids")
+_MOST_ROWS = 2**63 - 1  # the largest --limit: SQLite's largest integer
 
 
 def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
@@ -124,8 +125,8 @@ def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
     f.priorities = query.parse_priorities(args.priority) if args.priority else []
     f.tags = list(args.tag or [])
     f.props = [query.parse_prop(p) for p in args.prop or []]
-    if args.limit is not None and args.limit < 0:
-        raise UsageError("--limit must be 0 or more")
+    if args.limit is not None and not 0 <= args.limit <= _MOST_ROWS:
+        raise UsageError(f"--limit must be 0 or more, and at most {_MOST_ROWS}")
     return f
 
 
