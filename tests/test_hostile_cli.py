@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import resource
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tasktrack.store.database import SCHEMA_VERSION
 
 Digest = Callable[[Path], Any]
 
@@ -79,3 +82,36 @@ def test_a_limit_larger_than_sqlite_holds_is_one_line(fixture_vault: Path, run_c
     extra = ["--csv", "-"] if command == "export" else []
     result = run_cli("--vault", fixture_vault, command, *extra, "--limit", str(10**23))
     one_line_error(result, 2, "--limit must be 0 or more, and at most 9223372036854775807")
+
+
+# -- --db at a database that is no store ---------------------------------------------------------
+
+
+def test_a_database_of_another_program_is_refused_and_left_as_it_was(fixture_vault: Path, tmp_path: Path,
+                                                                     run_cli: Callable[..., Any]) -> None:
+    other = tmp_path / "places.sqlite"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE bookmarks (url TEXT)")
+        con.execute("INSERT INTO bookmarks VALUES ('https://example.org')")
+    con.close()
+    before = other.read_bytes()
+    result = run_cli("--vault", fixture_vault, "--db", other, "scan")
+    one_line_error(result, 4, f"{other} is not a tasktrack store (it holds the tables bookmarks): "
+                              "give --db another file")
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("places")) == ["places.sqlite"]
+
+
+def test_a_store_of_a_newer_tasktrack_is_refused_not_emptied(fixture_vault: Path, tmp_path: Path,
+                                                             run_cli: Callable[..., Any]) -> None:
+    db = tmp_path / "store.sqlite"
+    run_cli("--vault", fixture_vault, "--db", db, "scan")
+    with sqlite3.connect(db) as con:
+        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    con.close()
+    result = run_cli("--vault", fixture_vault, "--db", db, "list")
+    one_line_error(result, 4, f"the store {db} was made by a newer tasktrack (schema {SCHEMA_VERSION + 1}, this "
+                              f"one knows {SCHEMA_VERSION}): use that version, or give --db another file")
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM tasks").fetchone()[0] == 22
+    con.close()
