@@ -178,6 +178,11 @@ def locate_vault(explicit: str | None, config: Config, cwd: Path | None = None) 
             path = Path(value).expanduser()
             if not path.is_dir():
                 raise VaultNotFound(f"vault {value!r} (from {source}) is not a folder")
+            try:
+                with os.scandir(path):
+                    pass
+            except OSError as exc:
+                raise VaultNotFound(f"vault {value!r} (from {source}) cannot be read: {exc.strerror or exc}") from None
             return path.resolve(), "config file" if source == "config" else source
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):

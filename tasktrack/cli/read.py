@@ -10,7 +10,15 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tasktrack.cli import render
-from tasktrack.cli.common import Command, open_workspace, pager_arg, print_tasks, tasks_json, warn_unreadable
+from tasktrack.cli.common import (
+    Command,
+    open_workspace,
+    pager_arg,
+    print_tasks,
+    tasks_json,
+    warn_unread_folders,
+    warn_unreadable,
+)
 from tasktrack.dates import parse_when, today
 from tasktrack.errors import UsageError
 from tasktrack.grouping import KEYS, check_key, group_tasks
@@ -132,7 +140,9 @@ def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
 
 def run_list(args: argparse.Namespace) -> int:
     ws = open_workspace(args, sync=False)
-    first_scan = ws.sync().first_scan
+    report = ws.sync()
+    warn_unread_folders(report)
+    first_scan = report.first_scan
     filters = list_filters(args, ws)
     if args.format == "ids" and args.group_by:
         raise UsageError("--format ids cannot be grouped: leave out --group-by")
