@@ -115,3 +115,15 @@ def test_a_store_of_a_newer_tasktrack_is_refused_not_emptied(fixture_vault: Path
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*) FROM tasks").fetchone()[0] == 22
     con.close()
+
+
+# -- a note that cannot be made ------------------------------------------------------------------
+
+
+def test_a_note_name_too_long_for_the_system_is_one_line(fixture_vault: Path, run_cli: Callable[..., Any],
+                                                         digest: Digest) -> None:
+    before = digest(fixture_vault)
+    name = "x" * 300 + ".md"
+    result = run_cli("--vault", fixture_vault, "add", "call back", "--to", name, "--create")
+    one_line_error(result, 8, f"cannot write {name}: File name too long; nothing written")
+    assert digest(fixture_vault) == before
