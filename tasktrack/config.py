@@ -69,9 +69,12 @@ SMALL_FILE_BYTES = 1_000_000  # the most a config or query file may hold (``/dev
 
 
 def read_small_file(path: Path) -> str:
-    """The UTF-8 text of a config or query file. ``OSError`` if it cannot be read; ``ValueError`` if it is not
-    UTF-8 or holds more than ``SMALL_FILE_BYTES`` (a device or a huge file is read no further than that)."""
-    with path.open("rb") as file:
+    """The UTF-8 text of a config, query or settings file. ``OSError`` if it cannot be read; ``ValueError`` if it
+    is not UTF-8 or holds more than ``SMALL_FILE_BYTES`` (a device or a huge file is read no further than that).
+    A pipe is read as what is written to it: one that nobody writes to reads as empty, without waiting."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a pipe waits for a writer, reading it does not
+    os.set_blocking(fd, True)
+    with open(fd, "rb") as file:
         data = file.read(SMALL_FILE_BYTES + 1)
     if len(data) > SMALL_FILE_BYTES:
         raise ValueError(f"it is larger than {SMALL_FILE_BYTES:,} bytes")

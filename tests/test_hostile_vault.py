@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import resource
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,3 +50,51 @@ def test_a_vault_that_cannot_be_read_is_one_line(fixture_vault: Path, deny: Any,
     result = run_cli("--vault", fixture_vault, "list")
     assert (result.code, result.out) == (3, "")
     assert result.err == f"tasks: vault '{fixture_vault}' (from --vault) cannot be read: Permission denied\n"
+
+
+# -- pipes and devices where a note or a setting should be: never waited on, never read without end ---------
+
+
+def _limited_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+
+def tasks(vault: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``tasks`` in its own process, which a test can give up on (a read that waits forever would hang it)."""
+    return subprocess.run([sys.executable, "-m", "tasktrack", "--vault", str(vault), *args], capture_output=True,
+                          text=True, timeout=20, preexec_fn=_limited_memory)
+
+
+def notes(vault: Path) -> dict[Path, bytes]:
+    """The bytes of every regular file in the vault (a pipe is not opened: that would wait for a writer)."""
+    return {path: path.read_bytes() for path in vault.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+@pytest.mark.parametrize("command", [["add", "call back", "--to", "odd.md"],
+                                     ["agenda", "Morty", "--write", "--to", "odd.md"]])
+def test_a_pipe_or_device_as_the_note_to_write_is_one_line(fixture_vault: Path, command: list[str],
+                                                           kind: str) -> None:
+    if kind == "pipe":
+        os.mkfifo(fixture_vault / "odd.md")
+    else:
+        (fixture_vault / "odd.md").symlink_to("/dev/zero")
+    before = notes(fixture_vault)
+    done = tasks(fixture_vault, *command)
+    assert (done.returncode, done.stdout) == ((8, "") if command[0] == "add" else (6, ""))
+    assert done.stderr.endswith(": not a regular file (a folder, a pipe or a device)"
+                                + ("; nothing written\n" if command[0] == "add" else "\n")), done.stderr
+    assert done.stderr.startswith("tasks: ") and done.stderr.count("\n") == 1
+    assert notes(fixture_vault) == before
+
+
+def test_a_pipe_as_the_tasks_plugin_settings_is_read_as_empty(fixture_vault: Path) -> None:
+    plugin = fixture_vault / ".obsidian" / "plugins" / "obsidian-tasks-plugin"
+    plugin.mkdir(parents=True)
+    os.mkfifo(plugin / "data.json")
+    done = tasks(fixture_vault, "list", "--format", "ids")
+    assert (done.returncode, done.stderr, len(done.stdout.splitlines())) == (0, "", 20)
+    setup = tasks(fixture_vault, "lint", "--obsidian-setup", "--write")
+    assert (setup.returncode, setup.stdout) == (8, "")
+    assert setup.stderr == (f"tasks: cannot read {plugin / 'data.json'}: not a regular file (a folder, a pipe or a "
+                            "device); nothing written\n")
