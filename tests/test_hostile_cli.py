@@ -127,3 +127,14 @@ def test_a_note_name_too_long_for_the_system_is_one_line(fixture_vault: Path, ru
     result = run_cli("--vault", fixture_vault, "add", "call back", "--to", name, "--create")
     one_line_error(result, 8, f"cannot write {name}: File name too long; nothing written")
     assert digest(fixture_vault) == before
+
+
+@pytest.mark.parametrize("form", ["--ics", "--csv"])
+def test_an_export_never_replaces_a_note_of_the_vault(fixture_vault: Path, run_cli: Callable[..., Any],
+                                                      digest: Digest, form: str) -> None:
+    before = digest(fixture_vault)
+    target = fixture_vault / "Inbox.md"
+    result = run_cli("--vault", fixture_vault, "export", form, target)
+    one_line_error(result, 2, f"{target} is a note of the vault {fixture_vault}: an export does not replace a "
+                              "note; give a file outside it, or one that is not .md")
+    assert digest(fixture_vault) == before
