@@ -65,13 +65,29 @@ def locate_config() -> tuple[Path, str]:
     return _xdg("XDG_CONFIG_HOME", ".config") / "tasktrack" / "config.toml", "default"
 
 
+SMALL_FILE_BYTES = 1_000_000  # the most a config or query file may hold (``/dev/zero`` would never end)
+
+
+def read_small_file(path: Path) -> str:
+    """The UTF-8 text of a config, query or settings file. ``OSError`` if it cannot be read; ``ValueError`` if it
+    is not UTF-8 or holds more than ``SMALL_FILE_BYTES`` (a device or a huge file is read no further than that).
+    A pipe is read as what is written to it: one that nobody writes to reads as empty, without waiting."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a pipe waits for a writer, reading it does not
+    os.set_blocking(fd, True)
+    with open(fd, "rb") as file:
+        data = file.read(SMALL_FILE_BYTES + 1)
+    if len(data) > SMALL_FILE_BYTES:
+        raise ValueError(f"it is larger than {SMALL_FILE_BYTES:,} bytes")
+    return data.decode("utf-8")
+
+
 def load_config(path: Path | None = None) -> Config:
     path = path or config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_file(path)
     except FileNotFoundError:
         return Config()
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read config {path}: {exc}") from None
     import tomllib  # only when there is a config file
 
@@ -92,8 +108,8 @@ def _config_from(data: dict[str, Any], path: Path) -> Config:
     if not isinstance(me, list) or not all(isinstance(m, str) and m.strip() for m in me):
         raise UsageError(f"config {path}: `me` must be a list of names")
     names = tuple(m.strip().lstrip("@") for m in me)
-    statuses = {str(k): str(v) for k, v in dict(data.get("statuses", {})).items()}
-    keys = {str(k): str(v) for k, v in dict(data.get("keys", {})).items()}
+    statuses = {str(k): str(v) for k, v in _table(data, "statuses", path, '[statuses] ">" = "deferred"').items()}
+    keys = {str(k): str(v) for k, v in _table(data, "keys", path, '[keys] accept = "a"').items()}
     vault = data.get("vault")
     follow = data.get("follow_external_links", False)
     if not isinstance(follow, bool):
@@ -107,11 +123,17 @@ def _config_from(data: dict[str, Any], path: Path) -> Config:
                   given=frozenset(key for key in data if key in CONFIG_KEYS))
 
 
+def _table(data: dict[str, Any], key: str, path: Path, example: str) -> dict[str, Any]:
+    """The table ``key`` of the config file (empty if it has none); ``UsageError`` if it is something else."""
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        raise UsageError(f"config {path}: `{key}` must be a table: {example}")
+    return table
+
+
 def _queries(data: dict[str, Any], path: Path) -> dict[str, str]:
     """``[queries]``: name = the text of a Tasks query, in the order of the file."""
-    table = data.get("queries", {})
-    if not isinstance(table, dict):
-        raise UsageError(f"config {path}: `queries` must be a table: [queries] name = \"\"\"query\"\"\"")
+    table = _table(data, "queries", path, '[queries] name = """query"""')
     for name, text in table.items():
         if not isinstance(text, str):
             raise UsageError(f"config {path}: [queries] `{name}` must be the text of a query")
@@ -120,9 +142,7 @@ def _queries(data: dict[str, Any], path: Path) -> dict[str, str]:
 
 def _people(data: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
     """``[people]``: name = ["Other Name", ...] (or one name), in the order of the file."""
-    table = data.get("people", {})
-    if not isinstance(table, dict):
-        raise UsageError(f"config {path}: `people` must be a table: [people] Morty = [\"Mordechai Blaunstein\"]")
+    table = _table(data, "people", path, '[people] Morty = ["Mordechai Blaunstein"]')
     people: dict[str, tuple[str, ...]] = {}
     for name, aliases in table.items():
         aliases = [aliases] if isinstance(aliases, str) else aliases
@@ -132,9 +152,7 @@ def _people(data: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
     return people
 def _repeats(data: dict[str, Any], path: Path) -> RepeatSettings:
     """``[repeats]``: ``threshold`` (a number from 0 to 1) and ``days`` (a whole number of days, 0 or more)."""
-    table = data.get("repeats", {})
-    if not isinstance(table, dict):
-        raise UsageError(f"config {path}: `repeats` must be a table: [repeats] threshold = 0.7")
+    table = _table(data, "repeats", path, "[repeats] threshold = 0.7")
     default = RepeatSettings()
     for key in table:
         if key not in ("threshold", "days"):
@@ -163,6 +181,11 @@ def locate_vault(explicit: str | None, config: Config, cwd: Path | None = None) 
             path = Path(value).expanduser()
             if not path.is_dir():
                 raise VaultNotFound(f"vault {value!r} (from {source}) is not a folder")
+            try:
+                with os.scandir(path):
+                    pass
+            except OSError as exc:
+                raise VaultNotFound(f"vault {value!r} (from {source}) cannot be read: {exc.strerror or exc}") from None
             return path.resolve(), "config file" if source == "config" else source
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):

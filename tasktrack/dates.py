@@ -71,10 +71,13 @@ def parse_when(text: str, base: date | None = None) -> date:
     if not words:
         raise UsageError("a date is needed (YYYY-MM-DD, or words like `tomorrow`, `next friday`, `eow`)")
     found = parse_iso(words)
-    if found is None:
-        found = _simple_words(words, base)
-    if found is None:
-        found = _dateparser(words, base)
+    try:
+        if found is None:
+            found = _simple_words(words, base)
+        if found is None:
+            found = _dateparser(words, base)
+    except (OverflowError, ValueError):  # `in 99999999 days`: past the year 9999
+        raise UsageError(f"{text!r} is too far away: dates end with the year 9999") from None
     if found is None:
         raise UsageError(f"{text!r} is not a date I can read (try YYYY-MM-DD, `tomorrow`, `next friday`, `in 2 weeks`)")
     return found

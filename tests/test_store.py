@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tasktrack.config import Config, resolve_store
+from tasktrack.errors import StoreError
 from tasktrack.store.database import SCHEMA_VERSION, Store
 from tasktrack.store.ids import make_id
 from tasktrack.workspace import Workspace
@@ -349,15 +350,14 @@ def test_a_taken_id_is_replaced_and_parent_links_follow(make_vault: Callable[...
     assert ids[2] != ids[1]
 
 
-def test_a_database_of_another_program_is_made_a_new_store(tmp_path: Path) -> None:
+def test_a_database_of_another_program_is_refused_not_made_a_new_store(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "old.sqlite") as con:
         con.execute("CREATE TABLE x (y)")
     con.close()
-    old = Store(tmp_path / "old.sqlite")
-    try:
-        assert old.note_stats() == {}
-    finally:
-        old.close()
+    before = (tmp_path / "old.sqlite").read_bytes()
+    with pytest.raises(StoreError, match="is not a tasktrack store"):
+        Store(tmp_path / "old.sqlite")
+    assert (tmp_path / "old.sqlite").read_bytes() == before
 
 
 def test_a_schema_2_store_is_migrated_and_keeps_its_ids_and_undo_history(

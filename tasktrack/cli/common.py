@@ -16,7 +16,7 @@ from tasktrack.cli import render
 from tasktrack.dates import today
 from tasktrack.errors import DamagedStore, StoreError
 from tasktrack.model import Task
-from tasktrack.workspace import Workspace, unreadable_notice
+from tasktrack.workspace import SyncReport, Workspace, unreadable_notice
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -46,8 +46,14 @@ def open_workspace(args: argparse.Namespace, sync: bool = True) -> Workspace:
     for line in ws.recover():
         sys.stderr.write(f"tasks: {line}\n")
     if sync:
-        ws.sync()
+        warn_unread_folders(ws.sync())
     return ws
+
+
+def warn_unread_folders(report: SyncReport) -> None:
+    """Say on stderr, in one line, which folders of the vault could not be read (their notes are not scanned)."""
+    if report.skipped.unreadable_folders:
+        sys.stderr.write(f"tasks: {report.skipped.unreadable_warning()}\n")
 
 
 def _set_aside(path: Path) -> Path:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from tasktrack.cli.common import Command, open_workspace
 from tasktrack.cli.read import filter_args, list_filters
-from tasktrack.errors import OutputError
+from tasktrack.errors import OutputError, UsageError
+from tasktrack.parse.scanner import is_note
 from tasktrack.workspace import unreadable_notice
 
 
@@ -24,6 +25,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     ws = open_workspace(args)
+    _refuse_a_note(ws.vault, args.ics if args.ics is not None else args.csv)
     tasks = ws.tasks(list_filters(args, ws))
     unreadable = ws.unreadable()
     if unreadable:
@@ -40,6 +42,17 @@ def run_export(args: argparse.Namespace) -> int:
 
     _write(args.csv, csv_text(tasks, ws.vault).encode("utf-8"), len(tasks))
     return 0
+
+
+def _refuse_a_note(vault: Path, target: str) -> None:
+    """``UsageError`` for a target that is a note of the vault: an export never replaces a note (no undo could
+    bring it back)."""
+    if target == "-" or not is_note(target):
+        return
+    path = Path(target).resolve()
+    if path.is_relative_to(vault.resolve()):
+        raise UsageError(f"{target} is a note of the vault {vault}: an export does not replace a note; "
+                         "give a file outside it, or one that is not .md")
 
 
 def _write(target: str, data: bytes, count: int) -> None:

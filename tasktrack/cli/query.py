@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tasktrack.cli.common import Command, open_workspace, pager_arg, print_tasks, tasks_json, warn_unreadable
+from tasktrack.config import read_small_file
 from tasktrack.errors import UsageError
 from tasktrack.workspace import Workspace
 
@@ -42,8 +43,8 @@ def run_query(args: argparse.Namespace) -> int:
 
 def _read_file(name: str) -> str:
     try:
-        return Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_small_file(Path(name))
+    except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read the query file {name}: {getattr(exc, 'strerror', None) or exc}") from None
 
 

@@ -10,7 +10,15 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tasktrack.cli import render
-from tasktrack.cli.common import Command, open_workspace, pager_arg, print_tasks, tasks_json, warn_unreadable
+from tasktrack.cli.common import (
+    Command,
+    open_workspace,
+    pager_arg,
+    print_tasks,
+    tasks_json,
+    warn_unread_folders,
+    warn_unreadable,
+)
 from tasktrack.dates import parse_when, today
 from tasktrack.errors import UsageError
 from tasktrack.grouping import KEYS, check_key, group_tasks
@@ -106,6 +114,7 @@ def _list_args(p: argparse.ArgumentParser) -> None:
 
 
 FORMATS = ("table", "json", "jsonl", "tsv", "ids")
+_MOST_ROWS = 2**63 - 1  # the largest --limit: SQLite's largest integer
 
 
 def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
@@ -124,14 +133,16 @@ def list_filters(args: argparse.Namespace, ws: Workspace) -> query.Filters:
     f.priorities = query.parse_priorities(args.priority) if args.priority else []
     f.tags = list(args.tag or [])
     f.props = [query.parse_prop(p) for p in args.prop or []]
-    if args.limit is not None and args.limit < 0:
-        raise UsageError("--limit must be 0 or more")
+    if args.limit is not None and not 0 <= args.limit <= _MOST_ROWS:
+        raise UsageError(f"--limit must be 0 or more, and at most {_MOST_ROWS}")
     return f
 
 
 def run_list(args: argparse.Namespace) -> int:
     ws = open_workspace(args, sync=False)
-    first_scan = ws.sync().first_scan
+    report = ws.sync()
+    warn_unread_folders(report)
+    first_scan = report.first_scan
     filters = list_filters(args, ws)
     if args.format == "ids" and args.group_by:
         raise UsageError("--format ids cannot be grouped: leave out --group-by")

@@ -15,10 +15,11 @@ import re
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from tasktrack.config import read_small_file
 from tasktrack.errors import UsageError, WriteRefused
 from tasktrack.workspace import Workspace
 from tasktrack.write import journal
-from tasktrack.write.notes import NoteText
+from tasktrack.write.notes import NoteText, read_or_none
 
 BEGIN = "<!-- tasktrack:digest:begin -->"
 END = "<!-- tasktrack:digest:end -->"
@@ -38,7 +39,7 @@ def daily_note(vault: Path, day: date, config_dir: str = ".obsidian") -> str:
 
 def _settings(path: Path) -> tuple[str, str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_small_file(path))
     except FileNotFoundError:
         return "", DEFAULT_FORMAT
     except (OSError, ValueError) as exc:
@@ -153,8 +154,6 @@ def block_diff(ws: Workspace, relative: str, block: list[str], markers: tuple[st
 def _read(path: Path) -> bytes | None:
     """The note's bytes; None when it does not exist yet."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+        return read_or_none(path)
     except OSError as exc:
         raise WriteRefused(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tasktrack.errors import TaskTrackError
+from tasktrack.errors import TaskTrackError, WriteFailed
 from tasktrack.workspace import Workspace
 from tasktrack.write.notes import read_or_none
 
@@ -115,17 +115,25 @@ def plan(config_dir: Path) -> list[FileChange]:
     snippet_path = config_dir / "snippets" / f"{SNIPPET_NAME}.css"
     appearance_path = config_dir / "appearance.json"
     changes = []
-    before = read_or_none(data_path)
+    before = _read(data_path)
     after, what = plugin_data(before)
     changes.append(FileChange(data_path, before, after, what))
-    before = read_or_none(snippet_path)
+    before = _read(snippet_path)
     snippet = SNIPPET.encode("utf-8")
     changes.append(FileChange(snippet_path, before, snippet,
                               "the snippet is already there" if before == snippet else "the CSS snippet written"))
-    before = read_or_none(appearance_path)
+    before = _read(appearance_path)
     after, what = appearance(before)
     changes.append(FileChange(appearance_path, before, after, what))
     return changes
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes (None if there is none); ``WriteFailed`` if it cannot be read, or is a pipe or a device."""
+    try:
+        return read_or_none(path)
+    except OSError as exc:
+        raise WriteFailed(f"cannot read {path}: {exc.strerror or exc}; nothing written") from None
 
 
 def write(ws: Workspace, now: datetime) -> list[str]:

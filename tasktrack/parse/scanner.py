@@ -39,9 +39,13 @@ class Skipped:
 
     bad_names: list[str] = field(default_factory=list)  # notes and folders whose names are not UTF-8 (as bytes)
     outside_links: list[str] = field(default_factory=list)  # links to notes and folders outside the vault
+    # folders that could not be listed, as ("a/b/", why); the vault itself as ("", why)
+    unreadable_folders: list[tuple[str, str]] = field(default_factory=list)
 
     def warnings(self) -> list[str]:
         found = []
+        if self.unreadable_folders:
+            found.append(self.unreadable_warning())
         if self.bad_names:
             one = len(self.bad_names) == 1
             found.append(f"{_counted(len(self.bad_names), 'file name')} {'is' if one else 'are'} not valid UTF-8 "
@@ -51,6 +55,15 @@ class Skipped:
             found.append(f"{_counted(len(self.outside_links), 'link')} point{'s' * one} outside the vault and "
                          f"{'was' if one else 'were'} not followed: {', '.join(sorted(self.outside_links))}")
         return found
+
+    def unreadable_warning(self) -> str:
+        """The one line that names the folders that could not be read (empty if none)."""
+        if not self.unreadable_folders:
+            return ""
+        one = len(self.unreadable_folders) == 1
+        folders = ", ".join(f"{folder or './'} ({why})" for folder, why in sorted(self.unreadable_folders))
+        return (f"{_counted(len(self.unreadable_folders), 'folder')} could not be read, so {'its' if one else 'their'} "
+                f"notes were not scanned: {folders}")
 
 
 def _counted(count: int, noun: str) -> str:
@@ -77,9 +90,9 @@ def walk_vault(vault: Path, stat: bool = True, follow_external_links: bool = Fal
     """Every ``.md`` note below ``vault``: hidden folders (``.obsidian``, ``.trash``) are skipped, and
     symlinked folders are followed once (a link back up the tree does not loop). Links to notes or folders
     outside the vault are followed only with ``follow_external_links``; names that are not valid UTF-8
-    are skipped. Both are recorded in ``skipped``. With ``stat=False`` the notes are only named (size and
-    mtime -1; ``scan_file`` reads them from the open file), which is faster when nothing is known about
-    them yet."""
+    are skipped. Both, and the folders that cannot be read, are recorded in ``skipped``. With ``stat=False``
+    the notes are only named (size and mtime -1; ``scan_file`` reads them from the open file), which is
+    faster when nothing is known about them yet."""
     walk = _Walk(os.path.realpath(vault), stat, follow_external_links, Skipped() if skipped is None else skipped)
     seen: set[tuple[int, int]] = set()
     stack: list[tuple[str, str]] = [(os.fspath(vault), "")]
@@ -91,7 +104,10 @@ def walk_vault(vault: Path, stat: bool = True, follow_external_links: bool = Fal
                 continue
             seen.add((info.st_dev, info.st_ino))
             entries = list(os.scandir(folder))
-        except OSError:
+        except FileNotFoundError:  # gone since its folder was listed
+            continue
+        except OSError as exc:
+            walk.skipped.unreadable_folders.append((rel, exc.strerror or str(exc)))
             continue
         yield from _folder_notes(entries, rel, stack, walk)
 

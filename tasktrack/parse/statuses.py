@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from tasktrack.config import read_small_file
 from tasktrack.errors import UsageError
 from tasktrack.model import DEFAULT_SYMBOLS, PROPOSED_TAG, STATUSES
 
@@ -45,7 +46,7 @@ def plugin_settings(vault: Path, config_dir: str = ".obsidian") -> dict[str, Any
     """The Obsidian Tasks plugin's settings in the vault (``data.json``); empty when it has none."""
     path = vault / config_dir / "plugins" / "obsidian-tasks-plugin" / "data.json"
     try:
-        settings = json.loads(path.read_text(encoding="utf-8"))
+        settings = json.loads(read_small_file(path))
     except (OSError, ValueError):
         return {}
     return settings if isinstance(settings, dict) else {}

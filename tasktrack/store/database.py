@@ -158,9 +158,11 @@ class Store:
             raise StoreError(f"cannot use the store {path}: {exc}") from None
 
     def _prepare(self, vault: Path | None) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION and version not in _MIGRATIONS:
+            self._refuse_to_empty(version)  # before the database is changed in any way
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version in _MIGRATIONS:
             with self.transaction():
                 _MIGRATIONS[version](self.db)
@@ -178,6 +180,17 @@ class Store:
                 self.set_meta("vault", str(vault))
             elif known != str(vault):
                 raise StoreError(f"the store {self.path} belongs to the vault {known}, not {vault}")
+
+    def _refuse_to_empty(self, version: int) -> None:
+        """``StoreError`` rather than drop the tables of a database that is no store of this tasktrack's making or
+        older: another program's (none of the store's tables in it), or a newer tasktrack's."""
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the store {self.path} was made by a newer tasktrack (schema {version}, this one "
+                             f"knows {SCHEMA_VERSION}): use that version, or give --db another file")
+        tables = [r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        if tables and not set(tables) & set(_TABLES):
+            raise StoreError(f"{self.path} is not a tasktrack store (it holds the tables {', '.join(tables)}): "
+                             "give --db another file")
 
     def _create(self) -> None:
         """A new store (or one of an older schema, which is rebuilt from the vault)."""

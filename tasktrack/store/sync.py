@@ -56,7 +56,8 @@ def sync(vault: Path, store: Store, statuses: StatusMap, rebuild: bool = False,
     # An empty store needs only the notes' names: their sizes and mtimes are taken as they are read.
     files = {f.path: f for f in walk_vault(vault, bool(known), follow_external_links, skipped)}
     stale = [f for p, f in files.items() if known.get(p) != (f.size, f.mtime_ns)]
-    deleted = [p for p in known if p not in files]
+    unread = tuple(folder for folder, _ in skipped.unreadable_folders)
+    deleted = [p for p in known if p not in files and not p.startswith(unread)]  # unread: kept as they were
     report = SyncReport(notes=len(files), deleted=deleted, skipped=skipped, first_scan=not known)
     if stale or deleted:
         report.changed_tasks = _save(vault, store, statuses, stale, deleted, report.read)

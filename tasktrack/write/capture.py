@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from tasktrack.dates import parse_when
-from tasktrack.errors import UsageError, WriteRefused
+from tasktrack.errors import UsageError, WriteFailed, WriteRefused
 from tasktrack.model import (
     DATE_EMOJI,
     MONTH_WORDS,
@@ -225,7 +225,10 @@ def add(ws: Workspace, path: str, drafts: list[Draft], heading: str | None = Non
     """Write ``drafts`` into the note ``path`` (in the vault), under ``heading`` if given."""
     target = real_path(ws.note_path(path))
     with ws.lock():
-        before = read_or_none(target)
+        try:
+            before = read_or_none(target)
+        except OSError as exc:  # a name too long, a note that may not be read
+            raise WriteFailed(f"cannot write {path}: {exc.strerror or exc}; nothing written") from None
         if before is None and not create:
             raise WriteRefused(f"{path} does not exist; nothing written (--create makes it)")
         note = NoteText.parse(ws.note_path(path), before or b"")

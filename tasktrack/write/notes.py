@@ -8,6 +8,7 @@ changes across notes from the steps here (check, stage, rename).
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -61,11 +62,11 @@ class NoteText:
     @classmethod
     def read(cls, path: Path) -> NoteText:
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise WriteRefused(f"{path} is gone; nothing written (run `tasks scan`)") from None
+            data = read_or_none(path)
         except OSError as exc:
             raise WriteRefused(f"cannot read {path}: {exc.strerror or exc}") from None
+        if data is None:
+            raise WriteRefused(f"{path} is gone; nothing written (run `tasks scan`)")
         return cls.parse(path, data)
 
     @classmethod
@@ -251,11 +252,16 @@ def remove_leftovers(folder: Path) -> None:
 
 def read_or_none(path: Path) -> bytes | None:
     """The file's bytes; None when there is no such file (nor, a file standing where a folder of its path
-    should be, any folder to hold one)."""
+    should be, any folder to hold one). ``OSError`` when it cannot be read, or is no regular file: a pipe or
+    a device is not read at all (that could wait, or run, forever)."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a pipe opens without waiting for a writer
     except (FileNotFoundError, NotADirectoryError):
         return None
+    with open(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a folder, a pipe or a device)", os.fspath(path))
+        return file.read()
 
 
 def remove_quietly(path: Path) -> None:
