@@ -1,6 +1,8 @@
-"""``tasks mcp``: the Model Context Protocol over stdio, driven end to end by the SDK's own client: the tools it
-offers (read-only unless --allow-write), a list, a query, a refused write, an allowed write checked on disk, the
-digest resource; and without the SDK, one line that says how to install it."""
+"""``tasks mcp``: the Model Context Protocol, driven by the SDK's own client: the tools it offers (read-only unless
+--allow-write), a list, a query, a refused write, an allowed write checked on disk, the digest resource; and without
+the SDK, one line that says how to install it. The read-only conversation runs end to end over stdio with
+``tasks mcp`` itself; the others talk to the same server (``build_server``) in this process, which spares each
+the start of a Python process that imports the SDK."""
 
 from __future__ import annotations
 
@@ -13,8 +15,11 @@ from typing import Any
 import anyio
 import mcp_types
 import pytest
+from mcp import Client
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from tasktrack.agent.server import build_server
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
@@ -45,6 +50,17 @@ def _talk(vault: Path, conversation: Session, *flags: str) -> None:
             async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
                 await session.initialize()
                 await conversation(session)
+
+    anyio.run(run)
+
+
+def _talk_here(vault: Path, conversation: Session, allow_write: bool = False) -> None:
+    """Hold ``conversation`` with the server ``tasks --vault VAULT mcp`` serves, in this process."""
+
+    async def run() -> None:
+        with anyio.fail_after(TIMEOUT):
+            async with Client(build_server(str(vault), None, allow_write)) as client:
+                await conversation(client.session)
 
     anyio.run(run)
 
@@ -126,7 +142,7 @@ def test_writes_with_allow_write(make_vault: MakeVault, run_cli: RunCli) -> None
         assert [(t["path"], t["line"], t["due"], t["owners"]) for t in added] == [("Plan.md", 4, "2026-11-23",
                                                                                   ["Erez"])]
 
-    _talk(vault, conversation, "--allow-write")
+    _talk_here(vault, conversation, allow_write=True)
     assert (vault / "Plan.md").read_text(encoding="utf-8") == (
         "# Plan\n"
         "- [ ] Draft the budget @Dana #finance 📅 2026-12-04\n"
@@ -146,7 +162,7 @@ def test_refused_write_leaves_the_note(make_vault: MakeVault, run_cli: RunCli) -
         refused = await _call(session, "done", ids=[fix, ids["Draft the budget"]])
         assert f"tasks: {_refusal(refused, 'done')}\n" == cli_refusal
 
-    _talk(vault, conversation, "--allow-write")
+    _talk_here(vault, conversation, allow_write=True)
     assert (vault / "Broken.md").read_bytes() == b"# Broken\n" + broken
     assert (vault / "Plan.md").read_text(encoding="utf-8") == NOTE  # all or nothing: the other task is not done
 
@@ -163,7 +179,7 @@ def test_digest_resource(make_vault: MakeVault, run_cli: RunCli) -> None:
         assert isinstance(content, mcp_types.TextResourceContents)
         assert content.text == expected
 
-    _talk(vault, conversation)
+    _talk_here(vault, conversation)
 
 
 def test_without_the_sdk(make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
