@@ -10,22 +10,20 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
-import mcp_types
 import pytest
-from mcp import Client
-from mcp.client.session import ClientSession
-from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from tasktrack.agent.server import build_server
+if TYPE_CHECKING:  # the SDK takes half a second to import: only where a test talks to a server
+    import mcp_types
+    from mcp.client.session import ClientSession
 
 pytestmark = pytest.mark.usefixtures("fixed_today")
 
 MakeVault = Callable[..., Path]
 RunCli = Callable[..., Any]
-Session = Callable[[ClientSession], Awaitable[None]]
+Session = Callable[["ClientSession"], Awaitable[None]]
 TIMEOUT = 30  # seconds for a whole conversation: a hung server fails the test instead of hanging it
 
 NOTE = (
@@ -40,6 +38,9 @@ WRITE_TOOLS = ["accept", "add_task", "assign", "done", "due", "priority", "rejec
 
 def _talk(vault: Path, conversation: Session, *flags: str) -> None:
     """Start ``tasks --vault VAULT mcp FLAGS`` and hold ``conversation`` with it through the SDK's client."""
+    from mcp.client.session import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
     env = {name: os.environ[name] for name in ("HOME", "TASKTRACK_DB", "TASKTRACK_CONFIG", "TASKTRACK_TODAY",
                                                "TASKTRACK_SETTLE_SECONDS", "XDG_CONFIG_HOME", "XDG_DATA_HOME")}
     params = StdioServerParameters(command=sys.executable, args=["-m", "tasktrack", "--vault", str(vault), "mcp",
@@ -47,7 +48,9 @@ def _talk(vault: Path, conversation: Session, *flags: str) -> None:
 
     async def run() -> None:
         with anyio.fail_after(TIMEOUT):
-            async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+            # errlog: the server's stderr goes where the test process's own does (pytest's capture has no fileno)
+            async with (stdio_client(params, errlog=sys.__stderr__) as (read, write),
+                        ClientSession(read, write) as session):
                 await session.initialize()
                 await conversation(session)
 
@@ -56,6 +59,9 @@ def _talk(vault: Path, conversation: Session, *flags: str) -> None:
 
 def _talk_here(vault: Path, conversation: Session, allow_write: bool = False) -> None:
     """Hold ``conversation`` with the server ``tasks --vault VAULT mcp`` serves, in this process."""
+    from mcp import Client
+
+    from tasktrack.agent.server import build_server
 
     async def run() -> None:
         with anyio.fail_after(TIMEOUT):
@@ -66,6 +72,8 @@ def _talk_here(vault: Path, conversation: Session, allow_write: bool = False) ->
 
 
 async def _call(session: ClientSession, tool: str, **arguments: Any) -> mcp_types.CallToolResult:
+    import mcp_types
+
     result = await session.call_tool(tool, arguments)
     assert isinstance(result, mcp_types.CallToolResult)
     return result
@@ -80,6 +88,8 @@ def _data(result: mcp_types.CallToolResult) -> Any:
 
 def _refusal(result: mcp_types.CallToolResult, tool: str) -> str:
     """The one line of a tool error (what `tasks` prints after `tasks: `)."""
+    import mcp_types
+
     assert result.is_error
     [content] = result.content
     assert isinstance(content, mcp_types.TextContent)
@@ -172,6 +182,8 @@ def test_digest_resource(make_vault: MakeVault, run_cli: RunCli) -> None:
     expected = run_cli("--vault", vault, "digest").out
 
     async def conversation(session: ClientSession) -> None:
+        import mcp_types
+
         resources = await session.list_resources()
         assert [str(r.uri) for r in resources.resources] == ["tasktrack://digest"]
         read = await session.read_resource("tasktrack://digest")
@@ -184,7 +196,7 @@ def test_digest_resource(make_vault: MakeVault, run_cli: RunCli) -> None:
 
 def test_without_the_sdk(make_vault: MakeVault, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     vault = make_vault({"Plan.md": NOTE})
-    for name in [name for name in sys.modules if name.partition(".")[0] == "mcp"]:
+    for name in {"mcp", *(name for name in sys.modules if name.partition(".")[0] == "mcp")}:
         monkeypatch.setitem(sys.modules, name, None)  # importing the SDK now fails, as when it is not installed
     monkeypatch.delitem(sys.modules, "tasktrack.agent.server", raising=False)
     result = run_cli("--vault", vault, "mcp")
