@@ -138,3 +138,13 @@ def test_an_export_never_replaces_a_note_of_the_vault(fixture_vault: Path, run_c
     one_line_error(result, 2, f"{target} is a note of the vault {fixture_vault}: an export does not replace a "
                               "note; give a file outside it, or one that is not .md")
     assert digest(fixture_vault) == before
+
+
+
+def test_a_status_symbol_of_more_than_one_character_is_one_line(fixture_vault: Path, run_cli: Callable[..., Any],
+                                                                 config_file: Callable[[str], Path]) -> None:
+    """A checkbox holds one character (`[>]`): a longer key in [statuses] could never match, so it is refused."""
+    config_file('[statuses]\n"??" = "done"\n')
+    result = run_cli("--vault", fixture_vault, "list")
+    one_line_error(result, 2, "config: status symbol '??' must be the one character between the brackets of a "
+                              "checkbox, as `>` in `- [>] task`")

@@ -28,6 +28,9 @@ class StatusMap:
     def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
         self.symbols = dict(DEFAULT_SYMBOLS)
         for symbol, status in (overrides or {}).items():
+            if len(symbol) != 1 and symbol not in DEFAULT_SYMBOLS:  # one character, or the proposed " ?"
+                raise UsageError(f"config: status symbol {symbol!r} must be the one character between the brackets "
+                                 "of a checkbox, as `>` in `- [>] task`")
             if status not in STATUSES:
                 raise UsageError(f"config: status for symbol {symbol!r} must be one of {', '.join(STATUSES)}")
             self.symbols[symbol] = status
