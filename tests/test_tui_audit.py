@@ -1,10 +1,13 @@
 """The TUI as a demanding new user drives it: keys on the agenda screen, completion in the prompts, the list's
-column header after a resize, a selection whose note is deleted, lines too long for the screen."""
+column header after a resize, a selection whose note is deleted, lines too long for the screen, a folder that
+cannot be read."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tasktrack.tui.app import TaskTrackApp
@@ -107,3 +110,23 @@ async def test_a_line_too_long_for_the_screen_ends_in_an_ellipsis(vault: Path) -
         assert shown_line(app, "#message").endswith("…")
         assert shown_line(app, "#tabs").endswith("…")
         assert shown_line(app, "#summary").endswith("…")
+
+
+@run_async
+async def test_a_folder_that_cannot_be_read_is_said_and_its_tasks_stay(vault: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(vault)
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:  # as for a folder of mode 000, to a user who is not root
+        if Path(path) == vault / "Customers":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    line = "1 folder could not be read, so its notes were not scanned: Customers/ (Permission denied)"
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, until=lambda: line in message(app))
+        await pilot.press("4")
+        await settle(pilot, until=lambda: "All open" in static_text(app, "#summary"))
+        assert any("Azure engagement plan" in row for row in table_lines(app))  # a task of Customers/Microsoft.md

@@ -121,11 +121,12 @@ class NoteRead(Message):
 
 
 class Synced(Message):
-    """The store followed the vault: ``changed`` when notes were read again or deleted."""
+    """The store followed the vault: ``changed`` when notes were read again or deleted; ``unread``: which folders
+    could not be read (their notes keep what was last read of them), as one line, or empty."""
 
-    def __init__(self, changed: bool, took: float, error: str = "") -> None:
+    def __init__(self, changed: bool, took: float, error: str = "", unread: str = "") -> None:
         super().__init__()
-        self.changed, self.took, self.error = changed, took, error
+        self.changed, self.took, self.error, self.unread = changed, took, error, unread
 
 
 class VaultChanged(Message):
@@ -181,6 +182,7 @@ class TaskTrackApp(App[None]):
         self._asked = 0  # the latest view read asked for, and the one shown
         self._shown = 0
         self._synced = False
+        self._unread = ""  # the folders the last sync could not read, as said on the message line
         self._detail_timer: Timer | None = None
         self._filter_timer: Timer | None = None
         self._opening_filter = False
@@ -506,12 +508,16 @@ class TaskTrackApp(App[None]):
         except Exception as exc:  # OSError, or anything else: the TUI goes on, and says it in one line
             self.post_message(Synced(False, time.perf_counter() - started, f"cannot read the vault: {exc}"))
         else:
-            self.post_message(Synced(bool(report.read or report.deleted), time.perf_counter() - started))
+            self.post_message(Synced(bool(report.read or report.deleted), time.perf_counter() - started,
+                                     unread=report.skipped.unreadable_warning()))
 
     @on(Synced)
     def synced(self, event: Synced) -> None:
         if event.error:
             self.say(event.error, error=True)
+        elif event.unread and event.unread != self._unread:  # said once, not at each look at the vault
+            self.say(event.unread, error=True)
+        self._unread = event.unread
         first, self._synced = not self._synced, True
         self._next_check(event.took)
         if self._sync_again:
