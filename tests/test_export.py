@@ -179,3 +179,11 @@ def test_list_loads_neither_export_library(make_vault: MakeVault, tmp_path: Path
     env = {**os.environ, "TASKTRACK_DB": str(tmp_path / "store.sqlite")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout.splitlines()[-1] == "0 []"
+
+
+def test_an_ics_export_that_cannot_be_written_says_only_that(make_vault: MakeVault, run_cli: RunCli,
+                                                             tmp_path: Path) -> None:
+    vault = make_vault(NOTES)
+    result = run_cli("--vault", vault, "export", "--ics", str(tmp_path))  # a folder: no file can be written there
+    assert (result.code, result.out) == (7, "")
+    assert result.err == f"tasks: cannot write {tmp_path}: Is a directory\n"

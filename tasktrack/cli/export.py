@@ -34,9 +34,9 @@ def run_export(args: argparse.Namespace) -> int:
         from tasktrack.export.ics import calendar  # here: other commands need not import icalendar
 
         export = calendar(tasks, ws.vault, datetime.now(UTC).replace(microsecond=0))
-        for line in export.left_out:
-            sys.stderr.write(f"tasks: {line}\n")
         _write(args.ics, export.data, export.count)
+        for line in export.left_out:  # once written: a failed write is the one line said
+            sys.stderr.write(f"tasks: {line}\n")
         return 0
     from tasktrack.export.table import csv_text
 
