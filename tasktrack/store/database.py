@@ -163,6 +163,7 @@ class Store:
             self._refuse_to_empty(version)  # before the database is changed in any way
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA temp_store=MEMORY")  # a sort of a long listing stays in memory, not in a temp file
         if version in _MIGRATIONS:
             with self.transaction():
                 _MIGRATIONS[version](self.db)
