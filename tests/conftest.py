@@ -71,6 +71,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.set_threshold(10_000, 10, 10)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """One full collection now (the finalizers it runs still report to pytest), then what is left out of the
+    five that pytest makes on its way out: each walked Textual's caches again, in every worker at once."""
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Temporary files in memory (see above); set before the first temporary folder is made."""
     if "TMPDIR" not in os.environ and MEMORY.is_dir() and os.access(MEMORY, os.W_OK | os.X_OK):
