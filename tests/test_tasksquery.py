@@ -36,8 +36,8 @@ BETA = """# Beta
 TOP = "- [ ] Top task 📅 2027-01-05\n"
 
 NOT_DONE_DEFAULT_ORDER = [
-    "Alpha in progress", "Alpha due soon", "Beta highest", "Alpha repeats", "Top task", "Beta scheduled",
-    "Beta bad date", "Alpha starts later", "Alpha no dates", "Beta lowest",
+    "Alpha in progress", "Alpha due soon", "Beta highest", "Alpha repeats", "Top task", "Beta bad date",
+    "Beta scheduled", "Alpha starts later", "Alpha no dates", "Beta lowest",
 ]
 
 
@@ -121,7 +121,7 @@ def test_starts_also_matches_tasks_without_a_start_date(q: Callable[[str], list[
 def test_happens_is_any_of_start_scheduled_and_due(q: Callable[[str], list[str]]) -> None:
     assert set(q("happens in 2026-12")) == {"Alpha starts later", "Beta scheduled"}
     assert set(q("happens on 2026-11-21")) == {"Alpha repeats"}
-    assert set(q("no happens date\nnot done")) == {"Alpha no dates", "Beta lowest", "Beta highest", "Beta bad date"}
+    assert set(q("no happens date\nnot done")) == {"Alpha no dates", "Beta lowest", "Beta highest"}
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -144,15 +144,15 @@ def test_default_sort_is_status_type_urgency_due_priority_path(q: Callable[[str]
     assert q("not done") == NOT_DONE_DEFAULT_ORDER
 
 
-def test_sort_keys_missing_dates_last_and_reverse(q: Callable[[str], list[str]]) -> None:
+def test_sort_keys_invalid_dates_first_missing_dates_last_and_reverse(q: Callable[[str], list[str]]) -> None:
     assert q("not done\nsort by due") == [
-        "Alpha in progress", "Alpha due soon", "Alpha starts later", "Top task", "Beta highest", "Alpha repeats",
-        "Beta scheduled", "Beta bad date", "Alpha no dates", "Beta lowest"]
+        "Beta bad date", "Alpha in progress", "Alpha due soon", "Alpha starts later", "Top task", "Beta highest",
+        "Alpha repeats", "Beta scheduled", "Alpha no dates", "Beta lowest"]
     assert q("has due date\nsort by due reverse\nlimit to 2 tasks") == ["Top task", "Alpha starts later"]
     assert q("not done\nsort by priority\nsort by description reverse\nlimit 3") == [
         "Beta highest", "Alpha due soon", "Top task"]
     assert q("path includes beta\nsort by filename\nsort by created") == [
-        "Beta lowest", "Beta highest", "Beta scheduled", "Beta bad date"]
+        "Beta lowest", "Beta highest", "Beta bad date", "Beta scheduled"]
 
 
 def test_comments_continuations_and_explain(vault: Path, run_cli: Callable[..., Any]) -> None:
@@ -184,7 +184,7 @@ def test_a_second_group_by_groups_within_the_first(vault: Path, run_cli: Callabl
     assert result.code == 0, result.err
     assert [(g["group"], [t["description"] for t in g["tasks"]]) for g in result.json()] == [
         ("/ › Normal priority", ["Top task"]),
-        ("Home/ › Highest priority", ["Beta highest"]), ("Home/ › Normal priority", ["Beta scheduled"]),
+        ("Home/ › Highest priority", ["Beta highest"]), ("Home/ › Normal priority", ["Beta bad date"]),
         ("Home/ › Lowest priority", ["Beta lowest"]),
         ("Work/ › High priority", ["Alpha due soon"]), ("Work/ › Normal priority", ["Alpha in progress"]),
         ("Work/ › Low priority", ["Alpha no dates"])]
@@ -277,7 +277,7 @@ def test_query_from_a_file(vault: Path, tmp_path: Path, run_cli: Callable[..., A
 def test_placeholders_of_the_note_path(vault: Path, run_cli: Callable[..., Any]) -> None:
     (vault / "Home" / "Board.md").write_text("```tasks\npath includes {{query.file.folder}}\n```\n", encoding="utf-8")
     data = run_cli("--vault", vault, "query", "--note", "Home/Board.md", "--json").json()
-    assert [t["description"] for t in data[0]["result"]] == ["Beta highest", "Beta scheduled", "Beta bad date",
+    assert [t["description"] for t in data[0]["result"]] == ["Beta highest", "Beta bad date", "Beta scheduled",
                                                              "Beta lowest"]
     refused = run_cli("--vault", vault, "query", "path includes {{query.file.folder}}")
     assert refused.code == 2 and refused.err.startswith("tasks: line 1: `path includes {{query.file.folder}}`: ")

@@ -209,10 +209,13 @@ def _has_date(text: str, lower: str, ctx: Context) -> Filter | None:
     if m is None:
         return None
     fields = DATE_WORDS[m.group(2)]
+    written: Test = lambda t: any(t.date(f) or invalid_date(t, f) for f in fields)  # noqa: E731
     if m.group(1) == "has":
-        return Filter(f"has a {' or '.join(fields)} date", lambda t: any(t.date(f) for f in fields),
-                      sql=" OR ".join(f"t.{f} IS NOT NULL" for f in fields))
-    return Filter(f"has no {' and no '.join(fields)} date", lambda t: not any(t.date(f) for f in fields),
+        return Filter(f"has a {' or '.join(fields)} date (a date that is not real too)", written,
+                      sql=" OR ".join(f"t.{f} IS NOT NULL OR instr(t.raw, ?) > 0 OR instr(t.raw, ?) > 0"
+                                      for f in fields),
+                      params=tuple(p for f in fields for p in (DATE_EMOJI[f], f"[{DATAVIEW_KEY_OF[f]}::")))
+    return Filter(f"has no {' and no '.join(fields)} date", lambda t: not written(t),
                   sql=" AND ".join(f"t.{f} IS NULL" for f in fields))
 
 
@@ -223,9 +226,18 @@ def _invalid_date(text: str, lower: str, ctx: Context) -> Filter | None:
     if m.group(1) == "happens":
         raise UsageError("`happens date is invalid` is not a filter: name one date field")
     name = DATE_WORDS[m.group(1)][0]
-    pattern = re.compile(rf"(?:{DATE_EMOJI[name]}\ufe0f?\s*|\[{DATAVIEW_KEY_OF[name]}::\s*)(\d{{4}}-\d\d-\d\d)")
-    return Filter(f"{name} date is written but is not a real date",
-                  lambda t: t.date(name) is None and pattern.search(t.raw) is not None)
+    return Filter(f"{name} date is written but is not a real date", lambda t: invalid_date(t, name))
+
+
+# A date field as written in a task line: its emoji or its Dataview key, and a date.
+_WRITTEN_DATE_RES = {name: re.compile(rf"(?:{emoji}\ufe0f?\s*|\[{DATAVIEW_KEY_OF[name]}::\s*)(\d{{4}}-\d\d-\d\d)")
+                     for name, emoji in DATE_EMOJI.items()}
+
+
+def invalid_date(task: Task, name: str) -> bool:
+    """The date field ``name`` is written in the task's line but is no real date (``📅 2026-02-30``): Obsidian
+    Tasks keeps it as an invalid date, which ``has … date`` counts and no date range holds."""
+    return task.date(name) is None and _WRITTEN_DATE_RES[name].search(task.raw) is not None
 
 
 def _date(text: str, lower: str, ctx: Context) -> Filter | None:
@@ -243,7 +255,8 @@ def _date(text: str, lower: str, ctx: Context) -> Filter | None:
         bounds = (last,)
     params = tuple(b.isoformat() for b in bounds)
     if word in ("starts", "start"):
-        return Filter(explanation + " (or no start date)", lambda t: t.start is None or inside(t.start),
+        return Filter(explanation + " (or no start date)",
+                      lambda t: inside(t.start) if t.start else not invalid_date(t, "start"),
                       sql=f"t.start IS NULL OR t.start {condition}", params=params)
     if len(fields) > 1:
         return Filter(explanation + f" (any of {', '.join(fields)})",

@@ -86,7 +86,8 @@ _REFUSED = (
 def parse_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:
     """The ``Query`` of ``text`` (in the note ``note``, whose path the ``{{query.file.…}}`` placeholders stand
     for); a ``UsageError`` naming the line of the first instruction it cannot do."""
-    query = Query(default_sorts=[sort_key(name, ctx.today) for name in DEFAULT_SORT])
+    query = Query(default_sorts=[sort_key(name, ctx.today) for name in DEFAULT_SORT],
+                  base=has_global_filter(ctx.global_filter) if ctx.global_filter else None)
     values = placeholders(note)
     for instruction in instructions(text, first_line):
         try:
@@ -98,6 +99,12 @@ def parse_query(text: str, ctx: Context, first_line: int = 1, note: str | None =
         except UsageError as exc:
             raise UsageError(f"line {instruction.line}: `{instruction.text}`: {exc}") from None
     return query
+
+
+def has_global_filter(global_filter: str) -> Callable[[Task], bool]:
+    """Obsidian Tasks sees a checkbox line as a task only when its text after the checkbox holds the global
+    filter (any text, case and all)."""
+    return lambda task: global_filter in task.raw.split("]", 1)[-1]
 
 
 # Obsidian Tasks' own presets (src/Query/Presets/Presets.ts); the vault's settings may change or add some.

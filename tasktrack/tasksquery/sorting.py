@@ -1,6 +1,6 @@
 """``sort by`` and ``group by`` of the query language, and the urgency score of Obsidian Tasks.
 
-Sort keys put a missing date (or heading) last; the default keys ``status.type, urgency, due, priority, path``
+Sort keys put a date that is not real first and a missing date (or heading) last; the default keys ``status.type, urgency, due, priority, path``
 always follow the query's own. Groups are in the order of their names (status types and priorities in their
 own order), and within a group the tasks keep their sorted order.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from tasktrack.errors import UsageError
 from tasktrack.grouping import group_tasks
 from tasktrack.model import FINISHED, PRIORITY_RANK, WEEKDAYS, Task
-from tasktrack.tasksquery.filters import STATUS_TYPES, TYPE_ORDER, filename, root, tasks_description
+from tasktrack.tasksquery.filters import STATUS_TYPES, TYPE_ORDER, filename, invalid_date, root, tasks_description
 
 SortFunction = Callable[[Task], Any]
 
@@ -52,6 +52,17 @@ class SortKey:
 
 def _missing_last(get: Callable[[Task], str | None]) -> SortFunction:
     return lambda task: (0, value) if (value := get(task)) is not None else (1, "")
+
+
+def _date_key(name: str) -> SortFunction:
+    """A date field's order, as Obsidian Tasks compares dates: a date that is not real first (so that it is
+    seen), then the dates, then no date."""
+    def key(task: Task) -> tuple[int, str]:
+        value = task.date(name)
+        if value is not None:
+            return 1, value
+        return (0, "") if invalid_date(task, name) else (2, "")
+    return key
 
 
 def _happens(task: Task) -> str | None:
@@ -98,7 +109,7 @@ def sort_functions(today: date) -> dict[str, SortFunction]:
         "tag": _tag_key(1),
     }
     for name in ("due", "scheduled", "start", "created", "done", "cancelled"):
-        functions[name] = _missing_last(lambda t, name=name: t.date(name))  # type: ignore[misc]
+        functions[name] = _date_key(name)
     return functions
 
 
@@ -128,7 +139,7 @@ def sort_tasks(tasks: Sequence[Task], keys: Sequence[SortKey]) -> list[Task]:
 
 # -- group by ---------------------------------------------------------------------------------------------
 
-_LIST_KEYS = {"owner": "owner", "note": "note", "folder": "folder", "heading": "heading", "status": "status"}
+_LIST_KEYS = {"owner": "owner", "note": "note", "folder": "folder", "status": "status"}
 
 
 def _date_group(field: str, get: Callable[[Task], str | None]) -> Callable[[Task], list[str]]:
@@ -148,6 +159,7 @@ _OWN_KEYS: dict[str, Callable[[Task], list[str]]] = {
     "status.name": lambda t: [t.status],
     "filename": lambda t: [filename(t)],
     "path": lambda t: [t.path],
+    "heading": lambda t: [t.heading or "(No heading)"],
     "root": lambda t: [root(t)],
     "recurring": lambda t: ["Recurring" if t.recurrence else "Not Recurring"],
     "recurrence": lambda t: [t.recurrence or "None"],
