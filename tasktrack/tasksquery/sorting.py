@@ -1,8 +1,8 @@
 """``sort by`` and ``group by`` of the query language, and the urgency score of Obsidian Tasks.
 
-Sort keys put a date that is not real first and a missing date (or heading) last; the default keys ``status.type, urgency, due, priority, path``
-always follow the query's own. Groups are in the order of their names (status types and priorities in their
-own order), and within a group the tasks keep their sorted order.
+Sort keys put a date that is not real first and a missing date (or heading) last; the default keys
+``status.type, urgency, due, priority, path`` always follow the query's own. Groups are in the order of their
+names (status types and priorities in their own order), and within a group the tasks keep their sorted order.
 """
 
 from __future__ import annotations
