@@ -76,3 +76,22 @@ def test_lines_without_the_global_filter_are_no_tasks(query: Callable[..., Any])
     assert [t["description"] for t in query("not done", notes)] == ["one"]
     assert [t["description"] for t in query("done", notes)] == ["done"]
     assert [t["description"] for t in query("description includes item", notes)] == []
+
+
+
+def test_the_global_query_comes_before_each_query_unless_it_is_ignored(run_cli: Callable[..., Any],
+                                                                        make_vault: Callable[..., Path]) -> None:
+    # src/Query/QueryRendererHelper.ts: globalQuery.query().append(tasksBlockQuery), unless the block says
+    # `ignore global query` (src/Query/Query.ts), which the global query itself cannot say (GlobalQuery.ts)
+    settings = {"globalQuery": "path includes Work\nignore global query"}
+    vault = make_vault({".obsidian/plugins/obsidian-tasks-plugin/data.json": json.dumps(settings),
+                        "Work/A.md": "- [ ] at work 📅 2026-11-24\n", "Home/B.md": "- [ ] at home 📅 2026-11-23\n"})
+
+    def described(text: str) -> list[str]:
+        return [t["description"] for t in run_cli("--vault", vault, "query", text, "--json").json()]
+
+    assert described("not done") == ["at work"]
+    assert described("not done\nIGNORE GLOBAL QUERY") == ["at home", "at work"]
+    explained = run_cli("--vault", vault, "query", "not done\nexplain")
+    assert (explained.code, explained.err) == (0, "")
+    assert "global query line 1: path includes Work  =>  " in explained.out

@@ -21,13 +21,15 @@ __all__ = ["Context", "Query", "Result", "arrange", "context", "evaluate", "pars
 
 
 def context(ws: Workspace) -> Context:
-    """What a query on this workspace is read with: today, the names ``me`` stands for, and the global filter
-    and the presets of the vault's Obsidian Tasks settings."""
+    """What a query on this workspace is read with: today, the names ``me`` stands for, and the global filter,
+    the presets and the global query of the vault's Obsidian Tasks settings."""
     settings = plugin_settings(ws.vault)
     global_filter, presets = settings.get("globalFilter"), settings.get("presets")
+    global_query = settings.get("globalQuery")
     return Context(today(), ws.me(), global_filter.strip() if isinstance(global_filter, str) else "",
                    cache(ws.dependencies),
-                   {str(k): v for k, v in presets.items() if isinstance(v, str)} if isinstance(presets, dict) else None)
+                   {str(k): v for k, v in presets.items() if isinstance(v, str)} if isinstance(presets, dict) else None,
+                   global_query if isinstance(global_query, str) else "")
 
 
 def read_query(text: str, ctx: Context, first_line: int = 1, note: str | None = None) -> Query:

@@ -44,6 +44,7 @@ class Context:
     global_filter: str = ""
     dependencies: Callable[[], Dependencies] | None = None  # for ``is blocked`` and ``is blocking``
     presets: Mapping[str, str] | None = None  # the vault's own ``preset NAME`` instructions, besides Tasks' own
+    global_query: str = ""  # Obsidian Tasks' global query: instructions before every query's own
 
 
 @dataclass(frozen=True)

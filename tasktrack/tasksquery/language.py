@@ -89,16 +89,29 @@ def parse_query(text: str, ctx: Context, first_line: int = 1, note: str | None =
     query = Query(default_sorts=[sort_key(name, ctx.today) for name in DEFAULT_SORT],
                   base=has_global_filter(ctx.global_filter) if ctx.global_filter else None)
     values = placeholders(note)
-    for instruction in instructions(text, first_line):
+    own = instructions(text, first_line)
+    for where, instruction in [*_global_instructions(ctx, own), *(("line", i) for i in own)]:
         try:
             for line in expand_presets(instruction.text, {**DEFAULT_PRESETS, **(ctx.presets or {})}):
                 understood = _apply(query, _PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), line),
                                     ctx)
                 shown = instruction.text if line == instruction.text else f"{instruction.text}: {line}"
-                query.explanation.append(f"line {instruction.line}: {shown}  =>  {understood}")
+                query.explanation.append(f"{where} {instruction.line}: {shown}  =>  {understood}")
         except UsageError as exc:
-            raise UsageError(f"line {instruction.line}: `{instruction.text}`: {exc}") from None
+            raise UsageError(f"{where} {instruction.line}: `{instruction.text}`: {exc}") from None
     return query
+
+
+def _global_instructions(ctx: Context, own: list[Instruction]) -> list[tuple[str, Instruction]]:
+    """The instructions of Obsidian Tasks' global query, which come before a query's own unless it says
+    ``ignore global query``."""
+    if not ctx.global_query or any(_IGNORE_GLOBAL_RE.match(i.text) for i in own):
+        return []
+    return [("global query line", i) for i in instructions(ctx.global_query)
+            if not _IGNORE_GLOBAL_RE.match(i.text)]  # meaningless there, as the plugin says
+
+
+_IGNORE_GLOBAL_RE = re.compile(r"ignore global query", re.IGNORECASE)
 
 
 def has_global_filter(global_filter: str) -> Callable[[Task], bool]:
