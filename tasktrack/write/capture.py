@@ -164,8 +164,7 @@ def insert_at(note: NoteText, heading: str | None) -> int:
         return _after_last_text(note, 0, len(note.lines))
     start, level = _find_heading(note, heading)
     if start is None:
-        _append_heading(note, heading)
-        return len(note.lines) if note.lines[-1] == "" else len(note.lines) + 1
+        return _append_heading(note, heading) + 1
     end = next((i for i in range(start + 1, len(note.lines)) if _is_heading_at_most(note.lines[i], level)),
                len(note.lines))
     return _after_last_text(note, start, end)
@@ -190,10 +189,13 @@ def _after_last_text(note: NoteText, start: int, end: int) -> int:
     return last + 2
 
 
-def _append_heading(note: NoteText, title: str) -> None:
+def _append_heading(note: NoteText, title: str) -> int:
+    """Add ``## title`` after the note's last line that is not blank (blank lines after it stay last); return
+    its 1-based line."""
     at = _after_last_text(note, 0, len(note.lines))
     block = ([""] if at > 1 else []) + [f"## {' '.join(title.lstrip('#').split())}"]
     _insert(note, at, block)
+    return at + len(block) - 1
 
 
 def _insert(note: NoteText, at: int, lines: list[str]) -> None:

@@ -36,8 +36,9 @@ def remove_tag(line: str, tag: str) -> str:
     return _cut(task, spans)
 
 
-def set_date(line: str, name: str, value: str | None) -> str:
-    """Set (or with ``None`` remove) a date field, keeping its style (emoji or Dataview) where it exists."""
+def set_date(line: str, name: str, value: str | None, dataview: bool = False) -> str:
+    """Set (or with ``None`` remove) a date field, keeping its style (emoji or Dataview) where it exists.
+    ``dataview``: the vault writes Dataview fields (a line that has no fields yet gets one)."""
     task = parse(line)
     segs = task.field_segments(name)
     if value is None:
@@ -46,16 +47,21 @@ def set_date(line: str, name: str, value: str | None) -> str:
         first = segs[0]
         return _replace(_cut(task, [(s.start, s.end) for s in segs[1:]]), first.start, first.end,
                         lambda old: _DATE_RE.sub(value, old, count=1))
-    return insert_field(task, _date_text(task, name, value))
+    return insert_field(task, _date_text(task, name, value, dataview))
 
 
-def _date_text(task: TaskLine, name: str, value: str) -> str:
-    if task.dataview:
+def _writes_dataview(task: TaskLine, dataview: bool) -> bool:
+    """Whether a new field of the line is a Dataview one: as its fields are, or as the vault's when it has none."""
+    return task.dataview or (dataview and not any(s.kind == "field" for s in task.segments))
+
+
+def _date_text(task: TaskLine, name: str, value: str, dataview: bool) -> str:
+    if _writes_dataview(task, dataview):
         return f"[{DATAVIEW_KEY_OF[name]}:: {value}]"
     return f"{DATE_EMOJI[name]} {value}"
 
 
-def set_priority(line: str, priority: str) -> str:
+def set_priority(line: str, priority: str, dataview: bool = False) -> str:
     if priority not in PRIORITIES:
         raise UsageError(f"unknown priority {priority!r}: use {', '.join(PRIORITIES)}")
     task = parse(line)
@@ -63,7 +69,7 @@ def set_priority(line: str, priority: str) -> str:
     spans = [(s.start, s.end) for s in segs]
     if priority == "normal":
         return _cut(task, spans)
-    text = f"[priority:: {priority}]" if task.dataview else PRIORITY_EMOJI[priority]
+    text = f"[priority:: {priority}]" if _writes_dataview(task, dataview) else PRIORITY_EMOJI[priority]
     if segs:
         if task.priority == priority:  # the leftmost one already says so: keep it as written (style, FE0F)
             return _cut(task, spans[1:])

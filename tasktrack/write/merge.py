@@ -32,28 +32,30 @@ def merge(triage: Triage, new_id: str, old_id: str, keep_new: bool = False, carr
     block = kept.block_id or _new_block_id(ws.note_lines(kept.path), kept.id)
     kept_line = edits.add_block_id(kept.raw, block)
     if carry:
-        kept_line = carry_fields(kept_line, kept, closed, later=closed is new)
+        kept_line = carry_fields(kept_line, kept, closed, later=closed is new, dataview=triage.dataview)
     link = f"[[{kept.path.removesuffix('.md')}#^{block}]]"
-    lines = [(closed, [close_as_repeat(closed.raw, link, today().isoformat())])]
+    lines = [(closed, [close_as_repeat(closed.raw, link, today().isoformat(), triage.dataview)])]
     if kept_line != kept.raw:
         lines.append((kept, [kept_line]))
     return triage.rewrite("merge", lines, dry_run)
 
 
-def close_as_repeat(line: str, link: str, day: str) -> str:
-    """Rejected (``[-]``, ``#proposed`` gone, ``❌ day``), with ``repeat of LINK`` after the description."""
-    return edits.add_words(rejected(line, day), f"(repeat of {link})")
+def close_as_repeat(line: str, link: str, day: str, dataview: bool = False) -> str:
+    """Rejected (``[-]``, ``#proposed`` gone, ``❌ day``), with ``repeat of LINK`` after the description
+    (``dataview``: as ``edits.set_date``)."""
+    return edits.add_words(rejected(line, day, dataview), f"(repeat of {link})")
 
 
-def carry_fields(line: str, kept: Task, closed: Task, later: bool) -> str:
+def carry_fields(line: str, kept: Task, closed: Task, later: bool, dataview: bool = False) -> str:
     """``line`` (the kept task's) with the closed task's dates and priority (all of them when the closed task
-    is the later one, else only those the kept task lacks), and its owners when the kept task has none."""
+    is the later one, else only those the kept task lacks), and its owners when the kept task has none
+    (``dataview``: as ``edits.set_date``)."""
     for name in CARRIED_DATES:
         value = closed.date(name)
         if value and (later or not kept.date(name)):
-            line = edits.set_date(line, name, value)
+            line = edits.set_date(line, name, value, dataview)
     if closed.priority != "normal" and (later or kept.priority == "normal"):
-        line = edits.set_priority(line, closed.priority)
+        line = edits.set_priority(line, closed.priority, dataview)
     if closed.owners and not kept.owners:
         for n, owner in enumerate(closed.owners):
             line = edits.set_owner(line, owner, add=n > 0)

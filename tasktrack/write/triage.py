@@ -15,6 +15,7 @@ from tasktrack.dates import parse_when, today
 from tasktrack.errors import TaskTrackError, UsageError, WriteRefused
 from tasktrack.model import PROPOSED_TAG, UNFINISHED, Task, owner_name, parse_priority
 from tasktrack.parse.grammar import parse_line
+from tasktrack.parse.statuses import plugin_settings
 from tasktrack.workspace import Workspace
 from tasktrack.write import edits, journal
 from tasktrack.write.journal import LineChange, NoteWrite
@@ -73,6 +74,8 @@ class _Staged:
 class Triage:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
+        # Obsidian Tasks set to the Dataview format reads no emoji: a line without fields gets Dataview ones.
+        self.dataview = plugin_settings(ws.vault).get("taskFormat") == "dataview"
 
     # -- verbs --------------------------------------------------------------------------------------
 
@@ -102,12 +105,13 @@ class Triage:
 
     def _edit_for(self, verb: str, value: str | None, add: bool, clear: bool,
                   accept_inferred: bool) -> Callable[[Task], list[str]]:
-        day = today().isoformat()
+        day, dataview = today().isoformat(), self.dataview
         if verb in DATE_VERBS:
             return self._date_edit(DATE_VERBS[verb], value, clear, accept_inferred)
         if verb == "priority":
             wanted = _priority(value)
-            return lambda task: [_changed(task, edits.set_priority(task.raw, wanted), f"priority is already {wanted}")]
+            return lambda task: [_changed(task, edits.set_priority(task.raw, wanted, dataview),
+                                          f"priority is already {wanted}")]
         if verb == "assign":
             if clear:
                 return lambda task: [_changed(task, edits.remove_owners(task.raw), "it has no owner")]
@@ -116,8 +120,8 @@ class Triage:
             return lambda task: [_assign(task, value, add)]
         simple: dict[str, Callable[[Task], list[str]]] = {
             "accept": _accept,
-            "reject": lambda task: [_reject(task, day)],
-            "done": lambda task: _done(task, day),
+            "reject": lambda task: [_reject(task, day, dataview)],
+            "done": lambda task: _done(task, day, dataview),
             "reopen": lambda task: [_reopen(task)],
             "start": lambda task: [_start(task)],
         }
@@ -127,12 +131,14 @@ class Triage:
                    accept_inferred: bool) -> Callable[[Task], list[str]]:
         if clear:
             return lambda task: [_changed(task, edits.set_date(task.raw, name, None), f"it has no {name} date")]
+        dataview = self.dataview
         if accept_inferred:
-            return _accept_inferred
+            return lambda task: _accept_inferred(task, dataview)
         if not value:
             raise UsageError("a date is needed (YYYY-MM-DD or words), or --clear")
         when = parse_when(value, today()).isoformat()
-        return lambda task: [_changed(task, edits.set_date(task.raw, name, when), f"its {name} date is already {when}")]
+        return lambda task: [_changed(task, edits.set_date(task.raw, name, when, dataview),
+                                      f"its {name} date is already {when}")]
 
     def _plan(self, verb: str, task: Task, edit: Callable[[Task], list[str]]) -> _Plan:
         new = edit(task)
@@ -339,24 +345,25 @@ def _accept(task: Task) -> list[str]:
     return [line]
 
 
-def _reject(task: Task, day: str) -> str:
+def _reject(task: Task, day: str, dataview: bool) -> str:
     if task.status == "cancelled":
         raise NothingToDo(f"task {task.id} is already cancelled")
-    return rejected(task.raw, day)
+    return rejected(task.raw, day, dataview)
 
 
-def rejected(line: str, day: str) -> str:
-    """``line`` rejected on ``day``: ``[-]``, ``#proposed`` gone, no ✅ date, ``❌ day``."""
+def rejected(line: str, day: str, dataview: bool = False) -> str:
+    """``line`` rejected on ``day``: ``[-]``, ``#proposed`` gone, no ✅ date, ``❌ day`` (``dataview``: as
+    ``edits.set_date``)."""
     line = edits.set_symbol(edits.remove_tag(line, PROPOSED_TAG), "-")
     line = edits.set_date(line, "done", None)
-    return edits.set_date(line, "cancelled", day)
+    return edits.set_date(line, "cancelled", day, dataview)
 
 
-def _done(task: Task, day: str) -> list[str]:
+def _done(task: Task, day: str, dataview: bool) -> list[str]:
     if task.status == "done":
         raise NothingToDo(f"task {task.id} is already done")
     line = edits.set_symbol(edits.remove_tag(task.raw, PROPOSED_TAG), "x")
-    line = edits.set_date(edits.set_date(line, "cancelled", None), "done", day)
+    line = edits.set_date(edits.set_date(line, "cancelled", None), "done", day, dataview)
     if not task.recurrence:
         return [line]
     return [_next_instance(task), line]
@@ -402,9 +409,9 @@ def _assign(task: Task, name: str, add: bool) -> str:
     return edits.set_owner(task.raw, clean, add=add)
 
 
-def _accept_inferred(task: Task) -> list[str]:
+def _accept_inferred(task: Task, dataview: bool) -> list[str]:
     inferred = task.inferred_due
     if not inferred:
         raise NothingToDo(f"task {task.id} has no inferred due date")
-    return [_changed(task, edits.set_date(task.raw, "due", inferred), f"its due date is already {inferred}")]
+    return [_changed(task, edits.set_date(task.raw, "due", inferred, dataview), f"its due date is already {inferred}")]
 
