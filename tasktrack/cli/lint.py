@@ -13,7 +13,7 @@ from tasktrack.cli.common import Command, open_workspace
 from tasktrack.config import load_config, resolve_vault
 from tasktrack.errors import UsageError
 from tasktrack.model import Task
-from tasktrack.parse.statuses import plugin_settings
+from tasktrack.parse.statuses import plugin_settings, writes_dataview
 from tasktrack.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def run_lint(args: argparse.Namespace) -> int:
     from tasktrack.lint.checks import lint_lines  # here: `tasks list` need not compile the rules
 
     ws = open_workspace(args)
-    dataview = plugin_settings(ws.vault).get("taskFormat") == "dataview"
+    dataview = writes_dataview(plugin_settings(ws.vault))
     notes = {path: ws.note_lines(path) for path in _paths(ws, args.paths)}
     findings = [f for path, lines in notes.items() for f in lint_lines(path, lines, dataview)]
     if args.fix:

@@ -219,27 +219,27 @@ def summary(agenda: Agenda) -> str:
 
 def markdown(agenda: Agenda) -> list[str]:
     """The agenda as markdown for a note: plain list items with Obsidian links, never checkboxes."""
-    from tasktrack.digest.render import not_a_task, section
+    from tasktrack.digest.render import not_a_task
 
-    lines = [_head(agenda, markdown=True)]
-    for _, title, items in agenda.filled():
-        lines += section(title, items, markdown=True)
-    if agenda.context:
-        lines += ["", f"**{CONTEXT_TITLE}** ({len(agenda.context)})"]
-        lines += [f"- {c.mark} {c.text.replace('<!--', '&lt;!--')} · [[{c.meeting.link}]]" for c in agenda.context]
-    return not_a_task(lines + _unreadable(agenda))
+    return not_a_task(_lines(agenda, markdown=True))
 
 
 def text(agenda: Agenda) -> list[str]:
     """The agenda as plain text for a terminal: ``path:line`` instead of links."""
+    return _lines(agenda, markdown=False)
+
+
+def _lines(agenda: Agenda, markdown: bool) -> list[str]:
     from tasktrack.digest.render import section
 
-    lines = [_head(agenda, markdown=False)]
+    lines = [_head(agenda, markdown)]
     for _, title, items in agenda.filled():
-        lines += section(title, items, markdown=False)
+        lines += section(title, items, markdown)
     if agenda.context:
-        lines += ["", f"{CONTEXT_TITLE} ({len(agenda.context)})"]
-        lines += [f"  {c.mark} {c.text} · {c.meeting.path}:{c.line}" for c in agenda.context]
+        lines += ["", f"**{CONTEXT_TITLE}** ({len(agenda.context)})" if markdown
+                  else f"{CONTEXT_TITLE} ({len(agenda.context)})"]
+        lines += [f"- {c.mark} {c.text.replace('<!--', '&lt;!--')} · [[{c.meeting.link}]]" if markdown
+                  else f"  {c.mark} {c.text} · {c.meeting.path}:{c.line}" for c in agenda.context]
     return lines + _unreadable(agenda)
 
 

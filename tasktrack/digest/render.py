@@ -36,22 +36,22 @@ def summary(d: Digest) -> str:
 
 
 def markdown(d: Digest) -> list[str]:
-    if not d.filled():
-        return [nothing_line(d), *_unreadable(d)]
-    lines = [f"**Tasks digest {d.day.isoformat()}** · {summary(d)}"]
-    for key, title, items in d.filled():
-        lines += ["", f"**{title}** ({_section_count(d, key, items)})"]
-        lines += _listed(items, d.group_by, markdown=True)
-    return [_not_a_task(line) for line in lines + _unreadable(d)]
+    return not_a_task(_lines(d, markdown=True))
 
 
 def text(d: Digest) -> list[str]:
+    return _lines(d, markdown=False)
+
+
+def _lines(d: Digest, markdown: bool) -> list[str]:
     if not d.filled():
         return [nothing_line(d), *_unreadable(d)]
-    lines = [f"Tasks digest {d.day.isoformat()}: {summary(d)}"]
+    day, counts = d.day.isoformat(), summary(d)
+    lines = [f"**Tasks digest {day}** · {counts}" if markdown else f"Tasks digest {day}: {counts}"]
     for key, title, items in d.filled():
-        lines += ["", f"{title} ({_section_count(d, key, items)})"]
-        lines += _listed(items, d.group_by, markdown=False)
+        count = _section_count(d, key, items)
+        lines += ["", f"**{title}** ({count})" if markdown else f"{title} ({count})"]
+        lines += _listed(items, d.group_by, markdown)
     return lines + _unreadable(d)
 
 

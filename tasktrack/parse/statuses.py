@@ -55,6 +55,11 @@ def plugin_settings(vault: Path, config_dir: str = ".obsidian") -> dict[str, Any
     return settings if isinstance(settings, dict) else {}
 
 
+def writes_dataview(settings: Mapping[str, Any]) -> bool:
+    """Whether the Obsidian Tasks plugin (its ``settings``) writes and reads Dataview fields, not emoji."""
+    return settings.get("taskFormat") == "dataview"
+
+
 def plugin_statuses(vault: Path, config_dir: str = ".obsidian") -> dict[str, str]:
     """Custom statuses from the Obsidian Tasks plugin's settings in the vault, if it has them."""
     settings = plugin_settings(vault, config_dir)

@@ -29,7 +29,7 @@ from tasktrack.model import (
     parse_priority,
 )
 from tasktrack.parse.grammar import parse_line
-from tasktrack.parse.statuses import plugin_settings
+from tasktrack.parse.statuses import plugin_settings, writes_dataview
 from tasktrack.workspace import Workspace
 from tasktrack.write import edits, journal
 from tasktrack.write.journal import LineChange, NoteWrite
@@ -149,7 +149,7 @@ def style_of(note: NoteText, vault: Path) -> Style:
     settings = plugin_settings(vault)
     tasks = [t for t in map(parse_line, note.lines) if t is not None]
     marker = next((t.marker for t in tasks if not t.marker[0].isdigit()), "-")
-    dataview = sum(t.dataview for t in tasks) * 2 > len(tasks) if tasks else settings.get("taskFormat") == "dataview"
+    dataview = sum(t.dataview for t in tasks) * 2 > len(tasks) if tasks else writes_dataview(settings)
     global_filter = str(settings.get("globalFilter") or "").strip()
     return Style(marker, dataview, global_filter if global_filter.startswith("#") else "")
 

@@ -15,7 +15,7 @@ from tasktrack.dates import parse_when, today
 from tasktrack.errors import TaskTrackError, UsageError, WriteRefused
 from tasktrack.model import PROPOSED_TAG, UNFINISHED, Task, owner_name, parse_priority
 from tasktrack.parse.grammar import parse_line
-from tasktrack.parse.statuses import plugin_settings
+from tasktrack.parse.statuses import plugin_settings, writes_dataview
 from tasktrack.workspace import Workspace
 from tasktrack.write import edits, journal
 from tasktrack.write.journal import LineChange, NoteWrite
@@ -75,7 +75,7 @@ class Triage:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         # Obsidian Tasks set to the Dataview format reads no emoji: a line without fields gets Dataview ones.
-        self.dataview = plugin_settings(ws.vault).get("taskFormat") == "dataview"
+        self.dataview = writes_dataview(plugin_settings(ws.vault))
 
     # -- verbs --------------------------------------------------------------------------------------
 
